@@ -1,0 +1,62 @@
+# Highlight: `make run` to try it, `make test` to test it. `make help` lists the rest.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+export DEMO_PASSWORD ?= highlight-demo
+
+.PHONY: help install system-deps run test worker beat lint format migrations lock clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+install: $(INSTALLED) system-deps ## Create .venv and install the locked dependencies
+
+system-deps: ## Install (as root) or name the Debian packages PDF rendering needs
+	@scripts/system-deps
+
+run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-process)
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Highlight is at http://$(HOST)/  Sign in as any of these, password: $(DEMO_PASSWORD)"
+	@echo "  liz.sanderson  project manager of SORPv.1"
+	@echo "  joss.foster    sponsor of SORPv.1 (its August 2011 report awaits approval)"
+	@echo "  director       a director: reads everything, downloads PDFs"
+	@echo "  pmo            the PMO: reopens reports, configures Highlight (Settings)"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+test: install ## Run the whole test suite (uses DATABASE_URL and REDIS_URL when set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+worker: install ## Start a Celery worker (needs REDIS_URL or CELERY_BROKER_URL)
+	$(BIN)/celery -A config worker --loglevel=INFO --without-mingle --without-gossip
+
+beat: install ## Start the Celery beat scheduler (schedule kept in the database)
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations: install ## Make migrations for model changes
+	DEBUG=1 $(BIN)/python manage.py makemigrations
+
+lock: ## Re-pin every dependency from pyproject.toml into requirements.lock
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+
+clean: ## Remove the virtualenv, the SQLite database and generated files
+	rm -rf $(VENV) db.sqlite3 media staticfiles

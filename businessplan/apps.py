@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BusinessPlanConfig(AppConfig):
+    name = "businessplan"
+    verbose_name = "Business plans"

@@ -1,0 +1,146 @@
+"""Who may read and do what with projects and highlight reports (DESIGN.md, "Who may do what").
+
+Views never test roles themselves: they ask this module, which raises 404 for people who
+may not read an object and 403 for people who may read it but not do the thing asked.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from .models import HighlightReport, Project
+
+PMO = "PMO"
+DIRECTORS = "Directors"
+
+
+def group_names(user):
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_highlight_groups"):
+        user._highlight_groups = frozenset(user.groups.values_list("name", flat=True))
+    return user._highlight_groups
+
+
+def is_pmo(user):
+    return PMO in group_names(user)
+
+
+def is_director(user):
+    return DIRECTORS in group_names(user)
+
+
+@dataclass(frozen=True)
+class ProjectRole:
+    manager: bool = False
+    editor: bool = False
+    sponsor: bool = False
+    pmo: bool = False
+    director: bool = False
+
+    @property
+    def can_read_drafts(self):
+        return self.manager or self.editor or self.sponsor or self.pmo or self.director
+
+    @property
+    def can_draft(self):
+        return self.manager or self.editor or self.pmo
+
+    @property
+    def can_submit(self):
+        # Editors draft; only the manager (or the PMO) puts a report forward.
+        return self.manager or self.pmo
+
+    @property
+    def can_approve(self):
+        # The PMO may do everything but approve: approval is the sponsor's alone.
+        return self.sponsor
+
+    @property
+    def can_reopen(self):
+        return self.pmo
+
+    def allows(self, action):
+        return getattr(self, ACTIONS[action])
+
+
+# Each report action and the capability it needs.
+ACTIONS = {
+    "read": "can_read_drafts",
+    "edit": "can_draft",
+    "submit": "can_submit",
+    "withdraw": "can_submit",
+    "approve": "can_approve",
+    "return": "can_approve",
+    "reopen": "can_reopen",
+}
+
+
+def project_role(user, project):
+    if not user.is_authenticated:
+        return ProjectRole()
+    return ProjectRole(
+        manager=project.manager_id == user.pk,
+        editor=project.editors.filter(pk=user.pk).exists(),
+        sponsor=project.sponsor_id == user.pk,
+        pmo=is_pmo(user),
+        director=is_director(user),
+    )
+
+
+def can_read_report(role, report):
+    return report.status == HighlightReport.Status.APPROVED or role.can_read_drafts
+
+
+def visible_reports(user, reports):
+    """Filter a report queryset to what the user may read: approved ones, and drafts of
+    projects where they are on the team, sponsor, PMO or a director."""
+    if is_pmo(user) or is_director(user):
+        return reports
+    return reports.filter(
+        Q(status=HighlightReport.Status.APPROVED)
+        | Q(project__manager=user)
+        | Q(project__sponsor=user)
+        | Q(project__editors=user)
+    ).distinct()
+
+
+def get_project(user, code):
+    """Any signed-in user reads project pages; returns the project and the user's role."""
+    try:
+        project = Project.objects.select_related("sponsor", "manager", "parent").get(code=code)
+    except Project.DoesNotExist:
+        raise Http404("No such project.") from None
+    return project, project_role(user, project)
+
+
+def get_project_for(user, code, action):
+    project, role = get_project(user, code)
+    if not role.allows(action):
+        raise PermissionDenied
+    return project, role
+
+
+def find_report(project, month):
+    """The project's report whose period contains `month` (the first day of a month)."""
+    return (
+        HighlightReport.objects.select_related("project", "submitted_by", "approved_by")
+        .filter(project=project, period_start__lte=month, period_end__gte=month)
+        .order_by("period_start")
+        .first()
+    )
+
+
+def get_report(user, code, month, action="read"):
+    """The report and the user's role on its project: 404 for someone who may not read it,
+    403 for someone who may read it but not do `action`."""
+    project, role = get_project(user, code)
+    report = find_report(project, month)
+    if report is None or not can_read_report(role, report):
+        raise Http404("No such report.")
+    if action != "read" and not role.allows(action):
+        raise PermissionDenied
+    report.project = project
+    return report, role

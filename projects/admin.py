@@ -1,0 +1,53 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import Concern, HighlightReport, Project, RagDimension, RagRating, RagStatus, User
+
+
+@admin.register(User)
+class HighlightUserAdmin(UserAdmin):
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Role in reports", {"fields": ("job_title", "organisation_unit")}),
+    )
+    list_display = ("username", "first_name", "last_name", "job_title", "organisation_unit")
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "manager", "sponsor", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("code", "name")
+    filter_horizontal = ("editors",)
+    autocomplete_fields = ("manager", "sponsor", "parent")
+
+
+@admin.register(RagDimension)
+class RagDimensionAdmin(admin.ModelAdmin):
+    list_display = ("name", "order", "active")
+    list_editable = ("order", "active")
+
+
+@admin.register(RagStatus)
+class RagStatusAdmin(admin.ModelAdmin):
+    list_display = ("name", "colour", "severity", "counts_as_complete", "order")
+    list_editable = ("order",)
+
+
+class RagRatingInline(admin.TabularInline):
+    model = RagRating
+    extra = 0
+
+
+class ConcernInline(admin.TabularInline):
+    model = Concern
+    extra = 0
+
+
+@admin.register(HighlightReport)
+class HighlightReportAdmin(admin.ModelAdmin):
+    list_display = ("project", "period_start", "status", "approved_by", "approved_at")
+    list_filter = ("status",)
+    search_fields = ("project__code", "project__name")
+    readonly_fields = ("submitted_by", "submitted_at", "approved_by", "approved_at", "version")
+    inlines = [RagRatingInline, ConcernInline]

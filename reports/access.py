@@ -1,0 +1,36 @@
+"""Who may see and download documents: downloads follow the document's source."""
+
+from django.http import Http404
+
+from projects.access import is_director, is_pmo
+
+from . import kinds
+from .models import Document
+
+
+def can_read(user, document):
+    if is_director(user) or is_pmo(user):
+        return True
+    source = document.source
+    if source is None:
+        return False
+    return kinds.get_kind(document.kind).can_read(user, source)
+
+
+def get_document(user, pk):
+    """The document, or 404 for anyone who may not read what it prints."""
+    try:
+        document = Document.objects.select_related("requested_by").get(pk=pk)
+    except Document.DoesNotExist:
+        raise Http404("No such document.") from None
+    if not can_read(user, document):
+        raise Http404("No such document.")
+    return document
+
+
+def visible_documents(user):
+    """Directors and the PMO see every document; others see the ones they asked for."""
+    documents = Document.objects.select_related("requested_by")
+    if is_director(user) or is_pmo(user):
+        return documents
+    return documents.filter(requested_by=user)

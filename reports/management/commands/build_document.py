@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from reports import kinds, services
+
+
+class Command(BaseCommand):
+    help = (
+        "Render a document synchronously, as a worker would, e.g. "
+        "build_document highlight_report --project SORPv.1 --period 2011-08 --out report.pdf"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(kinds.KINDS))
+        parser.add_argument("--project", help="project code (highlight_report)")
+        parser.add_argument("--period", help="YYYY-MM: the report whose period holds that month")
+        parser.add_argument("--out", required=True, help="where to write the PDF")
+
+    def handle(self, *args, kind, project, period, out, **options):
+        params = {"project": project, "period": period}
+        try:
+            pdf, seconds = services.build_file(kind, params, out)
+        except kinds.SourceMissing as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Wrote {out}: {pdf.pages} page(s), {len(pdf.content):,} bytes in {seconds:.2f} s"
+        )

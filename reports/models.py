@@ -1,0 +1,90 @@
+import json
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+
+
+def params_key(params):
+    """One canonical string for a document's natural-key parameters, so equal requests match."""
+    return json.dumps(params, sort_keys=True, separators=(",", ":"))
+
+
+class Document(models.Model):
+    """A generated PDF: what was asked for, from which data, and how rendering went."""
+
+    class Kind(models.TextChoices):
+        HIGHLIGHT_REPORT = "highlight_report", "Highlight report"
+        RISK_REGISTER = "risk_register", "Risk register"
+        BOARD_PACK = "board_pack", "Board pack"
+        BUSINESS_PLAN = "business_plan", "Business plan"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING, Status.DONE)
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    params = models.JSONField()
+    params_key = models.CharField(max_length=500, editable=False)
+    title = models.CharField(max_length=300, blank=True)
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    fingerprint = models.CharField(max_length=64, help_text="sha256 of the data printed.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_expires = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="documents/", blank=True, max_length=300)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    render_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # At most one live document per request and data: concurrent requests for the
+            # same PDF share it, and a failed one never blocks a new attempt.
+            models.UniqueConstraint(
+                fields=["kind", "params_key", "fingerprint"],
+                condition=models.Q(status__in=["queued", "running", "done"]),
+                name="one_live_document_per_data",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["source_type", "source_id", "-requested_at"]),
+            models.Index(fields=["status", "lease_expires"]),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.get_kind_display()} {self.params_key}"
+
+    def save(self, *args, **kwargs):
+        self.params_key = params_key(self.params)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reports:document-detail", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def filename(self):
+        return self.file.name.rsplit("/", 1)[-1] if self.file else ""

@@ -1,0 +1,73 @@
+"""HTML to PDF with WeasyPrint, fetching nothing but our own static files.
+
+Print templates refer to their stylesheets relative to STATIC_BASE, a host that can never
+resolve (.invalid is reserved by RFC 2606). The fetcher maps that host's /static/ paths to
+files found by Django's static finders (or in STATIC_ROOT), and refuses every other URL:
+no network, no file://, no data a user could point a PDF at.
+"""
+
+import logging
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
+
+logger = logging.getLogger(__name__)
+
+STATIC_HOST = "static.highlight.invalid"
+STATIC_BASE = f"https://{STATIC_HOST}/static/"
+
+
+class RefusedURL(URLFetchingError):
+    """WeasyPrint skips the resource (an image, a stylesheet) and carries on rendering."""
+
+
+def static_path(url):
+    """The local file a URL under STATIC_BASE stands for, or None if it is anything else."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.netloc != STATIC_HOST or parts.query:
+        return None
+    if not parts.path.startswith("/static/"):
+        return None
+    relative = unquote(parts.path.removeprefix("/static/"))
+    if not relative or ".." in Path(relative).parts or relative.startswith("/"):
+        return None
+    found = finders.find(relative)
+    if found:
+        return Path(found)
+    collected = Path(settings.STATIC_ROOT) / relative
+    if collected.is_file() and collected.resolve().is_relative_to(
+        Path(settings.STATIC_ROOT).resolve()
+    ):
+        return collected
+    return None
+
+
+class StaticOnlyFetcher(URLFetcher):
+    def fetch(self, url, headers=None):
+        path = static_path(url)
+        if path is None:
+            logger.warning("PDF rendering refused to fetch %.200s", url)
+            raise RefusedURL(f"Refused to fetch {url[:200]}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    content: bytes
+    pages: int
+
+
+def render_pdf(template_name, context):
+    html = render_to_string(template_name, {**context, "STATIC_BASE": STATIC_BASE})
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).render()
+    return RenderedPdf(content=document.write_pdf(), pages=len(document.pages))

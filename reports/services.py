@@ -1,0 +1,138 @@
+"""How the rest of Highlight asks for documents (DESIGN.md's contract).
+
+    request_document(kind, params, requested_by) -> Document
+
+returns the live document for the same kind, params and data when there is one (queued,
+running or done), and otherwise records a new one and queues its rendering once the
+transaction commits, so a worker never looks for a row that is not there yet.
+"""
+
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import kinds
+from .models import Document, params_key
+from .rendering import render_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def request_document(kind, params, requested_by):
+    spec = kinds.get_kind(kind)
+    source = spec.resolve(params)
+    if requested_by is not None and not spec.can_read(requested_by, source):
+        raise PermissionDenied
+    params = spec.params_for(source)
+    fingerprint = kinds.fingerprint(spec.gather(source))
+    live = Document.objects.filter(
+        kind=kind,
+        params_key=params_key(params),
+        fingerprint=fingerprint,
+        status__in=Document.ACTIVE,
+    )
+    existing = live.first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                kind=kind,
+                params=params,
+                title=spec.title(source),
+                source_type=ContentType.objects.get_for_model(source),
+                source_id=source.pk,
+                fingerprint=fingerprint,
+                requested_by=requested_by,
+            )
+    except IntegrityError:
+        # Someone asked for the same document a moment ago: share theirs.
+        return live.get()
+    transaction.on_commit(lambda: enqueue(document.pk))
+    return document
+
+
+def enqueue(document_id):
+    from .tasks import render_document
+
+    try:
+        render_document.delay(document_id)
+    except Exception:
+        # The document stays queued; the periodic sweep sends it again once the broker
+        # is back. The user sees "queued" rather than an error page.
+        logger.exception("Could not queue document %s; the sweep will resend it", document_id)
+
+
+def latest_document_for(source):
+    return (
+        Document.objects.filter(
+            source_type=ContentType.objects.get_for_model(source), source_id=source.pk
+        )
+        .exclude(status=Document.Status.FAILED)
+        .first()
+    )
+
+
+def render_source(kind, source):
+    """Render a source to PDF now; returns (RenderedPdf, fingerprint, seconds)."""
+    spec = kinds.get_kind(kind)
+    data = spec.gather(source)
+    started = time.perf_counter()
+    pdf = render_pdf(spec.template, data)
+    return pdf, kinds.fingerprint(data), time.perf_counter() - started
+
+
+def build_file(kind, params, out_path):
+    """Render synchronously to a file (the build_document command). Returns the PDF."""
+    spec = kinds.get_kind(kind)
+    source = spec.resolve(params)
+    pdf, _, seconds = render_source(kind, source)
+    write_atomically(Path(out_path), pdf.content)
+    return pdf, seconds
+
+
+def write_atomically(path, content):
+    """Write through a temporary file and rename, so a reader never sees half a PDF and a
+    second run of the same job replaces the file instead of adding another."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_document(document):
+    """Render a claimed document and store it. Only the holder of the current claim (its
+    attempt number) may mark it done, so a worker whose lease was taken over cannot
+    overwrite the outcome of the worker that took it."""
+    spec = kinds.get_kind(document.kind)
+    source = spec.resolve(document.params)
+    pdf, _, seconds = render_source(document.kind, source)
+    relative = f"documents/{document.pk}/{spec.filename(source)}"
+    write_atomically(Path(settings.MEDIA_ROOT) / relative, pdf.content)
+    return Document.objects.filter(
+        pk=document.pk, status=Document.Status.RUNNING, attempts=document.attempts
+    ).update(
+        status=Document.Status.DONE,
+        file=relative,
+        pages=pdf.pages,
+        bytes=len(pdf.content),
+        sha256=hashlib.sha256(pdf.content).hexdigest(),
+        error="",
+        finished_at=timezone.now(),
+        render_seconds=round(seconds, 3),
+        lease_expires=None,
+    )

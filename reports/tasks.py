@@ -1,0 +1,100 @@
+"""Rendering documents on Celery workers, exactly once whatever the broker does.
+
+A message may arrive twice (a retry, or Redis redelivering after a worker died). The task
+claims its document with one conditional UPDATE that only a single worker can win: a
+queued document, or a running one whose lease has expired because its worker is gone.
+"""
+
+import datetime
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import services
+from .kinds import SourceMissing
+from .models import Document
+
+logger = logging.getLogger(__name__)
+
+# Worth trying again: the database or the file system hiccupped, not the document.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
+MAX_RETRIES = 5
+
+
+def claim(document_id):
+    now = timezone.now()
+    return Document.objects.filter(
+        Q(status=Document.Status.QUEUED) | Q(status=Document.Status.RUNNING, lease_expires__lt=now),
+        pk=document_id,
+    ).update(
+        status=Document.Status.RUNNING,
+        lease_expires=now + datetime.timedelta(seconds=settings.DOCUMENT_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
+        started_at=now,
+    )
+
+
+def _finish_with(document, **fields):
+    Document.objects.filter(
+        pk=document.pk, status=Document.Status.RUNNING, attempts=document.attempts
+    ).update(lease_expires=None, **fields)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+def render_document(self, document_id):
+    if not claim(document_id):
+        return "not claimed"  # done already, or another worker holds a live lease
+    document = Document.objects.get(pk=document_id)
+    try:
+        services.build_document(document)
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= MAX_RETRIES:
+            _fail(document, f"Gave up after {MAX_RETRIES + 1} attempts: {exc}")
+            return "failed"
+        try:
+            _finish_with(document, status=Document.Status.QUEUED)
+        except DatabaseError:
+            logger.warning("Could not requeue document %s; its lease will expire", document_id)
+        raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
+    except SoftTimeLimitExceeded:
+        _fail(document, "Rendering took longer than the time limit.")
+        return "failed"
+    except SourceMissing as exc:
+        _fail(document, str(exc))
+        return "failed"
+    except Exception as exc:
+        logger.exception("Rendering document %s failed", document_id)
+        _fail(document, f"{type(exc).__name__}: {exc}")
+        return "failed"
+    return "done"
+
+
+def _fail(document, message):
+    _finish_with(
+        document, status=Document.Status.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+@shared_task
+def requeue_stalled_documents(queued_for_minutes=10):
+    """Send again the documents whose message was lost (queued for long) or whose worker
+    died (running with an expired lease). A duplicate message is harmless: the claim lets
+    only one of them render."""
+    now = timezone.now()
+    stalled = Document.objects.filter(
+        Q(
+            status=Document.Status.QUEUED,
+            requested_at__lt=now - datetime.timedelta(minutes=queued_for_minutes),
+        )
+        | Q(status=Document.Status.RUNNING, lease_expires__lt=now)
+    ).values_list("pk", flat=True)
+    count = 0
+    for document_id in stalled:
+        render_document.delay(document_id)
+        count += 1
+    return count

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.document_list, name="document-list"),
+    path("<int:pk>/", views.document_detail, name="document-detail"),
+    path("<int:pk>/download/", views.document_download, name="document-download"),
+]

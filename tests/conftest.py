@@ -1,0 +1,99 @@
+"""Shared fixtures. The personas follow DESIGN.md's table of who may do what:
+
+alice    manages the project          erin     edits the project's drafts
+bob      sponsors the project         charlie  manages another project
+dave     sponsors another project     pam      is in the PMO
+diana    is a director                olive    is signed in and nothing more
+"""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import ProjectFactory, ReportFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def need(available, what):
+    """Skip a test whose service is missing, or fail it when CI requires the services."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required (REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} is not available; set it up or run with REQUIRE_SERVICES=1 to insist")
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", first_name="Alice", last_name="Archer")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(
+        username="bob", first_name="Bob", last_name="Baker", job_title="Director of Place"
+    )
+
+
+@pytest.fixture
+def erin(db):
+    return UserFactory(username="erin", first_name="Erin", last_name="Ellis")
+
+
+@pytest.fixture
+def charlie(db):
+    return UserFactory(username="charlie", first_name="Charlie", last_name="Chen")
+
+
+@pytest.fixture
+def dave(db):
+    return UserFactory(username="dave", first_name="Dave", last_name="Dunn")
+
+
+@pytest.fixture
+def olive(db):
+    return UserFactory(username="olive", first_name="Olive", last_name="Owen")
+
+
+@pytest.fixture
+def pam(db):
+    user = UserFactory(username="pam", first_name="Pam", last_name="Price")
+    user.groups.add(Group.objects.get(name="PMO"))
+    return user
+
+
+@pytest.fixture
+def diana(db):
+    user = UserFactory(username="diana", first_name="Diana", last_name="Drake")
+    user.groups.add(Group.objects.get(name="Directors"))
+    return user
+
+
+@pytest.fixture
+def project(alice, bob, erin):
+    project = ProjectFactory(
+        code="TEST.1", name="Library Refurbishment", manager=alice, sponsor=bob
+    )
+    project.editors.add(erin)
+    return project
+
+
+@pytest.fixture
+def other_project(charlie, dave):
+    return ProjectFactory(code="OTHER.2", name="Depot Move", manager=charlie, sponsor=dave)
+
+
+@pytest.fixture
+def report(project):
+    return ReportFactory(project=project, rated=True)
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,52 @@
+import datetime
+
+from projects import workflow
+from projects.reporting import previous_ratings
+from tests.factories import ReportFactory, rate
+
+
+def approved_report(project, month, manager, sponsor, **ratings):
+    report = ReportFactory(project=project, period_start=month)
+    rate(report, **ratings)
+    workflow.submit(report, manager)
+    return workflow.approve(report, sponsor)
+
+
+def names(ratings):
+    return {r.dimension.name: r.status.name if r.status else None for r in ratings.values()}
+
+
+def test_previous_rag_comes_from_the_last_approved_report(project, alice, bob):
+    approved_report(project, datetime.date(2024, 1, 1), alice, bob, Overall="Green")
+    approved_report(project, datetime.date(2024, 2, 1), alice, bob, Overall="Red", Budget="Amber")
+    unapproved = ReportFactory(project=project, period_start=datetime.date(2024, 3, 1))
+    rate(unapproved, Overall="Blue")
+    workflow.submit(unapproved, alice)
+    current = ReportFactory(project=project, period_start=datetime.date(2024, 4, 1))
+
+    assert names(previous_ratings(current)) == {
+        "Overall": "Red",
+        "Timeline": None,
+        "Budget": "Amber",
+        "Issues & Risks": None,
+    }
+
+
+def test_later_reports_and_other_projects_do_not_count(project, other_project, alice, bob):
+    current = ReportFactory(project=project, period_start=datetime.date(2024, 4, 1))
+    approved_report(project, datetime.date(2024, 5, 1), alice, bob, Overall="Red")
+    other = other_project
+    approved_report(other, datetime.date(2024, 3, 1), other.manager, other.sponsor, Overall="Red")
+    assert previous_ratings(current) == {}
+
+
+def test_report_page_shows_last_periods_rag_beside_this_one(client_for, project, alice, bob):
+    approved_report(project, datetime.date(2024, 1, 1), alice, bob, Overall="Amber")
+    current = ReportFactory(project=project, period_start=datetime.date(2024, 2, 1))
+    rate(current, Overall="Green")
+    page = client_for(alice).get(current.get_absolute_url()).content.decode()
+    overall_row = page[page.index('<th scope="row" class="dimension">Overall') :]
+    overall_row = overall_row[: overall_row.index("</tr>")]
+    assert overall_row.index("Green") < overall_row.index("Amber")
+    edit = client_for(alice).get(current.get_absolute_url() + "edit/").content.decode()
+    assert "Amber" in edit

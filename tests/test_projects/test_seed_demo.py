@@ -1,0 +1,33 @@
+from django.core.management import call_command
+
+from projects.models import Concern, HighlightReport, Project, RagRating, User
+
+
+def test_seed_demo_is_faithful_to_the_sample_and_idempotent(db, settings):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert Project.objects.count() == 1 and HighlightReport.objects.count() == 1
+    project = Project.objects.get(code="SORPv.1")
+    assert project.name == "Statements of Required Management Practice (SORPs)"
+    assert project.sponsor.name_and_role == "Joss Foster, Director of Business Strategy"
+    assert project.manager.name_and_role == "Liz Sanderson, Business Strategy"
+    report = project.reports.get()
+    assert report.period_label == "August 2011"
+    assert report.report_date.strftime("%d/%m/%y") == "30/08/11"
+    assert "**SORP 2** will be presented to DAT" in report.next_period
+    assert "### Communicating & Embedding" in report.achievements
+    assert Concern.objects.filter(report=report).count() == 3
+    # The sample has no RAG ratings: every line stays "not rated".
+    assert RagRating.objects.filter(report=report, status__isnull=True).count() == 4
+    director = User.objects.get(username="director")
+    assert director.groups.filter(name="Directors").exists()
+    assert User.objects.get(username="pmo").groups.filter(name="PMO").exists()
+    assert director.check_password(settings.DEMO_PASSWORD)
+
+
+def test_demo_users_sign_in_and_sponsor_sees_report_to_approve(client, db, settings):
+    call_command("seed_demo")
+    client.post("/accounts/login/", {"username": "joss.foster", "password": settings.DEMO_PASSWORD})
+    page = client.get("/").content.decode()
+    assert "Waiting for my approval" in page
+    assert "SORPv.1 Statements of Required Management Practice (SORPs)" in page
