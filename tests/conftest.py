@@ -25,6 +25,13 @@ def need(available, what):
     pytest.skip(f"{what} is not available; set it up or run with REQUIRE_SERVICES=1 to insist")
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Generated documents go to a folder of the test's own, never the repository's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def alice(db):
     return UserFactory(username="alice", first_name="Alice", last_name="Archer")

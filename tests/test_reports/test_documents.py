@@ -13,12 +13,6 @@ from reports.services import request_document
 from tests.pdf import pdf_text
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def params(report):
     return {"project": report.project.code, "period": report.period_slug}
 
@@ -76,13 +70,13 @@ def test_outsiders_cannot_request_a_draft(report, charlie):
         request_document("highlight_report", params(report), charlie)
 
 
-def test_running_the_task_twice_renders_once(report, alice, media):
+def test_running_the_task_twice_renders_once(report, alice, media_root):
     document = request_document("highlight_report", params(report), alice)
     assert tasks.render_document.delay(document.pk).get() == "done"
     assert tasks.render_document.delay(document.pk).get() == "not claimed"
     document.refresh_from_db()
     assert document.attempts == 1
-    assert len(list(media.rglob("*.pdf"))) == 1
+    assert len(list(media_root.rglob("*.pdf"))) == 1
 
 
 def test_a_dead_workers_expired_lease_is_taken_over(report, alice):
@@ -160,9 +154,13 @@ def test_pdf_button_requests_and_shows_the_document(
     assert document.status == Document.Status.QUEUED  # same data: the same document
     tasks.render_document.delay(document.pk)
     response = client.get(document.get_absolute_url())
-    assert "Download TEST.1-2024-03-highlight-report.pdf" in response.content.decode()
+    assert "Ready: <a" in response.content.decode()
+    assert "TEST.1-2024-03-highlight-report.pdf</a>" in response.content.decode()
     panel = client.post(pdf_url, headers={"HX-Request": "true"}).content.decode()
     assert 'id="pdf-panel"' in panel and "<html" not in panel
+    assert "hx-trigger" not in panel  # finished: the panel stops polling
+    polled = client.get(document.get_absolute_url(), headers={"HX-Request": "true"})
+    assert polled.content.decode().startswith('<div id="pdf-panel"')
     assert Document.objects.count() == 1
 
 

@@ -40,11 +40,10 @@ def database_url():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, settings, tmp_path):
+def celery_worker(transactional_db, settings, media_root, tmp_path):
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     need(redis_available(), f"Redis at {REDIS_URL}")
     redis.Redis.from_url(REDIS_URL).flushdb()
-    settings.MEDIA_ROOT = tmp_path / "media"
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),  # the test database, with pytest-django's test_ prefix

@@ -1,0 +1,61 @@
+"""Pages cost a fixed number of queries, however many reports, ratings or concerns."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects import workflow
+from tests.factories import ConcernFactory, ReportFactory
+
+
+def count_queries(client, url):
+    client.get(url)  # warm the per-process caches (content types) first
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries), [q["sql"] for q in queries]
+
+
+def approved_reports(project, months, manager, sponsor):
+    for month in range(1, months + 1):
+        report = ReportFactory(project=project, period_start=datetime.date(2023, month, 1))
+        ConcernFactory(report=report)
+        workflow.submit(report, manager)
+        workflow.approve(report, sponsor)
+
+
+def test_project_page_queries_do_not_grow_with_reports(client_for, project, alice, bob):
+    client = client_for(alice)
+    approved_reports(project, 2, alice, bob)
+    few, _ = count_queries(client, project.get_absolute_url())
+    approved_reports_later = [
+        ReportFactory(project=project, period_start=datetime.date(2024, m, 1)) for m in range(1, 9)
+    ]
+    many, sql = count_queries(client, project.get_absolute_url())
+    assert len(approved_reports_later) == 8
+    assert few == many, sql
+    # session, user, project (with people), is-editor check, groups, reports, their ratings
+    assert many == 7, "\n".join(sql)
+
+
+def test_report_page_queries_do_not_grow_with_concerns(client_for, project, alice, bob):
+    client = client_for(alice)
+    approved_reports(project, 1, alice, bob)
+    report = ReportFactory(project=project, period_start=datetime.date(2023, 6, 1), rated=True)
+    ConcernFactory(report=report)
+    few, _ = count_queries(client, report.get_absolute_url())
+    for _ in range(10):
+        ConcernFactory(report=report)
+    many, sql = count_queries(client, report.get_absolute_url())
+    assert few == many, sql
+    # session, user, project, report, is-editor check, groups, ratings, previous report,
+    # its ratings, concerns, latest PDF (content type is cached)
+    assert many == 11, "\n".join(sql)
+
+
+def test_home_page_query_count(client_for, project, alice, bob):
+    client = client_for(alice)
+    approved_reports(project, 3, alice, bob)
+    n, sql = count_queries(client, "/")
+    # session, user, groups (menu), four lists: to approve, to finish, with the sponsor, projects
+    assert n == 7, "\n".join(sql)
