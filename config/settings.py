@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_celery_beat",
+    "django_filters",
+    "simple_history",
     "projects",
     "reports",
     "risks",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each change in the models' history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -135,6 +139,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Links in emails point here (no request to take the host from in a Celery task).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Highlight <highlight@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -215,6 +221,16 @@ CELERY_BEAT_SCHEDULE = {
 # A document claimed by a worker is its own until this lease runs out; after that
 # another worker may take it over (the first one died).
 DOCUMENT_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+
+# Reporting reminders (projects/reminders.py): managers are reminded this many days before
+# a report is due and again when it is overdue; an overdue report is escalated to the
+# sponsor, and later to the director, after these many days.
+REPORT_REMINDER_DAYS_BEFORE = env.int("REPORT_REMINDER_DAYS_BEFORE", default=3)
+REPORT_ESCALATE_TO_SPONSOR_DAYS = env.int("REPORT_ESCALATE_TO_SPONSOR_DAYS", default=5)
+REPORT_ESCALATE_TO_DIRECTOR_DAYS = env.int("REPORT_ESCALATE_TO_DIRECTOR_DAYS", default=10)
+# Working days skip weekends and these bank holidays (python-holidays codes).
+BANK_HOLIDAYS_COUNTRY = env("BANK_HOLIDAYS_COUNTRY", default="GB")
+BANK_HOLIDAYS_SUBDIVISION = env("BANK_HOLIDAYS_SUBDIVISION", default="ENG")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="highlight-demo")
 

@@ -99,12 +99,13 @@ def visible_reports(user, reports):
     projects where they are on the team, sponsor, PMO or a director."""
     if is_pmo(user) or is_director(user):
         return reports
+    # A subquery for editors rather than a join, so no report is listed twice.
     return reports.filter(
         Q(status=HighlightReport.Status.APPROVED)
         | Q(project__manager=user)
         | Q(project__sponsor=user)
-        | Q(project__editors=user)
-    ).distinct()
+        | Q(project__in=Project.objects.filter(editors=user).values("pk"))
+    )
 
 
 def get_project(user, code):
@@ -114,6 +115,23 @@ def get_project(user, code):
     except Project.DoesNotExist:
         raise Http404("No such project.") from None
     return project, project_role(user, project)
+
+
+def can_edit_project(user, project):
+    """The project's own details (people, benefits, workstreams): its manager and the PMO."""
+    return project.manager_id == user.pk or is_pmo(user)
+
+
+def require_pmo(user):
+    if not is_pmo(user):
+        raise PermissionDenied
+
+
+def get_project_to_edit(user, code):
+    project, role = get_project(user, code)
+    if not can_edit_project(user, project):
+        raise PermissionDenied
+    return project
 
 
 def get_project_for(user, code, action):

@@ -38,16 +38,33 @@ class RagRatingInline(admin.TabularInline):
     model = RagRating
     extra = 0
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 class ConcernInline(admin.TabularInline):
     model = Concern
     extra = 0
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(HighlightReport)
 class HighlightReportAdmin(admin.ModelAdmin):
+    """Read-only: reports change through their pages and projects/workflow.py, which check
+    roles, versions and the approval freeze. The admin must not bypass them."""
+
     list_display = ("project", "period_start", "status", "approved_by", "approved_at")
     list_filter = ("status",)
     search_fields = ("project__code", "project__name")
-    readonly_fields = ("submitted_by", "submitted_at", "approved_by", "approved_at", "version")
     inlines = [RagRatingInline, ConcernInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

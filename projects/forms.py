@@ -1,10 +1,25 @@
 import datetime
+import re
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 
-from .models import Concern, HighlightReport, RagRating, RagStatus, month_end
+from .models import (
+    Concern,
+    DatePrecision,
+    Deliverable,
+    HighlightReport,
+    Project,
+    RagRating,
+    RagStatus,
+    User,
+    Workstream,
+    WorkstreamProgress,
+    format_partial_date,
+    month_end,
+)
+from .reporting import comment_needed
 
 MARKDOWN_HELP = "Markdown: start a line with - for a bullet, **bold**, ### for a heading."
 
@@ -18,6 +33,37 @@ class MonthField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         return day.replace(day=1) if day else day
+
+
+class PartialDateField(forms.CharField):
+    """A date as precise as it is known: "05/06/2011", "June 2011" or "2013"."""
+
+    default_error_messages = {
+        "invalid": 'Enter a date as 05/06/2011, a month as "June 2011", or a year as 2013.'
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", 'e.g. 05/06/2011, "June 2011" or 2013')
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = (super().to_python(value) or "").strip()
+        if not value:
+            return (None, DatePrecision.DAY)
+        if re.fullmatch(r"\d{4}", value):
+            return (datetime.date(int(value), 1, 1), DatePrecision.YEAR)
+        for pattern, precision in (
+            ("%d/%m/%Y", DatePrecision.DAY),
+            ("%Y-%m-%d", DatePrecision.DAY),
+            ("%B %Y", DatePrecision.MONTH),
+            ("%b %Y", DatePrecision.MONTH),
+            ("%m/%Y", DatePrecision.MONTH),
+        ):
+            try:
+                return (datetime.datetime.strptime(value, pattern).date(), precision)
+            except ValueError:
+                continue
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 class NewReportForm(forms.Form):
@@ -38,6 +84,19 @@ class NewReportForm(forms.Form):
         return cleaned
 
 
+LONG_TEXT = [
+    "summary",
+    "planned_this_period",
+    "achievements",
+    "next_period",
+    "issues",
+    "risks_narrative",
+    "decisions_required",
+    "governance",
+    "communication",
+]
+
+
 class ReportForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -47,39 +106,22 @@ class ReportForm(forms.ModelForm):
             "report_date",
             "status_word",
             "percent_complete",
-            "summary",
-            "achievements",
-            "next_period",
-            "issues",
-            "risks_narrative",
-            "decisions_required",
-            "governance",
-            "communication",
+            *LONG_TEXT,
+            "deliverables_title",
         ]
         widgets = {
             "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            **{
-                name: forms.Textarea(attrs={"rows": 6})
-                for name in (
-                    "summary",
-                    "achievements",
-                    "next_period",
-                    "issues",
-                    "risks_narrative",
-                    "decisions_required",
-                    "governance",
-                    "communication",
-                )
-            },
+            **{name: forms.Textarea(attrs={"rows": 5}) for name in LONG_TEXT},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         self.fields["report_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-        for name in self.Meta.widgets:
-            if name != "report_date":
-                self.fields[name].help_text = MARKDOWN_HELP
+        for name in LONG_TEXT:
+            self.fields[name].help_text = MARKDOWN_HELP
+        body = self.instance.project.governance_body
+        self.fields["decisions_required"].label = f"Decisions and recommendations for {body}"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -91,7 +133,7 @@ class ReportForm(forms.ModelForm):
                 Div(Field("percent_complete"), css_class="col-md-4"),
                 css_class="row",
             ),
-            Fieldset("Progress", "summary", "achievements", "next_period"),
+            Fieldset("Progress", "summary", "planned_this_period", "achievements", "next_period"),
             Fieldset("Issues and risks", "issues", "risks_narrative"),
             Fieldset("For the board", "decisions_required", "governance", "communication"),
         )
@@ -109,22 +151,48 @@ class RagRatingForm(forms.ModelForm):
         fields = ["status", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, previous=None, statuses=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].queryset = RagStatus.objects.all()
+        self.previous = previous or {}
+        self.fields["status"].queryset = statuses if statuses is not None else RagStatus.objects
         self.fields["status"].empty_label = "Not rated"
         self.fields["status"].label = "This period"
 
+    def clean(self):
+        cleaned = super().clean()
+        before = self.previous.get(self.instance.dimension_id)
+        reason = comment_needed(cleaned.get("status"), before.status if before else None)
+        if reason and not cleaned.get("comment", "").strip():
+            self.add_error("comment", f"A comment is needed here: {reason}.")
+        return cleaned
+
+
+class BaseRagRatingFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, previous=None, **kwargs):
+        self.previous = previous or {}
+        # One status list for every line, not a query per line.
+        self.statuses = RagStatus.objects.all()
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "previous": self.previous,
+                "statuses": self.statuses}  # fmt: skip
+
 
 RagRatingFormSet = forms.inlineformset_factory(
-    HighlightReport, RagRating, form=RagRatingForm, extra=0, can_delete=False
+    HighlightReport,
+    RagRating,
+    form=RagRatingForm,
+    formset=BaseRagRatingFormSet,
+    extra=0,
+    can_delete=False,
 )
 
 
 class ConcernForm(forms.ModelForm):
     class Meta:
         model = Concern
-        fields = ["concern", "countermeasure"]
+        fields = ["concern", "countermeasure", "resolved"]
         widgets = {
             "concern": forms.Textarea(attrs={"rows": 3}),
             "countermeasure": forms.Textarea(attrs={"rows": 3}),
@@ -133,4 +201,174 @@ class ConcernForm(forms.ModelForm):
 
 ConcernFormSet = forms.inlineformset_factory(
     HighlightReport, Concern, form=ConcernForm, extra=2, can_delete=True
+)
+
+
+class WorkstreamProgressForm(forms.ModelForm):
+    class Meta:
+        model = WorkstreamProgress
+        fields = ["planned", "achievements", "next_steps"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+WorkstreamProgressFormSet = forms.inlineformset_factory(
+    HighlightReport,
+    WorkstreamProgress,
+    form=WorkstreamProgressForm,
+    extra=0,
+    can_delete=False,
+)
+
+
+class DeliverableForm(forms.ModelForm):
+    class Meta:
+        model = Deliverable
+        fields = ["workstream", "description", "status", "due_date", "forecast_date", "order"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "forecast_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "order": forms.NumberInput(attrs={"min": 0, "class": "order-input"}),
+        }
+
+    def __init__(self, *args, workstreams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workstream"].queryset = workstreams
+        self.fields["workstream"].empty_label = "(no theme)"
+
+
+class BaseDeliverableFormSet(forms.BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {
+            **super().get_form_kwargs(index),
+            "workstreams": self.instance.project.workstreams.all(),
+        }
+
+
+DeliverableFormSet = forms.inlineformset_factory(
+    HighlightReport,
+    Deliverable,
+    form=DeliverableForm,
+    formset=BaseDeliverableFormSet,
+    extra=3,
+    can_delete=True,
+)
+
+
+class ProjectForm(forms.ModelForm):
+    start_text = PartialDateField(label="Start", required=False)
+    end_text = PartialDateField(label="Anticipated end", required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "status",
+            "sponsor",
+            "manager",
+            "editors",
+            "director",
+            "distribution",
+            "area",
+            "governance_body",
+            "reporting_cadence",
+            "report_due_working_days",
+            "benefits",
+            "objectives",
+            "approach",
+        ]
+        widgets = {
+            "benefits": forms.Textarea(attrs={"rows": 4}),
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+            "approach": forms.Textarea(attrs={"rows": 4}),
+            "editors": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True)
+        for name in ("sponsor", "manager", "editors", "director"):
+            self.fields[name].queryset = people
+        parents = Project.objects.filter(kind=Project.Kind.PROGRAMME)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.initial["start_text"] = format_partial_date(
+                self.instance.start, self.instance.start_precision
+            )
+            self.initial["end_text"] = format_partial_date(
+                self.instance.end, self.instance.end_precision
+            )
+        self.fields["parent"].queryset = parents
+        for name in ("benefits", "objectives", "approach"):
+            self.fields[name].help_text = MARKDOWN_HELP
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div(Field("code"), css_class="col-md-3"),
+                Div(Field("name"), css_class="col-md-6"),
+                Div(Field("kind"), css_class="col-md-3"),
+                css_class="row",
+            ),
+            Div(
+                Div(Field("parent"), css_class="col-md-6"),
+                Div(Field("status"), css_class="col-md-3"),
+                css_class="row",
+            ),
+            Fieldset(
+                "People",
+                Div(
+                    Div(Field("sponsor"), css_class="col-md-4"),
+                    Div(Field("manager"), css_class="col-md-4"),
+                    Div(Field("director"), css_class="col-md-4"),
+                    css_class="row",
+                ),
+                "editors",
+            ),
+            Fieldset(
+                "Reporting",
+                Div(
+                    Div(Field("start_text"), css_class="col-md-3"),
+                    Div(Field("end_text"), css_class="col-md-3"),
+                    Div(Field("reporting_cadence"), css_class="col-md-3"),
+                    Div(Field("report_due_working_days"), css_class="col-md-3"),
+                    css_class="row",
+                ),
+                Div(
+                    Div(Field("distribution"), css_class="col-md-5"),
+                    Div(Field("area"), css_class="col-md-4"),
+                    Div(Field("governance_body"), css_class="col-md-3"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset("Benefits, objectives and approach", "benefits", "objectives", "approach"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Project.Kind.PROGRAMME and cleaned.get("parent"):
+            self.add_error("parent", "A programme cannot sit inside another programme.")
+        start, end = cleaned.get("start_text"), cleaned.get("end_text")
+        if start and end and start[0] and end[0] and end[0] < start[0]:
+            self.add_error("end_text", "The end cannot be before the start.")
+        return cleaned
+
+    def save(self, commit=True):
+        project = self.instance
+        project.start, project.start_precision = self.cleaned_data["start_text"]
+        project.end, project.end_precision = self.cleaned_data["end_text"]
+        return super().save(commit)
+
+
+WorkstreamFormSet = forms.inlineformset_factory(
+    Project,
+    Workstream,
+    fields=["name", "order"],
+    extra=2,
+    can_delete=True,
+    widgets={"order": forms.NumberInput(attrs={"min": 0, "class": "order-input"})},
 )

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as #rrggbb.")
 project_code = RegexValidator(
@@ -54,6 +55,15 @@ def month_end(day):
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def period_label(start, end):
+    """ "August 2011", "January – May 2024" or "November 2023 – February 2024"."""
+    if (start.year, start.month) == (end.year, end.month):
+        return start.strftime("%B %Y")
+    if start.year == end.year:
+        return f"{start:%B} – {end:%B %Y}"
+    return f"{start:%B %Y} – {end:%B %Y}"
+
+
 class Project(models.Model):
     class Kind(models.TextChoices):
         PROGRAMME = "programme", "Programme"
@@ -66,6 +76,7 @@ class Project(models.Model):
     class Cadence(models.TextChoices):
         MONTHLY = "monthly", "Monthly"
         QUARTERLY = "quarterly", "Quarterly"
+        AS_REQUIRED = "as_required", "As required (no reminders)"
 
     code = models.CharField("project ID", max_length=40, unique=True, validators=[project_code])
     name = models.CharField("title", max_length=200)
@@ -103,12 +114,27 @@ class Project(models.Model):
     distribution = models.CharField(max_length=300, blank=True)
     area = models.CharField(max_length=200, blank=True, help_text="e.g. Wards affected – All")
     reporting_cadence = models.CharField(
-        max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY
+        max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY
     )
     report_due_working_days = models.PositiveSmallIntegerField(
         default=5, help_text="A report is due this many working days after its period ends."
     )
+    governance_body = models.CharField(
+        "reports go to",
+        max_length=100,
+        default="the board",
+        help_text='Who the decisions and recommendations are for, e.g. "CMT" or "Members".',
+    )
+    director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directed_projects",
+        help_text="Overdue reports are escalated to this director (else to the Directors group).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[editors])
 
     class Meta:
         ordering = ["code"]
@@ -151,6 +177,9 @@ class RagStatus(models.Model):
         default=0, help_text="Higher is worse: used to sort and to spot deterioration."
     )
     counts_as_complete = models.BooleanField(default=False)
+    requires_comment = models.BooleanField(
+        default=False, help_text="A rating with this status must say why (e.g. Red, Amber)."
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -190,6 +219,11 @@ class HighlightReport(models.Model):
         "% complete", null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     summary = models.TextField(blank=True)
+    planned_this_period = models.TextField(
+        "planned for this period",
+        blank=True,
+        help_text="Carried from the last report's plan for next period.",
+    )
     achievements = models.TextField("achievements this period", blank=True)
     next_period = models.TextField("planned for next period", blank=True)
     issues = models.TextField(blank=True)
@@ -197,23 +231,36 @@ class HighlightReport(models.Model):
     decisions_required = models.TextField("decisions / recommendations for the board", blank=True)
     governance = models.TextField(blank=True)
     communication = models.TextField(blank=True)
+    deliverables_title = models.CharField(
+        "deliverables table title",
+        max_length=200,
+        blank=True,
+        help_text='e.g. "Progress against short term priorities (by April 2024)"',
+    )
 
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The first submission decides whether the report was on time; resubmissions after a
+    # return do not move it.
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     sponsor_comment = models.TextField(blank=True)
     reopen_reason = models.TextField(blank=True)
+    # What the approved report printed, frozen at approval: its PDF is rendered from this,
+    # so later changes to the project or its people cannot alter an approved report.
+    approved_snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     # Optimistic locking: every save and transition bumps it; a save made from an older
     # version is refused instead of silently overwriting someone else's work.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["approved_snapshot", "version"])
 
     class Meta:
         ordering = ["project", "-period_start"]
@@ -239,12 +286,7 @@ class HighlightReport(models.Model):
 
     @property
     def period_label(self):
-        start, end = self.period_start, self.period_end
-        if (start.year, start.month) == (end.year, end.month):
-            return start.strftime("%B %Y")
-        if start.year == end.year:
-            return f"{start:%B} – {end:%B %Y}"
-        return f"{start:%B %Y} – {end:%B %Y}"
+        return period_label(self.period_start, self.period_end)
 
     @property
     def is_editable(self):
@@ -258,6 +300,7 @@ class RagRating(models.Model):
         RagStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     comment = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["dimension__order", "dimension__name"]
@@ -275,10 +318,89 @@ class Concern(models.Model):
     report = models.ForeignKey(HighlightReport, on_delete=models.CASCADE, related_name="concerns")
     concern = models.TextField()
     countermeasure = models.TextField(blank=True)
+    resolved = models.BooleanField(
+        default=False, help_text="Resolved concerns are not carried into the next report."
+    )
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
 
     def __str__(self):
         return self.concern[:60]
+
+
+class Workstream(models.Model):
+    """A theme of a project's work (e.g. "Social Care Practice"), used to group progress
+    and deliverables as the safeguarding and culture reports do."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="workstreams")
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="unique_workstream_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkstreamProgress(models.Model):
+    """A report's achievements and next steps for one workstream."""
+
+    report = models.ForeignKey(
+        HighlightReport, on_delete=models.CASCADE, related_name="workstream_progress"
+    )
+    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="+")
+    planned = models.TextField("planned for this period", blank=True)
+    achievements = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["workstream__order", "workstream__pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "workstream"], name="one_progress_per_workstream"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.workstream} in {self.report}"
+
+
+class Deliverable(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not yet started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETE = "complete", "Complete"
+        LATE = "late", "Late"
+
+    report = models.ForeignKey(
+        HighlightReport, on_delete=models.CASCADE, related_name="deliverables"
+    )
+    workstream = models.ForeignKey(
+        Workstream,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="theme",
+    )
+    description = models.TextField("deliverable")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    due_date = models.DateField(null=True, blank=True)
+    forecast_date = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.description[:60]

@@ -1,9 +1,21 @@
-"""Rules for creating and editing highlight reports."""
+"""Rules for creating, carrying forward and editing highlight reports."""
+
+import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from simple_history.utils import bulk_create_with_history
 
-from .models import HighlightReport, RagDimension, RagRating, month_end
+from .models import (
+    Concern,
+    Deliverable,
+    HighlightReport,
+    Project,
+    RagDimension,
+    RagRating,
+    WorkstreamProgress,
+    month_end,
+)
 
 
 class StaleReport(Exception):
@@ -14,22 +26,146 @@ class ReportExists(Exception):
     pass
 
 
+def add_months(day, months):
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
+
+
+def months_covered(report):
+    start, end = report.period_start, report.period_end
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def create_report(project, period_start, period_end=None, **fields):
-    """A new draft for a period, with an unrated line for every active RAG dimension."""
+    """A new draft for a period, with an unrated line for every active RAG dimension and a
+    progress section for every workstream of the project."""
     period_end = period_end or month_end(period_start)
     try:
         with transaction.atomic():
+            # Locking the project serialises report creation for it, so the overlap check
+            # below cannot race with another request.
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            overlapping = project.reports.filter(
+                period_start__lte=period_end, period_end__gte=period_start
+            ).first()
+            if overlapping:
+                raise ReportExists(
+                    f"{project.code} already has a report for {overlapping.period_label}, "
+                    "which overlaps that period."
+                )
             report = HighlightReport.objects.create(
                 project=project, period_start=period_start, period_end=period_end, **fields
             )
-            RagRating.objects.bulk_create(
-                RagRating(report=report, dimension=dimension)
-                for dimension in RagDimension.objects.filter(active=True)
+            bulk_create_with_history(
+                [
+                    RagRating(report=report, dimension=dimension)
+                    for dimension in RagDimension.objects.filter(active=True)
+                ],
+                RagRating,
+            )
+            bulk_create_with_history(
+                [
+                    WorkstreamProgress(report=report, workstream=workstream)
+                    for workstream in project.workstreams.all()
+                ],
+                WorkstreamProgress,
             )
     except IntegrityError as exc:
         # The database's unique constraint decides when two people create at once.
         raise ReportExists(f"{project.code} already has a report for that period.") from exc
     return report
+
+
+# Fields a new report copies from the last one: a report starts as a copy of the last
+# (DESIGN.md), except what is about this period only.
+CARRIED_FIELDS = [
+    "status_word",
+    "percent_complete",
+    "summary",
+    "issues",
+    "risks_narrative",
+    "decisions_required",
+    "governance",
+    "communication",
+    "deliverables_title",
+]
+
+
+def next_period(project, last):
+    """The period after the last report: a month, a quarter, or as long as the last one."""
+    start = last.period_end + datetime.timedelta(days=1)
+    months = {
+        Project.Cadence.MONTHLY: 1,
+        Project.Cadence.QUARTERLY: 3,
+    }.get(project.reporting_cadence, months_covered(last))
+    return start, month_end(add_months(start, months - 1))
+
+
+def start_next_report(project):
+    """The next period's draft, made from the last report: its plan for next period becomes
+    this period's plan, open concerns and unfinished deliverables carry over, and each RAG
+    line starts from last period's status (its comment is written afresh)."""
+    last = project.reports.order_by("-period_start").first()
+    if last is None:
+        raise ReportExists(f"{project.code} has no report yet to carry forward.")
+    start, end = next_period(project, last)
+    with transaction.atomic():
+        report = create_report(
+            project,
+            start,
+            end,
+            planned_this_period=last.next_period,
+            **{field: getattr(last, field) for field in CARRIED_FIELDS},
+        )
+        last_statuses = dict(last.ratings.values_list("dimension_id", "status_id"))
+        for rating in report.ratings.all():
+            if last_statuses.get(rating.dimension_id):
+                rating.status_id = last_statuses[rating.dimension_id]
+                rating.save()
+        last_steps = dict(last.workstream_progress.values_list("workstream_id", "next_steps"))
+        for progress in report.workstream_progress.all():
+            if last_steps.get(progress.workstream_id):
+                progress.planned = last_steps[progress.workstream_id]
+                progress.save()
+        bulk_create_with_history(
+            [
+                Concern(
+                    report=report,
+                    concern=c.concern,
+                    countermeasure=c.countermeasure,
+                    order=c.order,
+                )
+                for c in last.concerns.filter(resolved=False)
+            ],
+            Concern,
+        )
+        bulk_create_with_history(
+            [
+                Deliverable(
+                    report=report,
+                    workstream_id=d.workstream_id,
+                    description=d.description,
+                    status=d.status,
+                    due_date=d.due_date,
+                    forecast_date=d.forecast_date,
+                    order=d.order,
+                )
+                for d in last.deliverables.exclude(status=Deliverable.Status.COMPLETE)
+            ],
+            Deliverable,
+        )
+    return report
+
+
+def add_missing_workstreams(report):
+    """Workstreams added to the project after the report was started get their section."""
+    have = set(report.workstream_progress.values_list("workstream_id", flat=True))
+    missing = [w for w in report.project.workstreams.all() if w.pk not in have]
+    if missing:
+        bulk_create_with_history(
+            [WorkstreamProgress(report=report, workstream=w) for w in missing],
+            WorkstreamProgress,
+        )
 
 
 def save_report(form, formsets, expected_version):
@@ -74,3 +210,32 @@ def previous_ratings(report):
         rating.dimension_id: rating
         for rating in previous.ratings.select_related("status", "dimension")
     }
+
+
+def comment_needed(status, previous_status):
+    """Why a RAG line must carry a comment, or None. The report should answer "why is it
+    Red?" before anyone asks: statuses marked requires_comment (Red, Amber…) and any change
+    since the last approved report need one."""
+    if status is not None and status.requires_comment:
+        return f"say why it is {status.name}"
+    if previous_status is not None and status != previous_status:
+        now = status.name if status else "not rated"
+        return f"say why it changed from {previous_status.name} to {now}"
+    return None
+
+
+def rag_comment_problems(ratings, previous):
+    """The RAG lines that need a comment and have none, as "Overall: say why it is Red".
+    `ratings` with their dimension and status loaded; `previous` from previous_ratings()."""
+    problems = []
+    for rating in ratings:
+        before = previous.get(rating.dimension_id)
+        reason = comment_needed(rating.status, before.status if before else None)
+        if reason and not rating.comment.strip():
+            problems.append(f"{rating.dimension.name}: {reason}")
+    return problems
+
+
+def missing_rag_comments(report):
+    ratings = report.ratings.select_related("dimension", "status")
+    return rag_comment_problems(ratings, previous_ratings(report))

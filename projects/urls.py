@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from . import views
+from . import report_views, views
 
 
 class MonthConverter:
@@ -35,22 +35,27 @@ register_converter(MonthConverter, "month")
 register_converter(ProjectCodeConverter, "code")
 
 app_name = "projects"
-report = "projects/<code:code>/reports/<month:month>/"
+project = "projects/<code:code>/"
+report = f"{project}reports/<month:month>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("projects/", views.project_list, name="project-list"),
-    path("projects/<code:code>/", views.project_detail, name="project-detail"),
-    path("projects/<code:code>/reports/new/", views.report_create, name="report-create"),
-    path(report, views.report_detail, name="report-detail"),
-    path(f"{report}edit/", views.report_edit, name="report-edit"),
-    path(f"{report}pdf/", views.report_pdf, name="report-pdf"),
+    path("projects/new/", views.project_create, name="project-create"),
+    path(project, views.project_detail, name="project-detail"),
+    path(f"{project}edit/", views.project_edit, name="project-edit"),
+    path(f"{project}reports/new/", report_views.report_create, name="report-create"),
+    path(f"{project}reports/next/", report_views.report_next, name="report-next"),
+    path(report, report_views.report_detail, name="report-detail"),
+    path(f"{report}edit/", report_views.report_edit, name="report-edit"),
+    path(f"{report}history/", report_views.report_history, name="report-history"),
+    path(f"{report}pdf/", report_views.report_pdf, name="report-pdf"),
     *(
         path(
             f"{report}{action}/",
-            views.report_transition,
+            report_views.report_transition,
             {"action": action},
             name=f"report-{action}",
-        )
-        for action in views.TRANSITIONS
+        )  # fmt: skip
+        for action in report_views.TRANSITIONS
     ),
 ]

@@ -14,34 +14,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import access
+from reports import services as documents
+
+from . import access, notifications
 from .models import HighlightReport
+from .reporting import missing_rag_comments
 
 Status = HighlightReport.Status
 
 
 class TransitionNotAllowed(Exception):
     """The report is not in a state that allows this step (e.g. approving a draft)."""
-
-
-def _transition(report, user, action, allowed_from, **changes):
-    with transaction.atomic():
-        locked = (
-            HighlightReport.objects.select_for_update().select_related("project").get(pk=report.pk)
-        )
-        if not access.project_role(user, locked.project).allows(action):
-            raise PermissionDenied
-        if locked.status not in allowed_from:
-            raise TransitionNotAllowed(
-                f"This report is {locked.get_status_display().lower()}, so it cannot be "
-                f"{PAST[action]}."
-            )
-        for field, value in changes.items():
-            setattr(locked, field, value)
-        locked.version += 1
-        locked.save()
-    report.refresh_from_db()
-    return report
 
 
 PAST = {
@@ -53,15 +36,62 @@ PAST = {
 }
 
 
+def _transition(report, user, action, allowed_from, check=None, after=None, **changes):
+    """Move the report on. `report.version` is what the user saw: if the report has changed
+    since (a withdrawal and resubmission, an edit), nothing happens and they are told."""
+    seen_version = report.version
+    with transaction.atomic():
+        locked = (
+            HighlightReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+        )
+        if not access.project_role(user, locked.project).allows(action):
+            raise PermissionDenied
+        if locked.status not in allowed_from:
+            raise TransitionNotAllowed(
+                f"This report is {locked.get_status_display().lower()}, so it cannot be "
+                f"{PAST[action]}."
+            )
+        if locked.version != seen_version:
+            raise TransitionNotAllowed(
+                "The report has changed since you opened it: look at it again before you "
+                f"{action} it."
+            )
+        if check:
+            check(locked)
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.version += 1
+        locked._history_user = user  # outside a request too (shell, tasks)
+        locked.save()
+        if after:
+            after(locked)
+    report.refresh_from_db()
+    return report
+
+
+def _ratings_explained(report):
+    problems = missing_rag_comments(report)
+    if problems:
+        raise TransitionNotAllowed(
+            "Before submitting, add a comment to each RAG line that needs one: "
+            + "; ".join(problems)
+            + "."
+        )
+
+
 def submit(report, user):
+    now = timezone.now()
     return _transition(
         report,
         user,
         "submit",
         (Status.DRAFT, Status.RETURNED),
+        check=_ratings_explained,
+        after=lambda r: notifications.report_submitted(r),
         status=Status.SUBMITTED,
         submitted_by=user,
-        submitted_at=timezone.now(),
+        submitted_at=now,
+        first_submitted_at=report.first_submitted_at or now,
     )
 
 
@@ -70,11 +100,19 @@ def withdraw(report, user):
 
 
 def approve(report, user):
+    """Approval freezes the report: what it prints is kept as it stands now, and its PDF is
+    rendered once from that; downloads and board packs use that file."""
+
+    def freeze(locked):
+        documents.freeze_approved_report(locked, user)
+        notifications.report_approved(locked)
+
     return _transition(
         report,
         user,
         "approve",
         (Status.SUBMITTED,),
+        after=freeze,
         status=Status.APPROVED,
         approved_by=user,
         approved_at=timezone.now(),
@@ -91,6 +129,7 @@ def return_to_manager(report, user, comment):
         user,
         "return",
         (Status.SUBMITTED,),
+        after=lambda r: notifications.report_returned(r),
         status=Status.RETURNED,
         sponsor_comment=comment,
     )
@@ -108,5 +147,6 @@ def reopen(report, user, reason):
         status=Status.DRAFT,
         approved_by=None,
         approved_at=None,
+        approved_snapshot=None,
         reopen_reason=reason,
     )

@@ -9,12 +9,14 @@ from .models import Document
 
 
 def can_read(user, document):
+    """Readers of a source's drafts may read all its documents; anyone else only the one
+    made from what was approved (a PDF printed from a draft stays a draft after approval)."""
     if is_director(user) or is_pmo(user):
         return True
     source = document.source
     if source is None:
         return False
-    return kinds.get_kind(document.kind).can_read(user, source)
+    return kinds.get_kind(document.kind).can_read_document(user, source, document)
 
 
 def get_document(user, pk):

@@ -1,9 +1,9 @@
 """The kinds of document Highlight prints. Each kind knows how to find its source from the
 document's natural-key params, gather the data it prints, and who may read it.
 
-`gather` returns plain data (strings, numbers, dates, lists): the PDF template renders it
-and its sha256 is the document's fingerprint, so a fingerprint always describes exactly
-what was printed.
+`gather` returns JSON-native data only (strings, numbers, lists, dicts; dates already
+written dd/mm/yyyy): the print template renders it, its sha256 is the document's
+fingerprint, and an approved report keeps it as its frozen snapshot.
 """
 
 import datetime
@@ -13,11 +13,11 @@ import json
 from django.utils import timezone
 
 from projects import access as project_access
-from projects.models import Project
-from projects.reporting import previous_ratings
+from projects.models import Project, RagRating
+from projects.reporting import previous_approved_report
 
 # Bump when a print template changes enough that existing PDFs should be rendered again.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 
 class SourceMissing(Exception):
@@ -36,6 +36,14 @@ def parse_month(value):
         raise SourceMissing(f"{value!r} is not a month written YYYY-MM.") from None
 
 
+def day(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y")
+
+
 def _person(user):
     if user is None:
         return None
@@ -48,9 +56,26 @@ def _status(status):
     return {"name": status.name, "colour": status.colour, "text_colour": status.text_colour}
 
 
+def _deliverables_by_theme(report):
+    themes = []
+    for item in report.deliverables.select_related("workstream"):
+        theme = item.workstream.name if item.workstream else ""
+        if not themes or themes[-1]["theme"] != theme:
+            themes.append({"theme": theme, "items": []})
+        themes[-1]["items"].append(
+            {
+                "description": item.description,
+                "status": item.get_status_display(),
+                "status_key": item.status,
+                "due": day(item.due_date),
+                "forecast": day(item.forecast_date),
+            }
+        )
+    return themes
+
+
 class HighlightReportKind:
     kind = "highlight_report"
-    template = "pdf/highlight_report.html"
 
     def params_for(self, report):
         return {"project": report.project.code, "period": report.period_slug}
@@ -58,9 +83,9 @@ class HighlightReportKind:
     def resolve(self, params):
         month = parse_month(params.get("period"))
         try:
-            project = Project.objects.select_related("sponsor", "manager", "parent").get(
-                code=params.get("project")
-            )
+            project = Project.objects.select_related(
+                "sponsor", "manager", "parent", "director"
+            ).get(code=params.get("project"))
         except Project.DoesNotExist:
             raise SourceMissing(f"No project with the code {params.get('project')!r}.") from None
         report = project_access.find_report(project, month)
@@ -73,32 +98,57 @@ class HighlightReportKind:
         role = project_access.project_role(user, report.project)
         return project_access.can_read_report(role, report)
 
+    def can_read_document(self, user, report, document):
+        if project_access.project_role(user, report.project).can_read_drafts:
+            return True
+        return (
+            report.status == report.Status.APPROVED
+            and bool(report.approved_snapshot)
+            and document.fingerprint == fingerprint(report.approved_snapshot)
+        )
+
     def title(self, report):
         return f"Highlight report {report.project.code} {report.period_label}"
 
     def filename(self, report):
         return f"{report.project.code}-{report.period_slug}-highlight-report.pdf"
 
+    def template(self, data):
+        if data["project"]["kind_key"] == Project.Kind.PROGRAMME:
+            return "pdf/programme_report.html"
+        return "pdf/highlight_report.html"
+
     def gather(self, report):
+        """What the report prints: its frozen snapshot once approved, else the live data."""
+        if report.status == report.Status.APPROVED and report.approved_snapshot:
+            return report.approved_snapshot
+        return self.gather_live(report)
+
+    def gather_live(self, report):
         project = report.project
-        previous = previous_ratings(report)
-        ratings = []
-        for rating in report.ratings.select_related("dimension", "status"):
-            before = previous.get(rating.dimension_id)
-            ratings.append(
-                {
-                    "dimension": rating.dimension.name,
-                    "status": _status(rating.status),
-                    "previous": _status(before.status) if before else None,
-                    "comment": rating.comment,
-                }
+        previous = previous_approved_report(report)
+        before = {}
+        if previous is not None:
+            before = {r.dimension_id: r.status for r in previous.ratings.select_related("status")}
+        ratings = [
+            {
+                "dimension": rating.dimension.name,
+                "status": _status(rating.status),
+                "previous": _status(before.get(rating.dimension_id)),
+                "comment": rating.comment,
+            }
+            for rating in RagRating.objects.filter(report=report).select_related(
+                "dimension", "status"
             )
+        ]
         return {
             "project": {
                 "code": project.code,
                 "name": project.name,
                 "kind": project.get_kind_display(),
-                "programme": str(project.parent) if project.parent else "",
+                "kind_key": project.kind,
+                "programme": project.parent.name if project.parent else "",
+                "programme_code": project.parent.code if project.parent else "",
                 "sponsor": _person(project.sponsor),
                 "manager": _person(project.manager),
                 "distribution": project.distribution,
@@ -108,17 +158,19 @@ class HighlightReportKind:
                 "benefits": project.benefits,
                 "objectives": project.objectives,
                 "approach": project.approach,
+                "governance_body": project.governance_body,
             },
             "report": {
                 "period": report.period_label,
-                "period_start": report.period_start,
-                "period_end": report.period_end,
-                "report_date": report.report_date,
+                "period_start": day(report.period_start),
+                "period_end": day(report.period_end),
+                "report_date": day(report.report_date),
                 "status": report.status,
                 "status_display": report.get_status_display(),
                 "status_word": report.status_word,
                 "percent_complete": report.percent_complete,
                 "summary": report.summary,
+                "planned_this_period": report.planned_this_period,
                 "achievements": report.achievements,
                 "next_period": report.next_period,
                 "issues": report.issues,
@@ -126,12 +178,24 @@ class HighlightReportKind:
                 "decisions_required": report.decisions_required,
                 "governance": report.governance,
                 "communication": report.communication,
+                "deliverables_title": report.deliverables_title,
                 "approved_by": _person(report.approved_by),
-                "approved_at": (
-                    timezone.localtime(report.approved_at) if report.approved_at else None
-                ),
+                "approved_at": day(report.approved_at),
+                "previous_period": previous.period_label if previous else "",
             },
             "ratings": ratings,
+            "any_rated": any(r["status"] for r in ratings),
+            "workstreams": [
+                {
+                    "name": progress.workstream.name,
+                    "planned": progress.planned,
+                    "achievements": progress.achievements,
+                    "next_steps": progress.next_steps,
+                }
+                for progress in report.workstream_progress.select_related("workstream")
+                if progress.planned or progress.achievements or progress.next_steps
+            ],
+            "deliverables": _deliverables_by_theme(report),
             "concerns": [
                 {"concern": c.concern, "countermeasure": c.countermeasure}
                 for c in report.concerns.all()

@@ -38,15 +38,20 @@ def static_path(url):
     relative = unquote(parts.path.removeprefix("/static/"))
     if not relative or ".." in Path(relative).parts or relative.startswith("/"):
         return None
-    found = finders.find(relative)
-    if found:
-        return Path(found)
-    collected = Path(settings.STATIC_ROOT) / relative
-    if collected.is_file() and collected.resolve().is_relative_to(
-        Path(settings.STATIC_ROOT).resolve()
-    ):
-        return collected
+    candidate = finders.find(relative) or Path(settings.STATIC_ROOT) / relative
+    # Resolved, so that a symlink inside a static folder cannot point outside it.
+    path = Path(candidate).resolve()
+    if path.is_file() and any(path.is_relative_to(root) for root in static_roots()):
+        return path
     return None
+
+
+def static_roots():
+    roots = [Path(settings.STATIC_ROOT)]
+    for finder in finders.get_finders():
+        roots += [Path(location) for _prefix, location in getattr(finder, "locations", [])]
+        roots += [Path(storage.location) for storage in getattr(finder, "storages", {}).values()]
+    return [root.resolve() for root in roots]
 
 
 class StaticOnlyFetcher(URLFetcher):

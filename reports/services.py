@@ -55,8 +55,9 @@ def request_document(kind, params, requested_by):
                 requested_by=requested_by,
             )
     except IntegrityError:
-        # Someone asked for the same document a moment ago: share theirs.
-        return live.get()
+        # Someone asked for the same document a moment ago: share theirs, or, if it has
+        # failed meanwhile, start afresh.
+        return live.first() or request_document(kind, params, requested_by)
     transaction.on_commit(lambda: enqueue(document.pk))
     return document
 
@@ -70,6 +71,32 @@ def enqueue(document_id):
         # The document stays queued; the periodic sweep sends it again once the broker
         # is back. The user sees "queued" rather than an error page.
         logger.exception("Could not queue document %s; the sweep will resend it", document_id)
+
+
+def freeze_approved_report(report, approver):
+    """Keep what an approved report prints as it stands at approval, and queue its PDF,
+    rendered once from that. Call inside the approval's transaction."""
+    spec = kinds.get_kind("highlight_report")
+    report.approved_snapshot = spec.gather_live(report)
+    # An update, not save(): the snapshot is not a change anyone made, so no history row.
+    type(report).objects.filter(pk=report.pk).update(approved_snapshot=report.approved_snapshot)
+    return request_document(spec.kind, spec.params_for(report), approver)
+
+
+def approved_document(report):
+    """The approved report's PDF: the document rendered from its frozen snapshot."""
+    if not report.approved_snapshot:
+        return None
+    return (
+        Document.objects.filter(
+            kind="highlight_report",
+            source_type=ContentType.objects.get_for_model(report),
+            source_id=report.pk,
+            fingerprint=kinds.fingerprint(report.approved_snapshot),
+        )
+        .exclude(status=Document.Status.FAILED)
+        .first()
+    )
 
 
 def latest_document_for(source):
@@ -87,7 +114,7 @@ def render_source(kind, source):
     spec = kinds.get_kind(kind)
     data = spec.gather(source)
     started = time.perf_counter()
-    pdf = render_pdf(spec.template, data)
+    pdf = render_pdf(spec.template(data), data)
     return pdf, kinds.fingerprint(data), time.perf_counter() - started
 
 
@@ -115,24 +142,40 @@ def write_atomically(path, content):
 
 
 def build_document(document):
-    """Render a claimed document and store it. Only the holder of the current claim (its
-    attempt number) may mark it done, so a worker whose lease was taken over cannot
-    overwrite the outcome of the worker that took it."""
+    """Render a claimed document and store it; returns "done", "lost lease" or "superseded".
+
+    Each attempt writes its own file, and only the holder of the current claim (its attempt
+    number) may mark the document done: a worker whose lease was taken over deletes its
+    file instead, so it can neither overwrite the winner's PDF nor leave a stray one. The
+    fingerprint is taken from the data actually rendered, so it always describes the file.
+    """
     spec = kinds.get_kind(document.kind)
     source = spec.resolve(document.params)
-    pdf, _, seconds = render_source(document.kind, source)
-    relative = f"documents/{document.pk}/{spec.filename(source)}"
-    write_atomically(Path(settings.MEDIA_ROOT) / relative, pdf.content)
-    return Document.objects.filter(
-        pk=document.pk, status=Document.Status.RUNNING, attempts=document.attempts
-    ).update(
-        status=Document.Status.DONE,
-        file=relative,
-        pages=pdf.pages,
-        bytes=len(pdf.content),
-        sha256=hashlib.sha256(pdf.content).hexdigest(),
-        error="",
-        finished_at=timezone.now(),
-        render_seconds=round(seconds, 3),
-        lease_expires=None,
-    )
+    pdf, rendered_fingerprint, seconds = render_source(document.kind, source)
+    relative = f"documents/{document.pk}/{document.attempts}/{spec.filename(source)}"
+    path = Path(settings.MEDIA_ROOT) / relative
+    write_atomically(path, pdf.content)
+    try:
+        with transaction.atomic():
+            won = Document.objects.filter(
+                pk=document.pk, status=Document.Status.RUNNING, attempts=document.attempts
+            ).update(
+                status=Document.Status.DONE,
+                fingerprint=rendered_fingerprint,
+                file=relative,
+                pages=pdf.pages,
+                bytes=len(pdf.content),
+                sha256=hashlib.sha256(pdf.content).hexdigest(),
+                error="",
+                finished_at=timezone.now(),
+                render_seconds=round(seconds, 3),
+                lease_expires=None,
+            )
+    except IntegrityError:
+        # The data changed after the request, and a document of the new data exists.
+        path.unlink(missing_ok=True)
+        return "superseded"
+    if not won:
+        path.unlink(missing_ok=True)
+        return "lost lease"
+    return "done"

@@ -3,6 +3,7 @@
 A message may arrive twice (a retry, or Redis redelivering after a worker died). The task
 claims its document with one conditional UPDATE that only a single worker can win: a
 queued document, or a running one whose lease has expired because its worker is gone.
+A document that keeps killing its worker is given up after MAX_ATTEMPTS claims.
 """
 
 import datetime
@@ -23,14 +24,19 @@ logger = logging.getLogger(__name__)
 
 # Worth trying again: the database or the file system hiccupped, not the document.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
-MAX_RETRIES = 5
+MAX_ATTEMPTS = 5
+
+
+def claimable(now):
+    return Q(status=Document.Status.QUEUED) | Q(
+        status=Document.Status.RUNNING, lease_expires__lt=now
+    )
 
 
 def claim(document_id):
     now = timezone.now()
     return Document.objects.filter(
-        Q(status=Document.Status.QUEUED) | Q(status=Document.Status.RUNNING, lease_expires__lt=now),
-        pk=document_id,
+        claimable(now), pk=document_id, attempts__lt=MAX_ATTEMPTS
     ).update(
         status=Document.Status.RUNNING,
         lease_expires=now + datetime.timedelta(seconds=settings.DOCUMENT_LEASE_SECONDS),
@@ -45,22 +51,28 @@ def _finish_with(document, **fields):
     ).update(lease_expires=None, **fields)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_RETRIES)
+def _fail(document, message):
+    _finish_with(
+        document, status=Document.Status.FAILED, error=message[:2000], finished_at=timezone.now()
+    )
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_ATTEMPTS)
 def render_document(self, document_id):
     if not claim(document_id):
-        return "not claimed"  # done already, or another worker holds a live lease
+        return "not claimed"  # done already, another worker holds a live lease, or given up
     document = Document.objects.get(pk=document_id)
     try:
-        services.build_document(document)
+        outcome = services.build_document(document)
     except TRANSIENT_ERRORS as exc:
-        if self.request.retries >= MAX_RETRIES:
-            _fail(document, f"Gave up after {MAX_RETRIES + 1} attempts: {exc}")
+        if document.attempts >= MAX_ATTEMPTS:
+            _fail(document, f"Gave up after {document.attempts} attempts: {exc}")
             return "failed"
         try:
             _finish_with(document, status=Document.Status.QUEUED)
         except DatabaseError:
             logger.warning("Could not requeue document %s; its lease will expire", document_id)
-        raise self.retry(exc=exc, countdown=min(300, 5 * 2**self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=min(300, 5 * 2**document.attempts)) from exc
     except SoftTimeLimitExceeded:
         _fail(document, "Rendering took longer than the time limit.")
         return "failed"
@@ -71,20 +83,16 @@ def render_document(self, document_id):
         logger.exception("Rendering document %s failed", document_id)
         _fail(document, f"{type(exc).__name__}: {exc}")
         return "failed"
-    return "done"
-
-
-def _fail(document, message):
-    _finish_with(
-        document, status=Document.Status.FAILED, error=message[:2000], finished_at=timezone.now()
-    )
+    if outcome == "superseded":
+        _fail(document, "The data changed while this PDF was made; ask for the PDF again.")
+    return outcome
 
 
 @shared_task
 def requeue_stalled_documents(queued_for_minutes=10):
     """Send again the documents whose message was lost (queued for long) or whose worker
-    died (running with an expired lease). A duplicate message is harmless: the claim lets
-    only one of them render."""
+    died (running with an expired lease), and fail those that have used up their attempts.
+    A duplicate message is harmless: the claim lets only one of them render."""
     now = timezone.now()
     stalled = Document.objects.filter(
         Q(
@@ -92,9 +100,15 @@ def requeue_stalled_documents(queued_for_minutes=10):
             requested_at__lt=now - datetime.timedelta(minutes=queued_for_minutes),
         )
         | Q(status=Document.Status.RUNNING, lease_expires__lt=now)
-    ).values_list("pk", flat=True)
+    )
+    stalled.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=Document.Status.FAILED,
+        error=f"Gave up after {MAX_ATTEMPTS} attempts: the worker stopped each time.",
+        finished_at=now,
+        lease_expires=None,
+    )
     count = 0
-    for document_id in stalled:
+    for document_id in stalled.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True):
         render_document.delay(document_id)
         count += 1
     return count

@@ -65,8 +65,9 @@ class ConcernFactory(DjangoModelFactory):
 
 
 def rate(report, **by_dimension):
-    """rate(report, Overall="Red", Budget="Green"): set ratings by dimension and status name."""
+    """rate(report, Overall="Red", Budget="Green"): set ratings by dimension and status name,
+    each with a comment (Red, Amber and changed ratings need one to be submitted)."""
     for dimension, status in by_dimension.items():
         RagRating.objects.filter(report=report, dimension__name=dimension.replace("_", " ")).update(
-            status=RagStatus.objects.get(name=status)
+            status=RagStatus.objects.get(name=status), comment=f"{status} because of {dimension}"
         )

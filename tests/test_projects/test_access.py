@@ -8,6 +8,7 @@ from projects import workflow
 from projects.models import HighlightReport
 from reports.models import Document
 from reports.services import request_document
+from reports.tasks import render_document
 
 
 def url(name, report):
@@ -33,14 +34,14 @@ def approved(submitted, bob):
 
 
 @pytest.fixture
-def pdf_of(django_capture_on_commit_callbacks):
+def pdf_of():
     def make(report, user):
-        with django_capture_on_commit_callbacks(execute=True):
-            document = request_document(
-                "highlight_report",
-                {"project": report.project.code, "period": report.period_slug},
-                user,
-            )
+        document = request_document(
+            "highlight_report",
+            {"project": report.project.code, "period": report.period_slug},
+            user,
+        )
+        render_document.delay(document.pk)  # the approval may have queued it already
         document.refresh_from_db()
         assert document.status == Document.Status.DONE, document.error
         return document
@@ -143,3 +144,43 @@ def test_unknown_project_or_period_is_404(client_for, report, alice):
     assert client.get("/projects/NOPE.1/").status_code == 404
     assert client.get(f"/projects/{report.project.code}/reports/1999-01/").status_code == 404
     assert client.get(f"/projects/{report.project.code}/reports/2024-13/").status_code == 404
+
+
+def test_a_pdf_printed_from_a_draft_stays_private_after_approval(
+    client_for, report, alice, bob, olive, pdf_of
+):
+    report.summary = "SECRET DRAFT WORDING"
+    report.save()
+    draft_pdf = pdf_of(report, alice)
+    report.summary = "What the sponsor approved."
+    report.save()
+    workflow.submit(report, alice)
+    workflow.approve(report, bob)
+    approved_pdf = pdf_of(report, olive)
+    assert approved_pdf.pk != draft_pdf.pk
+    client = client_for(olive)
+    assert client.get(reverse("reports:document-download", args=[draft_pdf.pk])).status_code == 404
+    assert client.get(reverse("reports:document-detail", args=[draft_pdf.pk])).status_code == 404
+    ok = client.get(reverse("reports:document-download", args=[approved_pdf.pk]))
+    assert ok.status_code == 200
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f"/documents/{approved_pdf.pk}/download/" in page
+    assert f"/documents/{draft_pdf.pk}/" not in page
+
+
+def test_a_sponsor_cannot_approve_a_version_they_have_not_seen(client_for, report, alice, bob):
+    workflow.submit(report, alice)
+    seen_by_bob = report.version
+    workflow.withdraw(report, alice)
+    report.summary = "Quietly changed after the sponsor looked."
+    report.save()
+    workflow.submit(report, alice)
+    response = client_for(bob).post(
+        url("report-approve", report), {"version": seen_by_bob}, follow=True
+    )
+    assert "The report has changed since you opened it" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == HighlightReport.Status.SUBMITTED
+    client_for(bob).post(url("report-approve", report), {"version": report.version})
+    report.refresh_from_db()
+    assert report.status == HighlightReport.Status.APPROVED

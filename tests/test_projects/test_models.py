@@ -88,3 +88,11 @@ def test_person_prints_with_job_title_or_unit(bob, alice):
     assert bob.name_and_role == "Bob Baker, Director of Place"
     alice.job_title, alice.organisation_unit = "", "Business Strategy"
     assert alice.name_and_role == "Alice Archer, Business Strategy"
+
+
+def test_report_periods_cannot_overlap(project):
+    create_report(project, datetime.date(2024, 1, 1), datetime.date(2024, 5, 31))
+    with pytest.raises(ReportExists, match="January – May 2024, which overlaps"):
+        create_report(project, datetime.date(2024, 3, 1))
+    create_report(project, datetime.date(2024, 6, 1))
+    assert HighlightReport.objects.filter(project=project).count() == 2

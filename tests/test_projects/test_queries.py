@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects import workflow
-from tests.factories import ConcernFactory, ReportFactory
+from tests.factories import ConcernFactory, ProjectFactory, ReportFactory
 
 
 def count_queries(client, url):
@@ -34,8 +34,9 @@ def test_project_page_queries_do_not_grow_with_reports(client_for, project, alic
     many, sql = count_queries(client, project.get_absolute_url())
     assert len(approved_reports_later) == 8
     assert few == many, sql
-    # session, user, project (with people), is-editor check, groups, reports, their ratings
-    assert many == 7, "\n".join(sql)
+    # session, user, project (with people), is-editor check, groups, reports, their
+    # ratings, workstreams
+    assert many == 8, "\n".join(sql)
 
 
 def test_report_page_queries_do_not_grow_with_concerns(client_for, project, alice, bob):
@@ -48,14 +49,19 @@ def test_report_page_queries_do_not_grow_with_concerns(client_for, project, alic
         ConcernFactory(report=report)
     many, sql = count_queries(client, report.get_absolute_url())
     assert few == many, sql
-    # session, user, project, report, is-editor check, groups, ratings, previous report,
-    # its ratings, concerns, latest PDF (content type is cached)
-    assert many == 11, "\n".join(sql)
+    # session, user, project, is-editor check, groups, report, previous report, its ratings,
+    # ratings, latest PDF (content type is cached), concerns, workstreams, deliverables
+    assert many == 13, "\n".join(sql)
 
 
-def test_home_page_query_count(client_for, project, alice, bob):
+def test_home_page_queries_do_not_grow_with_projects(client_for, project, alice, bob):
     client = client_for(alice)
     approved_reports(project, 3, alice, bob)
-    n, sql = count_queries(client, "/")
-    # session, user, groups (menu), four lists: to approve, to finish, with the sponsor, projects
-    assert n == 7, "\n".join(sql)
+    few, _ = count_queries(client, "/")
+    for _ in range(6):
+        ReportFactory(project=ProjectFactory(manager=alice, sponsor=bob))
+    many, sql = count_queries(client, "/")
+    assert few == many, sql
+    # session, user, groups (menu); reports due: my projects, their recent reports; lists:
+    # to approve, to fix, to write, with the sponsor, my projects
+    assert many == 10, "\n".join(sql)

@@ -31,6 +31,12 @@ def form_data(report, **changes):
         "ratings-INITIAL_FORMS": report.ratings.count(),
         "concerns-TOTAL_FORMS": 2 + report.concerns.count(),
         "concerns-INITIAL_FORMS": report.concerns.count(),
+        "workstreams-TOTAL_FORMS": report.workstream_progress.count(),
+        "workstreams-INITIAL_FORMS": report.workstream_progress.count(),
+        "deliverables-TOTAL_FORMS": 3 + report.deliverables.count(),
+        "deliverables-INITIAL_FORMS": report.deliverables.count(),
+        "deliverables_title": report.deliverables_title,
+        "planned_this_period": report.planned_this_period,
     }
     for i, rating in enumerate(report.ratings.all()):
         data[f"ratings-{i}-id"] = rating.pk
@@ -40,6 +46,23 @@ def form_data(report, **changes):
         data[f"concerns-{i}-id"] = concern.pk
         data[f"concerns-{i}-concern"] = concern.concern
         data[f"concerns-{i}-countermeasure"] = concern.countermeasure
+        if concern.resolved:
+            data[f"concerns-{i}-resolved"] = "on"
+    for i, progress in enumerate(report.workstream_progress.all()):
+        data[f"workstreams-{i}-id"] = progress.pk
+        for name in ("planned", "achievements", "next_steps"):
+            data[f"workstreams-{i}-{name}"] = getattr(progress, name)
+    for i, item in enumerate(report.deliverables.all()):
+        data[f"deliverables-{i}-id"] = item.pk
+        data[f"deliverables-{i}-workstream"] = item.workstream_id or ""
+        data[f"deliverables-{i}-description"] = item.description
+        data[f"deliverables-{i}-status"] = item.status
+        data[f"deliverables-{i}-due_date"] = item.due_date or ""
+        data[f"deliverables-{i}-forecast_date"] = item.forecast_date or ""
+        data[f"deliverables-{i}-order"] = item.order
+    for i in range(report.deliverables.count(), report.deliverables.count() + 3):
+        data[f"deliverables-{i}-status"] = "not_started"
+        data[f"deliverables-{i}-order"] = 0
     data.update(changes)
     return data
 
@@ -145,7 +168,7 @@ def test_new_report_for_a_month(client_for, project, alice):
     again = client.post(
         reverse("projects:report-create", args=[project.code]), {"period_start": "2024-06"}
     )
-    assert "already has a report for that period" in again.content.decode()
+    assert "already has a report for June 2024, which overlaps" in again.content.decode()
     assert HighlightReport.objects.filter(project=project).count() == 1
 
 

@@ -29,5 +29,5 @@ def test_demo_users_sign_in_and_sponsor_sees_report_to_approve(client, db, setti
     call_command("seed_demo")
     client.post("/accounts/login/", {"username": "joss.foster", "password": settings.DEMO_PASSWORD})
     page = client.get("/").content.decode()
-    assert "Waiting for my approval" in page
+    assert "To approve" in page
     assert "SORPv.1 Statements of Required Management Practice (SORPs)" in page

@@ -106,7 +106,7 @@ def test_a_worker_that_lost_its_lease_cannot_finish_the_document(report, alice):
     assert tasks.claim(document.pk) == 1  # another worker takes over (attempt 2)
     from reports.services import build_document
 
-    assert build_document(stale) == 0
+    assert build_document(stale) == "lost lease"
     assert Document.objects.get(pk=document.pk).status == Document.Status.RUNNING
 
 

@@ -1,0 +1,146 @@
+"""A report's history, read from django-simple-history's records of the report and of
+its RAG lines, concerns, deliverables and workstream sections: who changed what, when."""
+
+from dataclasses import dataclass, field
+
+from .models import (
+    Concern,
+    Deliverable,
+    HighlightReport,
+    RagDimension,
+    RagRating,
+    RagStatus,
+    Workstream,
+    WorkstreamProgress,
+)
+
+SHORT = 160  # long texts are shown cut to this many characters
+
+
+@dataclass
+class Change:
+    when: object
+    who: object
+    subject: str
+    action: str  # "created", "changed" or "deleted"
+    fields: list = field(default_factory=list)  # (label, old, new)
+
+
+def _label(model, name):
+    return model._meta.get_field(name).verbose_name.capitalize()
+
+
+def _shown(value, names=None):
+    if value is None or value == "":
+        return "—"
+    if names is not None:
+        return names.get(value, str(value))
+    text = str(value)
+    return text if len(text) <= SHORT else text[:SHORT] + "…"
+
+
+def _changes(records, model, fields, subject, lookups):
+    """Changes between consecutive history records of each object."""
+    by_object = {}
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    changes = []
+    for versions in by_object.values():
+        versions.sort(key=lambda r: (r.history_date, r.history_id))
+        before = None
+        for record in versions:
+            kind = {"+": "created", "~": "changed", "-": "deleted"}[record.history_type]
+            diffs = []
+            for name in fields:
+                old = getattr(before, name) if before else None
+                new = getattr(record, name)
+                if before is not None and old == new:
+                    continue
+                if before is None and new in (None, ""):
+                    continue
+                names = lookups.get(name)
+                diffs.append((_label(model, name.removesuffix("_id")), _shown(old, names),
+                              _shown(new, names)))  # fmt: skip
+            if diffs or kind != "changed":
+                changes.append(
+                    Change(record.history_date, record.history_user, subject(record), kind, diffs)
+                )
+            before = record
+    return changes
+
+
+def report_changes(report):
+    statuses = dict(RagStatus.objects.values_list("pk", "name"))
+    dimensions = dict(RagDimension.objects.values_list("pk", "name"))
+    workstreams = dict(
+        Workstream.objects.filter(project=report.project_id).values_list("pk", "name")
+    )
+    report_fields = [
+        f.name
+        for f in HighlightReport.history.model._meta.fields
+        if f.name
+        not in {
+            "id",
+            "project",
+            "created_at",
+            "updated_at",
+            "history_id",
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user",
+            "submitted_by",
+            "approved_by",
+        }  # fmt: skip
+    ]
+    users = {}
+    for record in HighlightReport.history.filter(id=report.pk).select_related(
+        "submitted_by", "approved_by"
+    ):
+        users[record.submitted_by_id] = record.submitted_by
+        users[record.approved_by_id] = record.approved_by
+    people = {pk: str(user) for pk, user in users.items() if user}
+
+    def history(model):
+        return model.history.select_related("history_user")
+
+    changes = _changes(
+        history(HighlightReport).filter(id=report.pk),
+        HighlightReport,
+        [*report_fields, "submitted_by_id", "approved_by_id"],
+        lambda r: "Report",
+        {
+            "status": dict(HighlightReport.Status.choices),
+            "submitted_by_id": people,
+            "approved_by_id": people,
+        },  # fmt: skip
+    )
+    changes += _changes(
+        history(RagRating).filter(report_id=report.pk),
+        RagRating,
+        ["status_id", "comment"],
+        lambda r: f"RAG: {dimensions.get(r.dimension_id, '?')}",
+        {"status_id": statuses},
+    )
+    changes += _changes(
+        history(Concern).filter(report_id=report.pk),
+        Concern,
+        ["concern", "countermeasure", "resolved"],
+        lambda r: "Concern",
+        {},
+    )
+    changes += _changes(
+        history(Deliverable).filter(report_id=report.pk),
+        Deliverable,
+        ["workstream_id", "description", "status", "due_date", "forecast_date"],
+        lambda r: "Deliverable",
+        {"workstream_id": workstreams, "status": dict(Deliverable.Status.choices)},
+    )
+    changes += _changes(
+        history(WorkstreamProgress).filter(report_id=report.pk),
+        WorkstreamProgress,
+        ["planned", "achievements", "next_steps"],
+        lambda r: f"Workstream: {workstreams.get(r.workstream_id, '?')}",
+        {},
+    )
+    return sorted(changes, key=lambda c: c.when, reverse=True)

@@ -1,0 +1,52 @@
+"""Emails about highlight reports. Messages are composed when the event happens and sent by
+a Celery task once the transaction commits, so a slow mail server never holds up a page
+and a rolled-back transition sends nothing."""
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+
+
+def absolute(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send(template, recipients, **context):
+    recipients = sorted({user.email for user in recipients if user and user.email})
+    if not recipients:
+        return
+    context["site_url"] = settings.SITE_URL.rstrip("/")
+    subject, _, body = render_to_string(template, context).strip().partition("\n")
+    from .tasks import send_email
+
+    transaction.on_commit(lambda: send_email.delay(subject.strip(), body.strip(), recipients))
+
+
+def report_submitted(report):
+    send(
+        "email/report_submitted.txt",
+        [report.project.sponsor],
+        report=report,
+        project=report.project,
+        url=absolute(report.get_absolute_url()),
+    )
+
+
+def report_approved(report):
+    send(
+        "email/report_approved.txt",
+        [report.project.manager],
+        report=report,
+        project=report.project,
+        url=absolute(report.get_absolute_url()),
+    )
+
+
+def report_returned(report):
+    send(
+        "email/report_returned.txt",
+        [report.project.manager],
+        report=report,
+        project=report.project,
+        url=absolute(report.get_absolute_url()),
+    )

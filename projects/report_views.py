@@ -1,0 +1,201 @@
+"""Highlight report pages: read, create, carry forward, edit, move through the workflow,
+history and PDF."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reports import services as documents
+from reports.models import Document
+
+from . import access, history, workflow
+from .forms import (
+    ConcernFormSet,
+    DeliverableFormSet,
+    NewReportForm,
+    RagRatingFormSet,
+    ReportForm,
+    WorkstreamProgressFormSet,
+)
+from .reporting import (
+    ReportExists,
+    StaleReport,
+    add_missing_workstreams,
+    create_report,
+    previous_ratings,
+    rag_comment_problems,
+    save_report,
+    start_next_report,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def report_create(request, code):
+    project, role = access.get_project_for(request.user, code, "edit")
+    form = NewReportForm(request.POST or None)
+    if form.is_valid():
+        try:
+            report = create_report(
+                project, form.cleaned_data["period_start"], form.cleaned_data["period_end"]
+            )
+        except ReportExists as exc:
+            form.add_error("period_start", str(exc))
+        else:
+            messages.success(request, f"Draft report for {report.period_label} started.")
+            return redirect("projects:report-edit", project.code, report.period_slug)
+    return render(request, "projects/report_new.html", {"project": project, "form": form})
+
+
+@require_POST
+def report_next(request, code):
+    project, role = access.get_project_for(request.user, code, "edit")
+    try:
+        report = start_next_report(project)
+    except ReportExists as exc:
+        messages.error(request, str(exc))
+        return redirect(project)
+    messages.success(
+        request,
+        f"Draft for {report.period_label} started from the last report: its plan, open "
+        "concerns, unfinished deliverables and RAG statuses carried over.",
+    )
+    return redirect("projects:report-edit", project.code, report.period_slug)
+
+
+@require_GET
+def report_detail(request, code, month):
+    report, role = access.get_report(request.user, code, month)
+    previous = previous_ratings(report)
+    ratings = list(report.ratings.select_related("dimension", "status"))
+    if report.status == report.Status.APPROVED:
+        document = documents.approved_document(report)
+    else:
+        document = documents.latest_document_for(report)
+    context = {
+        "report": report,
+        "project": report.project,
+        "role": role,
+        "ratings": [(r, previous.get(r.dimension_id)) for r in ratings],
+        "concerns": report.concerns.all(),
+        "workstreams": [
+            p
+            for p in report.workstream_progress.select_related("workstream")
+            if p.planned or p.achievements or p.next_steps
+        ],
+        "deliverables": report.deliverables.select_related("workstream"),
+        "document": document,
+        "missing_comments": rag_comment_problems(ratings, previous) if report.is_editable else [],
+    }
+    return render(request, "projects/report_detail.html", context)
+
+
+STALE_MESSAGE = (
+    "Someone else changed this report after you opened it, so your changes were not saved. "
+    "They are still in the form below: open the report in a new tab to see the latest "
+    "version, then copy your changes across."
+)
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request, code, month):
+    report, role = access.get_report(request.user, code, month, "edit")
+    if not report.is_editable:
+        messages.error(
+            request,
+            f"This report is {report.get_status_display().lower()}, so it cannot be edited.",
+        )
+        return redirect(report)
+    if request.method == "GET":
+        add_missing_workstreams(report)
+    data = request.POST or None
+    previous = previous_ratings(report)
+    form = ReportForm(data, instance=report)
+    ratings = RagRatingFormSet(
+        data,
+        instance=report,
+        prefix="ratings",
+        queryset=report.ratings.select_related("dimension", "status"),
+        previous=previous,
+    )
+    workstreams = WorkstreamProgressFormSet(
+        data,
+        instance=report,
+        prefix="workstreams",
+        queryset=report.workstream_progress.select_related("workstream"),
+    )
+    deliverables = DeliverableFormSet(data, instance=report, prefix="deliverables")
+    concerns = ConcernFormSet(data, instance=report, prefix="concerns")
+    formsets = [ratings, workstreams, deliverables, concerns]
+    stale = False
+    if request.method == "POST" and all(f.is_valid() for f in (form, *formsets)):
+        try:
+            save_report(form, formsets, form.cleaned_data["version"])
+        except StaleReport:
+            stale = True
+            messages.error(request, STALE_MESSAGE)
+        else:
+            messages.success(request, "Report saved.")
+            return redirect(report)
+    context = {
+        "report": report,
+        "project": report.project,
+        "form": form,
+        "ratings": ratings,
+        "rating_rows": [(f, previous.get(f.instance.dimension_id)) for f in ratings.forms],
+        "workstreams": workstreams,
+        "deliverables": deliverables,
+        "concerns": concerns,
+    }
+    return render(request, "projects/report_form.html", context, status=409 if stale else 200)
+
+
+TRANSITIONS = {
+    "submit": (workflow.submit, False, "Report submitted to the sponsor."),
+    "withdraw": (workflow.withdraw, False, "Report withdrawn to draft."),
+    "approve": (workflow.approve, False, "Report approved. Its PDF is being made."),
+    "return": (workflow.return_to_manager, True, "Report returned to the project manager."),
+    "reopen": (workflow.reopen, True, "Report reopened; the sponsor must approve it again."),
+}
+
+
+@require_POST
+def report_transition(request, code, month, action):
+    report, role = access.get_report(request.user, code, month, action)
+    transition, needs_comment, done = TRANSITIONS[action]
+    seen = request.POST.get("version", "")
+    if seen.isdigit():
+        report.version = int(seen)  # the version on the user's screen, checked under lock
+    try:
+        if needs_comment:
+            transition(report, request.user, request.POST.get("comment", ""))
+        else:
+            transition(report, request.user)
+    except workflow.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(report)
+
+
+@require_POST
+def report_pdf(request, code, month):
+    report, role = access.get_report(request.user, code, month)
+    document = documents.request_document(
+        Document.Kind.HIGHLIGHT_REPORT,
+        {"project": report.project.code, "period": report.period_slug},
+        request.user,
+    )
+    document.refresh_from_db()  # with tasks in-process it may be done already
+    if request.htmx:
+        return render(request, "reports/_document_status.html", {"document": document})
+    return redirect(document)
+
+
+@require_GET
+def report_history(request, code, month):
+    report, role = access.get_report(request.user, code, month)
+    return render(
+        request,
+        "projects/report_history.html",
+        {"report": report, "project": report.project, "changes": history.report_changes(report)},
+    )

@@ -1,0 +1,104 @@
+"""When highlight reports are due: each project's reporting periods, and the due date of
+each, a number of working days (no weekends or bank holidays) after the period ends."""
+
+import datetime
+from dataclasses import dataclass
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+
+from .models import HighlightReport, Project, month_end, period_label
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year):
+    return holidays.country_holidays(
+        settings.BANK_HOLIDAYS_COUNTRY, subdiv=settings.BANK_HOLIDAYS_SUBDIVISION, years=year
+    )
+
+
+def is_working_day(day):
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def add_working_days(day, count):
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
+
+
+PERIOD_MONTHS = {Project.Cadence.MONTHLY: 1, Project.Cadence.QUARTERLY: 3}
+
+
+def period_containing(project, day):
+    """The reporting period holding `day`: its month, or its calendar quarter."""
+    months = PERIOD_MONTHS[project.reporting_cadence]
+    start = day.replace(day=1)
+    start = _add_months(start, -((start.month - 1) % months))
+    return start, month_end(_add_months(start, months - 1))
+
+
+def due_date(project, period_end):
+    return add_working_days(period_end, project.report_due_working_days)
+
+
+@dataclass(frozen=True)
+class Due:
+    project: Project
+    period_start: datetime.date
+    period_end: datetime.date
+    due: datetime.date
+    report: HighlightReport | None  # the unsubmitted draft, if one was started
+
+    @property
+    def period_label(self):
+        return period_label(self.period_start, self.period_end)
+
+    def days_overdue(self, today):
+        return (today - self.due).days
+
+
+def outstanding_reports(projects, today, months_back=3):
+    """Reports not yet submitted for periods that have ended in the last `months_back`
+    months (or end within the reminder window), for projects with a regular cadence, in
+    one query for the reports whatever the number of projects."""
+    projects = [
+        p
+        for p in projects
+        if p.status == Project.Status.ACTIVE and p.reporting_cadence in PERIOD_MONTHS
+    ]
+    if not projects:
+        return []
+    earliest = _add_months(today.replace(day=1), -months_back)
+    reports = {}
+    for report in HighlightReport.objects.filter(
+        project__in=projects, period_end__gte=earliest
+    ).order_by("period_start"):
+        reports.setdefault(report.project_id, []).append(report)
+    window = datetime.timedelta(days=settings.REPORT_REMINDER_DAYS_BEFORE)
+    found = []
+    for project in projects:
+        start, end = period_containing(project, earliest)
+        while start <= today + window:
+            due = due_date(project, end)
+            starts_after = project.start and end < project.start
+            ended_after = project.end and start > project.end
+            if due - window <= today and not starts_after and not ended_after:
+                covering = [
+                    r
+                    for r in reports.get(project.pk, [])
+                    if r.period_start <= end and r.period_end >= start
+                ]
+                if not any(r.first_submitted_at for r in covering):
+                    draft = covering[0] if covering else None
+                    found.append(Due(project, start, end, due, draft))
+            start, end = period_containing(project, end + datetime.timedelta(days=1))
+    return sorted(found, key=lambda d: (d.due, d.project.code))

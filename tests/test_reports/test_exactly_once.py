@@ -1,0 +1,110 @@
+"""Rendering is done exactly once and the file always matches the row that describes it."""
+
+import datetime
+import hashlib
+from pathlib import Path
+
+from django.db.utils import OperationalError
+from django.utils import timezone
+
+from reports import tasks
+from reports.models import Document
+from reports.services import build_document, request_document
+
+
+def deliver_with_retries(document_id, monkeypatch):
+    """Run the task in-process, letting Celery run each retry it asks for, as a worker
+    would (tests otherwise propagate the first exception)."""
+    monkeypatch.setitem(tasks.render_document.app.conf, "task_eager_propagates", False)
+    return tasks.render_document.apply(args=[document_id]).result
+
+
+def params(report):
+    return {"project": report.project.code, "period": report.period_slug}
+
+
+def test_a_worker_that_lost_its_lease_leaves_the_winners_file_alone(report, alice, media_root):
+    document = request_document("highlight_report", params(report), alice)
+    assert tasks.claim(document.pk) == 1
+    loser = Document.objects.get(pk=document.pk)  # attempt 1, about to be taken over
+    Document.objects.filter(pk=document.pk).update(
+        lease_expires=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert tasks.claim(document.pk) == 1
+    winner = Document.objects.get(pk=document.pk)  # attempt 2
+    assert build_document(winner) == "done"
+    winner.refresh_from_db()
+    served = Path(winner.file.path)
+    before = served.read_bytes()
+
+    report.summary = "Changed while the first worker was still rendering."
+    report.save()
+    assert build_document(loser) == "lost lease"
+
+    winner.refresh_from_db()
+    assert Path(winner.file.path) == served
+    assert served.read_bytes() == before
+    assert hashlib.sha256(before).hexdigest() == winner.sha256
+    assert [p.name for p in media_root.rglob("*.pdf")] == [served.name]
+
+
+def test_fingerprint_describes_the_data_actually_rendered(report, alice):
+    document = request_document("highlight_report", params(report), alice)
+    requested_fingerprint = document.fingerprint
+    report.summary = "Edited between the request and the render."
+    report.save()
+    assert tasks.render_document.delay(document.pk).get() == "done"
+    document.refresh_from_db()
+    assert document.fingerprint != requested_fingerprint
+    again = request_document("highlight_report", params(report), alice)
+    assert again.pk == document.pk  # the rendered data's document is found for that data
+
+
+def test_a_document_that_keeps_killing_workers_is_given_up(report, alice):
+    document = request_document("highlight_report", params(report), alice)
+    expired = timezone.now() - datetime.timedelta(seconds=1)
+    Document.objects.filter(pk=document.pk).update(
+        status=Document.Status.RUNNING, attempts=tasks.MAX_ATTEMPTS, lease_expires=expired
+    )
+    assert tasks.claim(document.pk) == 0
+    assert tasks.requeue_stalled_documents.delay().get() == 0
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert "Gave up after 5 attempts" in document.error
+
+
+def test_transient_errors_are_retried_then_given_up(report, alice, monkeypatch):
+    document = request_document("highlight_report", params(report), alice)
+    calls = []
+
+    def database_down(*args, **kwargs):
+        calls.append(1)
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("reports.services.render_pdf", database_down)
+    assert deliver_with_retries(document.pk, monkeypatch) == "failed"
+    document.refresh_from_db()
+    assert len(calls) == tasks.MAX_ATTEMPTS
+    assert document.status == Document.Status.FAILED
+    assert document.attempts == tasks.MAX_ATTEMPTS
+    assert "Gave up after 5 attempts: server closed the connection" in document.error
+
+
+def test_a_transient_error_then_success_renders_once(report, alice, monkeypatch, media_root):
+    from reports import services
+
+    document = request_document("highlight_report", params(report), alice)
+    real = services.render_pdf
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("connection reset")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("reports.services.render_pdf", flaky)
+    assert deliver_with_retries(document.pk, monkeypatch) == "done"
+    document.refresh_from_db()
+    assert document.status == Document.Status.DONE and document.attempts == 2
+    assert len(list(media_root.rglob("*.pdf"))) == 1
