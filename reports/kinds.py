@@ -141,6 +141,7 @@ class HighlightReportKind:
                 "dimension", "status"
             )
         ]
+        deliverables = _deliverables_by_theme(report)
         return {
             "project": {
                 "code": project.code,
@@ -195,7 +196,10 @@ class HighlightReportKind:
                 for progress in report.workstream_progress.select_related("workstream")
                 if progress.planned or progress.achievements or progress.next_steps
             ],
-            "deliverables": _deliverables_by_theme(report),
+            "deliverables": deliverables,
+            "deliverables_dated": any(
+                item["due"] or item["forecast"] for group in deliverables for item in group["items"]
+            ),
             "concerns": [
                 {"concern": c.concern, "countermeasure": c.countermeasure}
                 for c in report.concerns.all()
