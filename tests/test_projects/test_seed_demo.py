@@ -1,12 +1,18 @@
 from django.core.management import call_command
 
 from projects.models import Concern, HighlightReport, Project, RagRating, User
+from reports.models import Document
 
 
-def test_seed_demo_is_faithful_to_the_sample_and_idempotent(db, settings):
+def test_seed_demo_is_faithful_to_the_sample_and_idempotent(
+    db, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
     call_command("seed_demo")
-    call_command("seed_demo")
-    assert Project.objects.count() == 1 and HighlightReport.objects.count() == 1
+    assert sorted(Project.objects.values_list("code", flat=True)) == ["CAP", "SIB", "SORPv.1"]
+    assert HighlightReport.objects.count() == 4
+    assert Document.objects.filter(status=Document.Status.DONE).count() == 3  # approved PDFs
     project = Project.objects.get(code="SORPv.1")
     assert project.name == "Statements of Required Management Practice (SORPs)"
     assert project.sponsor.name_and_role == "Joss Foster, Director of Business Strategy"
