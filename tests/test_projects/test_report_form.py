@@ -6,6 +6,7 @@ from django.urls import reverse
 from projects import workflow
 from projects.models import HighlightReport, RagStatus
 from tests.factories import ConcernFactory
+from tests.pdf import pdf_text
 
 
 def edit_url(report):
@@ -190,3 +191,25 @@ def test_only_the_team_and_pmo_start_reports(request, client_for, project, user)
     )
     assert response.status_code == 403
     assert not HighlightReport.objects.filter(project=project).exists()
+
+
+def test_scripts_and_javascript_links_are_inert_in_page_and_pdf(client_for, report, alice):
+    from reports.services import render_source
+
+    hostile = (
+        "<script>alert('x')</script>\n\n[click me](javascript:alert(1))\n\n"
+        '<a href="javascript:alert(2)">or me</a> <a href="JaVaScRiPt:alert(3)">me</a>\n\n'
+        '<img src=x onerror="alert(4)"> **still bold**'
+    )
+    client = client_for(alice)
+    client.post(edit_url(report), form_data(report, summary=hostile, issues=hostile))
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "<strong>still bold</strong>" in page
+    lowered = page.lower()
+    for bad in ("<script>alert", 'href="javascript:', "onerror", "<img"):
+        assert bad not in lowered
+    report.refresh_from_db()
+    pdf, _, _ = render_source("highlight_report", report)
+    assert b"javascript" not in pdf.content.lower()
+    assert b"/JS" not in pdf.content
+    assert "still bold" in pdf_text(pdf.content)
