@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -211,6 +212,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Reminders and escalations of highlight reports due (projects/reminders.py); each is
+    # sent once, so running late or twice does no harm.
+    "send-report-reminders": {
+        "task": "projects.tasks.send_report_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     # A message lost with its broker (a Redis restart) would leave a document queued
     # forever; this sweep re-sends such documents and those whose worker died.
     "requeue-stalled-documents": {

@@ -50,3 +50,14 @@ def report_returned(report):
         project=report.project,
         url=absolute(report.get_absolute_url()),
     )
+
+
+def report_reminder(due, kind, recipients, today):
+    send(
+        f"email/reminder_{kind}.txt",
+        recipients,
+        due=due,
+        project=due.project,
+        days_late=(today - due.due).days,
+        url=absolute(due.project.get_absolute_url()),
+    )

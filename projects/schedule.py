@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
+from django.db.models import Min
 
 from .models import HighlightReport, Project, month_end, period_label
 
@@ -78,6 +79,14 @@ def outstanding_reports(projects, today, months_back=3):
     if not projects:
         return []
     earliest = _add_months(today.replace(day=1), -months_back)
+    # Reporting starts with the project's start date or, when it has none, its first report;
+    # a project with neither is not chased.
+    first_reports = dict(
+        HighlightReport.objects.filter(project__in=projects)
+        .values("project")
+        .annotate(first=Min("period_start"))
+        .values_list("project", "first")
+    )
     reports = {}
     for report in HighlightReport.objects.filter(
         project__in=projects, period_end__gte=earliest
@@ -86,12 +95,14 @@ def outstanding_reports(projects, today, months_back=3):
     window = datetime.timedelta(days=settings.REPORT_REMINDER_DAYS_BEFORE)
     found = []
     for project in projects:
-        start, end = period_containing(project, earliest)
+        reporting_from = project.start or first_reports.get(project.pk)
+        if reporting_from is None:
+            continue
+        start, end = period_containing(project, max(earliest, reporting_from))
         while start <= today + window:
             due = due_date(project, end)
-            starts_after = project.start and end < project.start
             ended_after = project.end and start > project.end
-            if due - window <= today and not starts_after and not ended_after:
+            if due - window <= today and not ended_after:
                 covering = [
                     r
                     for r in reports.get(project.pk, [])
