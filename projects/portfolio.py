@@ -23,6 +23,8 @@ def latest_status(projects, user):
     by_pk = {r.pk: r for r in reports}
     for project in projects:
         project.latest = by_pk.get(project.latest_pk)
+        if project.latest:
+            project.latest.project = project
     return projects
 
 

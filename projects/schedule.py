@@ -8,6 +8,7 @@ from functools import lru_cache
 import holidays
 from django.conf import settings
 from django.db.models import Min
+from django.utils import timezone
 
 from .models import HighlightReport, Project, month_end, period_label
 
@@ -113,3 +114,55 @@ def outstanding_reports(projects, today, months_back=3):
                     found.append(Due(project, start, end, due, draft))
             start, end = period_containing(project, end + datetime.timedelta(days=1))
     return sorted(found, key=lambda d: (d.due, d.project.code))
+
+
+def periods_between(project, first_day, last_day):
+    """The project's reporting periods that end between two days."""
+    start, end = period_containing(project, first_day)
+    while end <= last_day:
+        if end >= first_day:
+            yield start, end
+        start, end = period_containing(project, end + datetime.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Punctuality:
+    on_time: int
+    expected: int
+
+    @property
+    def rate(self):
+        return round(100 * self.on_time / self.expected) if self.expected else None
+
+
+def punctuality(projects, first_day, last_day, today):
+    """{project id: Punctuality}: of the reports due (by `today`) for periods ending between
+    two days, how many were first submitted by their due date. In two queries."""
+    projects = [p for p in projects if p.reporting_cadence in PERIOD_MONTHS]
+    first_reports = dict(
+        HighlightReport.objects.filter(project__in=projects)
+        .values("project")
+        .annotate(first=Min("period_start"))
+        .values_list("project", "first")
+    )
+    submitted = {}
+    for project_id, start, end, first_submitted in HighlightReport.objects.filter(
+        project__in=projects, period_end__gte=first_day, period_start__lte=last_day
+    ).values_list("project_id", "period_start", "period_end", "first_submitted_at"):
+        submitted.setdefault(project_id, []).append((start, end, first_submitted))
+    result = {}
+    for project in projects:
+        reporting_from = project.start or first_reports.get(project.pk)
+        on_time = expected = 0
+        if reporting_from is not None:
+            for start, end in periods_between(project, max(first_day, reporting_from), last_day):
+                due = due_date(project, end)
+                if due >= today or (project.end and start > project.end):
+                    continue
+                expected += 1
+                on_time += any(
+                    s <= end and e >= start and when and timezone.localdate(when) <= due
+                    for s, e, when in submitted.get(project.pk, [])
+                )
+        result[project.pk] = Punctuality(on_time, expected)
+    return result

@@ -1,13 +1,16 @@
 """Project and programme pages, and the home page."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, portfolio
+from . import access, dashboard, portfolio
+from .exports import dashboard_workbook
 from .forms import ProjectForm, WorkstreamFormSet
 from .models import HighlightReport, Project, RagRating
 
@@ -97,3 +100,44 @@ def project_create(request):
 def project_edit(request, code):
     project = access.get_project_to_edit(request.user, code)
     return _project_form(request, project, "projects/project_form.html")
+
+
+def _dashboard_selection(request):
+    month_form = dashboard.MonthForm(request.GET or None)
+    today = timezone.localdate()
+    month = (month_form.is_valid() and month_form.cleaned_data["month"]) or dashboard.add_months(
+        today.replace(day=1), -1
+    )
+    filters = dashboard.DashboardFilter(request.GET or None)
+    return month_form, filters, month, dashboard.selected_projects(filters, month)
+
+
+@require_GET
+def dashboard_page(request):
+    month_form, filters, month, projects = _dashboard_selection(request)
+    page = Paginator(projects, dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "month_form": month_form,
+        "filters": filters,
+        "page": page,
+        "position": dashboard.position(page.object_list, month),
+        "programmes": dashboard.programme_punctuality(month, timezone.localdate()),
+        "query": query.urlencode(),
+    }
+    return render(request, "projects/dashboard.html", context)
+
+
+@require_GET
+def dashboard_export(request):
+    """The selection on the dashboard (every page of it) as an .xlsx workbook."""
+    month_form, filters, month, projects = _dashboard_selection(request)
+    described = f"Filters: {dashboard.describe(filters)}"
+    content = dashboard_workbook(dashboard.position(projects, month), described)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="portfolio-{month:%Y-%m}.xlsx"'
+    return response

@@ -1,0 +1,248 @@
+"""The portfolio dashboard: every project's position as at a month, read from approved
+reports only (the portfolio's agreed position), exceptions first.
+
+A project's "current" report is its latest approved report starting on or before the end
+of the month; "previous" is the approved report before that. Exceptions are projects whose
+current RAG has a status that needs a comment (Red, Amber…) or changed since the previous
+report; projects with no approved report come next. The page costs the same number of
+queries for 10 projects or 1,000: ordering and filtering happen in SQL, and the rows shown
+fetch their ratings and trends in one query each.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User, month_end
+
+APPROVED = HighlightReport.Status.APPROVED
+TREND_MONTHS = 12
+PAGE_SIZE = 50
+NO_REPORT = "none"
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
+
+
+def overall_dimension():
+    return RagDimension.objects.filter(active=True).order_by("order", "name").first()
+
+
+def with_position(projects, month, overall):
+    """Annotate projects with their current and previous approved reports, the worst
+    comment-needing severity of the current RAG, whether a line changed, the current overall
+    status, and an exception rank to sort on."""
+    approved = HighlightReport.objects.filter(project=OuterRef("pk"), status=APPROVED)
+    current = approved.filter(period_start__lte=month_end(month)).order_by("-period_start")
+    projects = projects.annotate(
+        current_pk=Subquery(current.values("pk")[:1]),
+        current_start=Subquery(current.values("period_start")[:1]),
+    )
+    previous = HighlightReport.objects.filter(
+        project=OuterRef("pk"), status=APPROVED, period_start__lt=OuterRef("current_start")
+    ).order_by("-period_start")
+    lines = RagRating.objects.filter(report=OuterRef("current_pk"))
+    status_before = RagRating.objects.filter(
+        report=OuterRef(OuterRef("previous_pk")), dimension=OuterRef("dimension")
+    ).values("status_id")[:1]
+    changed_lines = lines.annotate(
+        before=Coalesce(Subquery(status_before), Value(-1), output_field=IntegerField()),
+        now=Coalesce("status_id", Value(-1), output_field=IntegerField()),
+    ).filter(~Q(before=F("now")))
+    return projects.annotate(
+        previous_pk=Subquery(previous.values("pk")[:1]),
+        worst=Coalesce(
+            Subquery(
+                lines.filter(status__requires_comment=True)
+                .order_by("-status__severity")
+                .values("status__severity")[:1]
+            ),
+            Value(-1),
+        ),
+        overall_status=Subquery(lines.filter(dimension=overall).values("status_id")[:1]),
+    ).annotate(
+        changed=Case(
+            When(previous_pk__isnull=True, then=Value(False)),
+            default=Exists(changed_lines),
+        ),
+        rank=Case(
+            When(Q(worst__gte=0) | Q(changed=True), then=Value(2)),
+            When(current_pk__isnull=True, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+class DashboardFilter(django_filters.FilterSet):
+    programme = django_filters.ModelChoiceFilter(
+        field_name="parent",
+        queryset=Project.objects.filter(kind=Project.Kind.PROGRAMME),
+        empty_label="All programmes",
+    )
+    sponsor = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(sponsored_projects__isnull=False).distinct(),
+        empty_label="All sponsors",
+    )
+    manager = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(managed_projects__isnull=False).distinct(),
+        empty_label="All managers",
+    )
+    rag = django_filters.ChoiceFilter(
+        label="Overall RAG", method="filter_rag", empty_label="Any overall RAG"
+    )
+
+    class Meta:
+        model = Project
+        fields = ["programme", "sponsor", "manager", "rag"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["rag"].extra["choices"] = [
+            *((str(s.pk), s.name) for s in RagStatus.objects.all()),
+            (NO_REPORT, "No approved report"),
+        ]
+
+    def filter_rag(self, queryset, name, value):
+        if value == NO_REPORT:
+            return queryset.filter(current_pk__isnull=True)
+        return queryset.filter(overall_status=value)
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label="As at",
+        input_formats=["%Y-%m"],
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+
+@dataclass
+class Row:
+    project: Project
+    current: HighlightReport | None
+    lines: list  # (dimension, current RagStatus or None, previous RagStatus or None)
+    trend: list  # (month, RagStatus or None), oldest first
+    changed: bool
+    stale: bool  # the current report is older than the month asked for
+
+
+@dataclass
+class Position:
+    month: datetime.date
+    dimensions: list
+    rows: list = field(default_factory=list)
+
+
+def selected_projects(filterset, month):
+    """The filtered projects in dashboard order (exceptions first), not yet evaluated."""
+    overall = overall_dimension()
+    projects = with_position(
+        Project.objects.filter(status=Project.Status.ACTIVE), month, overall
+    ).select_related("manager", "sponsor", "parent")
+    filterset.queryset = projects
+    return filterset.qs.order_by("-rank", "-worst", "code")
+
+
+def position(projects, month):
+    """Rows for these projects (annotated by with_position): ratings now and before, and a
+    12-month trend of the overall RAG, in three queries whatever their number."""
+    projects = list(projects)
+    dimensions = list(RagDimension.objects.filter(active=True))
+    overall = dimensions[0] if dimensions else None
+    report_pks = [p.current_pk for p in projects if p.current_pk]
+    report_pks += [p.previous_pk for p in projects if p.previous_pk]
+    ratings = {}
+    for rating in RagRating.objects.filter(report_id__in=report_pks).select_related("status"):
+        ratings[(rating.report_id, rating.dimension_id)] = rating.status
+    reports = {
+        r.pk: r
+        for r in HighlightReport.objects.filter(pk__in=report_pks).only(
+            "pk", "project_id", "period_start", "period_end", "status_word", "percent_complete"
+        )
+    }
+    first_month = add_months(month, -(TREND_MONTHS - 1))
+    months = [add_months(first_month, i) for i in range(TREND_MONTHS)]
+    trend = {}
+    for rating in RagRating.objects.filter(
+        dimension=overall,
+        report__project__in=[p.pk for p in projects],
+        report__status=APPROVED,
+        report__period_end__gte=first_month,
+        report__period_start__lte=month_end(month),
+    ).select_related("status", "report"):
+        report = rating.report
+        for m in months:
+            if report.period_start <= month_end(m) and report.period_end >= m:
+                trend[(report.project_id, m)] = rating.status
+    rows = []
+    for project in projects:
+        current = reports.get(project.current_pk)
+        if current:
+            current.project = project
+        lines = [
+            (
+                d,
+                ratings.get((project.current_pk, d.pk)),
+                ratings.get((project.previous_pk, d.pk)) if project.previous_pk else None,
+            )
+            for d in dimensions
+        ]
+        rows.append(
+            Row(
+                project=project,
+                current=current,
+                lines=lines,
+                trend=[(m, trend.get((project.pk, m))) for m in months],
+                changed=bool(project.changed),
+                stale=bool(current and current.period_end < month),
+            )
+        )
+    return Position(month=month, dimensions=dimensions, rows=rows)
+
+
+def describe(filters):
+    """The filters chosen, in words: "Programme: Culture Action Plan; Overall RAG: Red"."""
+    if not filters.form.is_valid():
+        return "none (all active projects)"
+    rag_names = dict(filters.filters["rag"].extra["choices"])
+    chosen = []
+    for name, value in filters.form.cleaned_data.items():
+        if value:
+            label = filters.form.fields[name].label or name.title()
+            chosen.append(f"{label}: {rag_names.get(value, value) if name == 'rag' else value}")
+    return "; ".join(chosen) or "none (all active projects)"
+
+
+@dataclass
+class ProgrammeRecord:
+    programme: Project
+    projects: int
+    punctuality: object  # schedule.Punctuality
+
+
+def programme_punctuality(month, today):
+    """Each programme's on-time submission rate over the 12 months to `month`."""
+    from . import schedule
+
+    programmes = list(Project.objects.filter(kind=Project.Kind.PROGRAMME).order_by("code"))
+    members = list(Project.objects.filter(parent__in=programmes))
+    record = schedule.punctuality(
+        members, add_months(month, -(TREND_MONTHS - 1)), month_end(month), today
+    )
+    result = []
+    for programme in programmes:
+        mine = [p for p in members if p.parent_id == programme.pk]
+        on_time = sum(record[p.pk].on_time for p in mine if p.pk in record)
+        expected = sum(record[p.pk].expected for p in mine if p.pk in record)
+        result.append(
+            ProgrammeRecord(programme, len(mine), schedule.Punctuality(on_time, expected))
+        )
+    return result

@@ -1,0 +1,74 @@
+"""The dashboard as a spreadsheet, for people without an account."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+HEADER = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1D2F4F")
+
+
+def _status_cell(cell, status):
+    """RAG in words, and in colour as a help: the name is always there."""
+    if status is None:
+        cell.value = "Not rated"
+        return
+    cell.value = status.name
+    cell.fill = PatternFill("solid", fgColor=status.colour.lstrip("#").upper())
+    cell.font = Font(bold=True, color=status.text_colour.lstrip("#").upper())
+
+
+def dashboard_workbook(position, filters_text):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Portfolio"
+    sheet.append([f"Portfolio position as at {position.month:%B %Y}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([filters_text])
+    sheet.append([])
+    headings = ["Code", "Project", "Programme", "Manager", "Sponsor", "Report", "Status",
+                "% complete"]  # fmt: skip
+    for dimension in position.dimensions:
+        headings += [f"{dimension.name} now", f"{dimension.name} before"]
+    headings += ["Changed", "Overall trend (12 months, oldest first)"]
+    sheet.append(headings)
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font, cell.fill = HEADER, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in position.rows:
+        project, current = row.project, row.current
+        values = [
+            project.code,
+            project.name,
+            project.parent.name if project.parent else "",
+            str(project.manager),
+            str(project.sponsor),
+            current.period_label if current else "No approved report",
+            current.status_word if current else "",
+            current.percent_complete if current else None,
+        ]
+        sheet.append(values)
+        excel_row = sheet.max_row
+        column = len(values) + 1
+        for _dimension, now, before in row.lines:
+            if current:
+                _status_cell(sheet.cell(excel_row, column), now)
+                _status_cell(sheet.cell(excel_row, column + 1), before)
+            column += 2
+        sheet.cell(excel_row, column, "Yes" if row.changed else "")
+        sheet.cell(
+            excel_row,
+            column + 1,
+            ", ".join(f"{m:%b %Y} {s.name if s else '-'}" for m, s in row.trend),
+        )
+    widths = [10, 40, 28, 22, 22, 22, 14, 10] + [12] * (2 * len(position.dimensions)) + [9, 60]
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = sheet.cell(header_row + 1, 3)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headings))}{sheet.max_row}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

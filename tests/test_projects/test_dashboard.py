@@ -1,0 +1,165 @@
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from projects.models import HighlightReport, Project, RagDimension, RagRating, RagStatus
+from tests.factories import ProjectFactory, UserFactory
+
+D = datetime.date
+APPROVED = HighlightReport.Status.APPROVED
+
+
+def make_portfolio(count, manager, sponsor, programme=None, overall=("Green", "Green")):
+    """`count` projects, each with approved February and March 2024 reports whose Overall
+    RAG is `overall` (February, March), in a handful of bulk inserts."""
+    projects = Project.objects.bulk_create(
+        Project(code=f"P{Project.objects.count() + i:04d}", name=f"Project {i}",
+                manager=manager, sponsor=sponsor, parent=programme, start=D(2024, 1, 1))
+        for i in range(count)
+    )  # fmt: skip
+    reports = HighlightReport.objects.bulk_create(
+        HighlightReport(project=p, period_start=D(2024, m, 1), period_end=D(2024, m, 28),
+                        status=APPROVED, first_submitted_at=datetime.datetime(2024, m + 1, 2,
+                        tzinfo=datetime.UTC))
+        for p in projects
+        for m in (2, 3)
+    )  # fmt: skip
+    statuses = {s.name: s for s in RagStatus.objects.all()}
+    dimensions = list(RagDimension.objects.all())
+    RagRating.objects.bulk_create(
+        RagRating(report=r, dimension=d,
+                  status=statuses[overall[r.period_start.month - 2]] if d.order == 0
+                  else statuses["Green"], comment="Because")
+        for r in reports
+        for d in dimensions
+    )  # fmt: skip
+    return projects
+
+
+def dashboard_queries(client, url):
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_dashboard_queries_are_the_same_for_10_and_200_projects(client_for, diana, alice, bob):
+    client = client_for(diana)
+    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    make_portfolio(10, alice, bob, programme)
+    at_10, _ = dashboard_queries(client, "/dashboard/?month=2024-03")
+    make_portfolio(190, alice, bob, programme, overall=("Green", "Red"))
+    at_200, response = dashboard_queries(client, "/dashboard/?month=2024-03")
+    assert at_10 == at_200
+    # session, user, groups; filter choices: statuses, programmes, sponsors, managers;
+    # overall dimension, count, the page of projects (positions computed in SQL),
+    # dimensions, ratings now and before, their reports, trend; programme punctuality:
+    # programmes, their projects, first reports, reports in the year
+    assert at_200 == 18
+    page = response.content.decode()
+    assert "201 projects, page 1 of 5" in page  # 200 and the programme itself
+    assert page.count('<tr class="exception">') == 50  # the 190 Reds come first
+
+
+def test_exceptions_come_first(client_for, diana, alice, bob):
+    calm = make_portfolio(1, alice, bob)[0]
+    red = make_portfolio(1, alice, bob, overall=("Red", "Red"))[0]
+    improved = make_portfolio(1, alice, bob, overall=("Amber", "Green"))[0]
+    never = ProjectFactory(code="ZNONE", manager=alice, sponsor=bob)
+    html = client_for(diana).get("/dashboard/?month=2024-03").content.decode()
+    order = [html.index(f">{p.code}</a>") for p in (red, improved, never, calm)]
+    assert order == sorted(order)
+    assert "was Amber" in html
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("rag={red}", {"RED"}),
+        ("rag=none", {"NONE", "OTHERS", "PROG"}),
+        ("programme={programme}", {"INPROG"}),
+        ("manager={other}", {"OTHERS"}),
+        ("sponsor={other}", {"OTHERS"}),
+    ],
+)
+def test_dashboard_filters(client_for, diana, alice, bob, query, expected):
+    other = UserFactory(username="otto")
+    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    for code, kwargs in [
+        ("RED", {"overall": ("Red", "Red")}),
+        ("INPROG", {"programme": programme}),
+    ]:
+        project = make_portfolio(1, alice, bob, **kwargs)[0]
+        Project.objects.filter(pk=project.pk).update(code=code)
+    ProjectFactory(code="NONE", manager=alice, sponsor=bob)
+    ProjectFactory(code="OTHERS", manager=other, sponsor=other)
+    red = RagStatus.objects.get(name="Red").pk
+    url = "/dashboard/?month=2024-03&" + query.format(
+        red=red, programme=programme.pk, other=other.pk
+    )
+    html = client_for(diana).get(url).content.decode()
+    shown = {
+        code
+        for code in ("RED", "INPROG", "NONE", "OTHERS", "PROG")
+        if f">{code}</a>" in html.split("<tbody>")[1].split("</tbody>")[0]
+    }
+    assert shown == expected
+
+
+def test_export_is_what_is_shown_in_a_spreadsheet(client_for, diana, alice, bob):
+    make_portfolio(3, alice, bob, overall=("Green", "Red"))
+    make_portfolio(2, alice, bob)
+    red = RagStatus.objects.get(name="Red").pk
+    response = client_for(diana).get(f"/dashboard/export.xlsx?month=2024-03&rag={red}")
+    assert response["Content-Disposition"] == 'attachment; filename="portfolio-2024-03.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Portfolio position as at March 2024"
+    assert rows[1][0] == "Filters: Overall RAG: Red"
+    header = rows[3]
+    assert header[:3] == ("Code", "Project", "Programme")
+    data = rows[4:]
+    assert len(data) == 3
+    overall_now = header.index("Overall now")
+    assert {row[overall_now] for row in data} == {"Red"}
+    assert {row[header.index("Overall before")] for row in data} == {"Green"}
+    assert all(row[header.index("Changed")] == "Yes" for row in data)
+    assert "Mar 2024 Red" in data[0][-1] and "Feb 2024 Green" in data[0][-1]
+
+
+def test_trend_shows_each_month_in_words(client_for, diana, alice, bob):
+    make_portfolio(1, alice, bob, overall=("Amber", "Red"))
+    html = client_for(diana).get("/dashboard/?month=2024-03").content.decode()
+    assert "<title>February 2024: Amber</title>" in html
+    assert "<title>March 2024: Red</title>" in html
+    assert "<title>January 2024: no approved report</title>" in html
+    assert "Feb 2024 Amber, Mar 2024 Red" in html  # the label screen readers read
+
+
+def test_programme_on_time_rate(client_for, diana, alice, bob):
+    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    projects = make_portfolio(2, alice, bob, programme)
+    # One project submitted March late (due 8 April 2024; submitted 20 April).
+    HighlightReport.objects.filter(project=projects[0], period_start=D(2024, 3, 1)).update(
+        first_submitted_at=datetime.datetime(2024, 4, 20, tzinfo=datetime.UTC)
+    )
+    html = client_for(diana).get("/dashboard/?month=2024-03").content.decode()
+    # January (no reports), February and March due for each project: 6 due, 3 on time.
+    assert "50% (3 of 6 reports)" in html
+
+
+def test_programme_page_lists_its_projects_latest_status(client_for, olive, alice, bob):
+    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    make_portfolio(3, alice, bob, programme, overall=("Green", "Amber"))
+    client = client_for(olive)
+    count_small, _ = dashboard_queries(client, "/projects/PROG/")
+    make_portfolio(20, alice, bob, programme)
+    count_large, response = dashboard_queries(client, "/projects/PROG/")
+    assert count_small == count_large
+    html = response.content.decode()
+    assert "Projects in this programme" in html and html.count("March 2024") >= 23
