@@ -156,7 +156,9 @@ class RagRatingForm(forms.ModelForm):
         self.previous = previous or {}
         self.fields["status"].queryset = statuses if statuses is not None else RagStatus.objects
         self.fields["status"].empty_label = "Not rated"
-        self.fields["status"].label = "This period"
+        dimension = self.instance.dimension if self.instance.dimension_id else None
+        self.fields["status"].label = f"{dimension or 'RAG'} this period"
+        self.fields["comment"].label = f"Why {dimension or 'this'} is as it is"
 
     def clean(self):
         cleaned = super().clean()

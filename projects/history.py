@@ -1,7 +1,10 @@
 """A report's history, read from django-simple-history's records of the report and of
 its RAG lines, concerns, deliverables and workstream sections: who changed what, when."""
 
+import datetime
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from .models import (
     Concern,
@@ -35,6 +38,12 @@ def _shown(value, names=None):
         return "—"
     if names is not None:
         return names.get(value, str(value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
     text = str(value)
     return text if len(text) <= SHORT else text[:SHORT] + "…"
 

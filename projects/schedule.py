@@ -24,6 +24,7 @@ def is_working_day(day):
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(day, count):
     while count > 0:
         day += datetime.timedelta(days=1)

@@ -1,5 +1,5 @@
 from django import template
-from django.template.loader import render_to_string
+from django.utils.html import format_html
 
 from projects.text import render_markdown
 
@@ -16,4 +16,14 @@ def markdown(text):
 def rag_badge(status):
     """A RAG status as its name beside a swatch of its colour (an SVG, so no inline style
     is needed under the CSP). Works with a RagStatus or the dict a print gather makes."""
-    return render_to_string("projects/_rag_badge.html", {"status": status})
+    if not status:
+        return format_html('<span class="rag-badge not-rated">Not rated</span>')
+    colour = status["colour"] if isinstance(status, dict) else status.colour
+    name = status["name"] if isinstance(status, dict) else status.name
+    return format_html(
+        '<span class="rag-badge"><svg width="14" height="14" viewBox="0 0 14 14" '
+        'aria-hidden="true" focusable="false"><circle cx="7" cy="7" r="6.5" fill="{}" '
+        'stroke="#444" stroke-width="0.5"/></svg>{}</span>',
+        colour,
+        name,
+    )
