@@ -1,9 +1,12 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from projects.text import render_markdown
 
 register = template.Library()
+
+NOT_RATED = mark_safe('<span class="rag-badge not-rated">Not rated</span>')  # noqa: S308
 
 
 @register.filter
@@ -17,7 +20,7 @@ def rag_badge(status):
     """A RAG status as its name beside a swatch of its colour (an SVG, so no inline style
     is needed under the CSP). Works with a RagStatus or the dict a print gather makes."""
     if not status:
-        return format_html('<span class="rag-badge not-rated">Not rated</span>')
+        return NOT_RATED
     colour = status["colour"] if isinstance(status, dict) else status.colour
     name = status["name"] if isinstance(status, dict) else status.name
     return format_html(
