@@ -29,8 +29,11 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 	@echo "Highlight is at http://$(HOST)/  Sign in as any of these, password: $(DEMO_PASSWORD)"
 	@echo "  liz.sanderson  project manager of SORPv.1"
 	@echo "  joss.foster    sponsor of SORPv.1 (its August 2011 report awaits approval)"
-	@echo "  director       a director: reads everything, downloads PDFs"
-	@echo "  pmo            the PMO: reopens reports, configures Highlight (Settings)"
+	@echo "  keren.bailey   project manager of SIB (safeguarding; reports by workstream)"
+	@echo "  clair.pyper    sponsor of SIB"
+	@echo "  derek.james    sponsor of the CAP programme (culture action plan)"
+	@echo "  director       a director: reads everything, the dashboard, all PDFs"
+	@echo "  pmo            the PMO: reopens reports, creates projects, configures (Settings)"
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
