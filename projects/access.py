@@ -55,8 +55,9 @@ class ProjectRole:
 
     @property
     def can_approve(self):
-        # The PMO may do everything but approve: approval is the sponsor's alone.
-        return self.sponsor
+        # The PMO may do everything but approve: approval is the sponsor's alone, and never
+        # by the person who wrote the report.
+        return self.sponsor and not self.manager
 
     @property
     def can_reopen(self):
@@ -118,7 +119,8 @@ def get_project(user, code):
 
 
 def can_edit_project(user, project):
-    """The project's own details (people, benefits, workstreams): its manager and the PMO."""
+    """The project's description (benefits, workstreams, editors): its manager and the PMO.
+    Its people, status and reporting rules are the PMO's alone (forms.ProjectForm)."""
     return project.manager_id == user.pk or is_pmo(user)
 
 

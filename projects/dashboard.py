@@ -47,14 +47,20 @@ def with_position(projects, month, overall):
     previous = HighlightReport.objects.filter(
         project=OuterRef("pk"), status=APPROVED, period_start__lt=OuterRef("current_start")
     ).order_by("-period_start")
-    lines = RagRating.objects.filter(report=OuterRef("current_pk"))
+    lines = RagRating.objects.filter(report=OuterRef("current_pk"), dimension__active=True)
     status_before = RagRating.objects.filter(
         report=OuterRef(OuterRef("previous_pk")), dimension=OuterRef("dimension")
     ).values("status_id")[:1]
-    changed_lines = lines.annotate(
-        before=Coalesce(Subquery(status_before), Value(-1), output_field=IntegerField()),
-        now=Coalesce("status_id", Value(-1), output_field=IntegerField()),
-    ).filter(~Q(before=F("now")))
+    # As the report's own rule (reporting.comment_needed): a line changed when it was rated
+    # last time and is not the same now; a first rating is not a change.
+    changed_lines = (
+        lines.annotate(
+            before=Subquery(status_before),
+            now=Coalesce("status_id", Value(-1), output_field=IntegerField()),
+        )
+        .filter(before__isnull=False)
+        .exclude(before=F("now"))
+    )
     return projects.annotate(
         previous_pk=Subquery(previous.values("pk")[:1]),
         worst=Coalesce(

@@ -3,10 +3,23 @@
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 HEADER = Font(bold=True, color="FFFFFF")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text(value):
+    """User text as inert spreadsheet text: characters Excel cannot hold are dropped, and a
+    leading = + - @ is quoted so a name can never run as a formula."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 HEADER_FILL = PatternFill("solid", fgColor="1D2F4F")
 
 
@@ -15,7 +28,7 @@ def _status_cell(cell, status):
     if status is None:
         cell.value = "Not rated"
         return
-    cell.value = status.name
+    cell.value = text(status.name)
     cell.fill = PatternFill("solid", fgColor=status.colour.lstrip("#").upper())
     cell.font = Font(bold=True, color=status.text_colour.lstrip("#").upper())
 
@@ -26,12 +39,12 @@ def dashboard_workbook(position, filters_text):
     sheet.title = "Portfolio"
     sheet.append([f"Portfolio position as at {position.month:%B %Y}"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([filters_text])
+    sheet.append([text(filters_text)])
     sheet.append([])
     headings = ["Code", "Project", "Programme", "Manager", "Sponsor", "Report", "Status",
                 "% complete"]  # fmt: skip
     for dimension in position.dimensions:
-        headings += [f"{dimension.name} now", f"{dimension.name} before"]
+        headings += [text(f"{dimension.name} now"), text(f"{dimension.name} before")]
     headings += ["Changed", "Overall trend (12 months, oldest first)"]
     sheet.append(headings)
     header_row = sheet.max_row
@@ -41,14 +54,17 @@ def dashboard_workbook(position, filters_text):
     for row in position.rows:
         project, current = row.project, row.current
         values = [
-            project.code,
-            project.name,
-            project.parent.name if project.parent else "",
-            str(project.manager),
-            str(project.sponsor),
-            current.period_label if current else "No approved report",
-            current.status_word if current else "",
-            current.percent_complete if current else None,
+            text(v)
+            for v in (
+                project.code,
+                project.name,
+                project.parent.name if project.parent else "",
+                str(project.manager),
+                str(project.sponsor),
+                current.period_label if current else "No approved report",
+                current.status_word if current else "",
+                current.percent_complete if current else None,
+            )
         ]
         sheet.append(values)
         excel_row = sheet.max_row
@@ -62,7 +78,7 @@ def dashboard_workbook(position, filters_text):
         sheet.cell(
             excel_row,
             column + 1,
-            ", ".join(f"{m:%b %Y} {s.name if s else '-'}" for m, s in row.trend),
+            text(", ".join(f"{m:%b %Y} {s.name if s else '-'}" for m, s in row.trend)),
         )
     widths = [10, 40, 28, 22, 22, 22, 14, 10] + [12] * (2 * len(position.dimensions)) + [9, 60]
     for i, width in enumerate(widths, start=1):

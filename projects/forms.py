@@ -366,9 +366,52 @@ class ProjectForm(forms.ModelForm):
         return super().save(commit)
 
 
+class ManagerProjectForm(forms.ModelForm):
+    """What a project manager may change: the project's description and its editors. The
+    PMO decides its people, status and reporting rules (who approves, who is chased)."""
+
+    class Meta:
+        model = Project
+        fields = ["name", "distribution", "area", "editors", "benefits", "objectives", "approach"]
+        widgets = ProjectForm.Meta.widgets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["editors"].queryset = User.objects.filter(is_active=True)
+        for name in ("benefits", "objectives", "approach"):
+            self.fields[name].help_text = MARKDOWN_HELP
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class BaseWorkstreamFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            workstream = form.instance
+            if workstream.pk and workstream_in_approved_report(workstream):
+                raise forms.ValidationError(
+                    f"“{workstream.name}” is used by approved reports, so it cannot be "
+                    "deleted. Rename it, or leave it: workstreams a report does not fill "
+                    "in are not printed."
+                )
+
+
+def workstream_in_approved_report(workstream):
+    approved = HighlightReport.Status.APPROVED
+    return (
+        WorkstreamProgress.objects.filter(workstream=workstream, report__status=approved)
+        .exclude(planned="", achievements="", next_steps="")
+        .exists()
+        or Deliverable.objects.filter(workstream=workstream, report__status=approved).exists()
+    )
+
+
 WorkstreamFormSet = forms.inlineformset_factory(
     Project,
     Workstream,
+    formset=BaseWorkstreamFormSet,
     fields=["name", "order"],
     extra=2,
     can_delete=True,

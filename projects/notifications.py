@@ -3,6 +3,7 @@ a Celery task once the transaction commits, so a slow mail server never holds up
 and a rolled-back transition sends nothing."""
 
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
@@ -11,15 +12,24 @@ def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
-def send(template, recipients, **context):
-    recipients = sorted({user.email for user in recipients if user and user.email})
-    if not recipients:
-        return
+def compose(template, **context):
     context["site_url"] = settings.SITE_URL.rstrip("/")
     subject, _, body = render_to_string(template, context).strip().partition("\n")
+    return subject.strip(), body.strip()
+
+
+def addresses(recipients):
+    return sorted({user.email for user in recipients if user and user.email})
+
+
+def send(template, recipients, **context):
+    recipients = addresses(recipients)
+    if not recipients:
+        return
+    subject, body = compose(template, **context)
     from .tasks import send_email
 
-    transaction.on_commit(lambda: send_email.delay(subject.strip(), body.strip(), recipients))
+    transaction.on_commit(lambda: send_email.delay(subject, body, recipients))
 
 
 def report_submitted(report):
@@ -52,12 +62,14 @@ def report_returned(report):
     )
 
 
-def report_reminder(due, kind, recipients, today):
-    send(
+def send_reminder_now(due, kind, recipients, today):
+    """Sent at once, not queued: the daily job runs on a worker already, and the reminder
+    must only be recorded as sent if it was (reminders.send_reminders)."""
+    subject, body = compose(
         f"email/reminder_{kind}.txt",
-        recipients,
         due=due,
         project=due.project,
         days_late=(today - due.due).days,
         url=absolute(due.project.get_absolute_url()),
     )
+    send_mail(subject, body, None, addresses(recipients))

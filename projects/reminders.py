@@ -7,6 +7,7 @@ director (or, when none is named, the Directors group). Each is sent once.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from .access import DIRECTORS
 from .models import Project, ReportReminder
 
 Kind = ReportReminder.Kind
+logger = logging.getLogger(__name__)
 
 
 def kinds_due(due, today):
@@ -59,15 +61,20 @@ def send_reminders(today):
                 continue
             people = [p for p in recipients_for(kind, due.project, directors) if p and p.email]
             try:
+                # Recorded and sent together: if the mail server refuses, the record is
+                # rolled back and tomorrow's run tries again.
                 with transaction.atomic():
                     reminder = ReportReminder.objects.create(
                         project=due.project,
                         period_start=due.period_start,
                         kind=kind,
-                        recipients="\n".join(sorted({p.email for p in people})),
+                        recipients="\n".join(notifications.addresses(people)),
                     )
-                    notifications.report_reminder(due, kind, people, today)
+                    notifications.send_reminder_now(due, kind, people, today)
             except IntegrityError:
                 continue  # another run sent it a moment ago
+            except OSError:
+                logger.exception("Could not send a reminder for %s", due.project.code)
+                continue
             sent.append(reminder)
     return sent

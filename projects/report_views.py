@@ -2,6 +2,7 @@
 history and PDF."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +24,6 @@ from .reporting import (
     add_missing_workstreams,
     create_report,
     previous_ratings,
-    rag_comment_problems,
     save_report,
     start_next_report,
 )
@@ -64,27 +64,26 @@ def report_next(request, code):
 
 @require_GET
 def report_detail(request, code, month):
+    """The report as its PDF prints it (for an approved report, the frozen snapshot), with
+    the actions the user may take."""
     report, role = access.get_report(request.user, code, month)
-    previous = previous_ratings(report)
-    ratings = list(report.ratings.select_related("dimension", "status"))
     if report.status == report.Status.APPROVED:
         document = documents.approved_document(report)
     else:
         document = documents.latest_document_for(report)
+    data = documents.report_contents(report)
+    missing = [
+        f"{line['dimension']}: {line['comment_needed']}"
+        for line in data["ratings"]
+        if line.get("comment_needed") and not line["comment"].strip()
+    ]
     context = {
         "report": report,
         "project": report.project,
         "role": role,
-        "ratings": [(r, previous.get(r.dimension_id)) for r in ratings],
-        "concerns": report.concerns.all(),
-        "workstreams": [
-            p
-            for p in report.workstream_progress.select_related("workstream")
-            if p.planned or p.achievements or p.next_steps
-        ],
-        "deliverables": report.deliverables.select_related("workstream"),
+        "data": data,
         "document": document,
-        "missing_comments": rag_comment_problems(ratings, previous) if report.is_editable else [],
+        "missing_comments": missing if report.is_editable else [],
     }
     return render(request, "projects/report_detail.html", context)
 
@@ -193,7 +192,10 @@ def report_pdf(request, code, month):
 
 @require_GET
 def report_history(request, code, month):
+    # History shows earlier drafts and the sponsor's comments: for those who read drafts.
     report, role = access.get_report(request.user, code, month)
+    if not role.can_read_drafts:
+        raise Http404("No such report.")
     return render(
         request,
         "projects/report_history.html",

@@ -92,13 +92,15 @@ CARRIED_FIELDS = [
 
 
 def next_period(project, last):
-    """The period after the last report: a month, a quarter, or as long as the last one."""
+    """The period after the last report: to the end of the calendar month or quarter the
+    day after it falls in (so reports realign with the reporting calendar), or, for
+    reports made as required, as long as the last one."""
+    from .schedule import PERIOD_MONTHS, period_containing
+
     start = last.period_end + datetime.timedelta(days=1)
-    months = {
-        Project.Cadence.MONTHLY: 1,
-        Project.Cadence.QUARTERLY: 3,
-    }.get(project.reporting_cadence, months_covered(last))
-    return start, month_end(add_months(start, months - 1))
+    if project.reporting_cadence in PERIOD_MONTHS:
+        return start, period_containing(project, start)[1]
+    return start, month_end(add_months(start, months_covered(last) - 1))
 
 
 def start_next_report(project):

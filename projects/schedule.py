@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import holidays
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from .models import HighlightReport, Project, month_end, period_label
@@ -51,6 +51,22 @@ def period_containing(project, day):
 
 def due_date(project, period_end):
     return add_working_days(period_end, project.report_due_working_days)
+
+
+def covering(reports, start, end):
+    """The reports that together cover every day of a period, or None if a day is missed.
+    `reports` are (period_start, period_end, first_submitted_at) of submitted reports."""
+    needed, reached = [], start
+    for r_start, r_end, submitted in sorted(reports):
+        if r_end < reached or r_start > end:
+            continue
+        if r_start > reached:
+            return None
+        needed.append(submitted)
+        reached = r_end + datetime.timedelta(days=1)
+        if reached > end:
+            return needed
+    return None
 
 
 @dataclass(frozen=True)
@@ -105,13 +121,23 @@ def outstanding_reports(projects, today, months_back=3):
             due = due_date(project, end)
             ended_after = project.end and start > project.end
             if due - window <= today and not ended_after:
-                covering = [
-                    r
-                    for r in reports.get(project.pk, [])
-                    if r.period_start <= end and r.period_end >= start
+                mine = reports.get(project.pk, [])
+                submitted = [
+                    (r.period_start, r.period_end, r.first_submitted_at)
+                    for r in mine
+                    if r.first_submitted_at
                 ]
-                if not any(r.first_submitted_at for r in covering):
-                    draft = covering[0] if covering else None
+                if covering(submitted, start, end) is None:
+                    draft = next(
+                        (
+                            r
+                            for r in mine
+                            if not r.first_submitted_at
+                            and r.period_start <= end
+                            and r.period_end >= start
+                        ),
+                        None,
+                    )
                     found.append(Due(project, start, end, due, draft))
             start, end = period_containing(project, end + datetime.timedelta(days=1))
     return sorted(found, key=lambda d: (d.due, d.project.code))
@@ -140,30 +166,33 @@ def punctuality(projects, first_day, last_day, today):
     """{project id: Punctuality}: of the reports due (by `today`) for periods ending between
     two days, how many were first submitted by their due date. In two queries."""
     projects = [p for p in projects if p.reporting_cadence in PERIOD_MONTHS]
-    first_reports = dict(
-        HighlightReport.objects.filter(project__in=projects)
+    spans = {
+        project: (first, last)
+        for project, first, last in HighlightReport.objects.filter(project__in=projects)
         .values("project")
-        .annotate(first=Min("period_start"))
-        .values_list("project", "first")
-    )
+        .annotate(first=Min("period_start"), last=Max("period_end"))
+        .values_list("project", "first", "last")
+    }
     submitted = {}
     for project_id, start, end, first_submitted in HighlightReport.objects.filter(
         project__in=projects, period_end__gte=first_day, period_start__lte=last_day
     ).values_list("project_id", "period_start", "period_end", "first_submitted_at"):
-        submitted.setdefault(project_id, []).append((start, end, first_submitted))
+        if first_submitted:
+            submitted.setdefault(project_id, []).append((start, end, first_submitted))
     result = {}
     for project in projects:
-        reporting_from = project.start or first_reports.get(project.pk)
+        first, last = spans.get(project.pk, (None, None))
+        reporting_from = project.start or first
+        # A closed project owes nothing after its end date or, without one, its last report.
+        reporting_until = project.end or (last if project.status == Project.Status.CLOSED else None)
         on_time = expected = 0
         if reporting_from is not None:
             for start, end in periods_between(project, max(first_day, reporting_from), last_day):
                 due = due_date(project, end)
-                if due >= today or (project.end and start > project.end):
+                if due >= today or (reporting_until and start > reporting_until):
                     continue
                 expected += 1
-                on_time += any(
-                    s <= end and e >= start and when and timezone.localdate(when) <= due
-                    for s, e, when in submitted.get(project.pk, [])
-                )
+                needed = covering(submitted.get(project.pk, []), start, end)
+                on_time += bool(needed) and all(timezone.localdate(w) <= due for w in needed)
         result[project.pk] = Punctuality(on_time, expected)
     return result

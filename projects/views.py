@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access, dashboard, portfolio
 from .exports import dashboard_workbook
-from .forms import ProjectForm, WorkstreamFormSet
+from .forms import ManagerProjectForm, ProjectForm, WorkstreamFormSet
 from .models import HighlightReport, Project, RagRating
 
 Status = HighlightReport.Status
@@ -78,7 +78,8 @@ def project_detail(request, code):
 
 
 def _project_form(request, project, template):
-    form = ProjectForm(request.POST or None, instance=project)
+    form_class = ProjectForm if access.is_pmo(request.user) else ManagerProjectForm
+    form = form_class(request.POST or None, instance=project)
     workstreams = WorkstreamFormSet(request.POST or None, instance=project, prefix="workstreams")
     if request.method == "POST" and form.is_valid() and workstreams.is_valid():
         with transaction.atomic():

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from projects import access as project_access
 from projects.models import Project, RagRating
-from projects.reporting import previous_approved_report
+from projects.reporting import comment_needed, previous_approved_report
 
 # Bump when a print template changes enough that existing PDFs should be rendered again.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 
 class SourceMissing(Exception):
@@ -136,6 +136,9 @@ class HighlightReportKind:
                 "status": _status(rating.status),
                 "previous": _status(before.get(rating.dimension_id)),
                 "comment": rating.comment,
+                # Why this line must carry a comment, if it must (the report's own rule).
+                "comment_needed": comment_needed(rating.status, before.get(rating.dimension_id))
+                or "",
             }
             for rating in RagRating.objects.filter(report=report).select_related(
                 "dimension", "status"
@@ -201,7 +204,7 @@ class HighlightReportKind:
                 item["due"] or item["forecast"] for group in deliverables for item in group["items"]
             ),
             "concerns": [
-                {"concern": c.concern, "countermeasure": c.countermeasure}
+                {"concern": c.concern, "countermeasure": c.countermeasure, "resolved": c.resolved}
                 for c in report.concerns.all()
             ],
         }

@@ -83,6 +83,12 @@ def freeze_approved_report(report, approver):
     return request_document(spec.kind, spec.params_for(report), approver)
 
 
+def report_contents(report):
+    """What a highlight report says, as its PDF prints it: the frozen snapshot once approved,
+    the live data before. Its page shows the same."""
+    return kinds.get_kind("highlight_report").gather(report)
+
+
 def approved_document(report):
     """The approved report's PDF: the document rendered from its frozen snapshot."""
     if not report.approved_snapshot:

@@ -6,7 +6,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from projects.models import HighlightReport, Project, RagDimension, RagRating, RagStatus
+from projects.models import (
+    HighlightReport,
+    Project,
+    RagDimension,
+    RagRating,
+    RagStatus,
+    month_end,
+)
 from tests.factories import ProjectFactory, UserFactory
 
 D = datetime.date
@@ -22,7 +29,7 @@ def make_portfolio(count, manager, sponsor, programme=None, overall=("Green", "G
         for i in range(count)
     )  # fmt: skip
     reports = HighlightReport.objects.bulk_create(
-        HighlightReport(project=p, period_start=D(2024, m, 1), period_end=D(2024, m, 28),
+        HighlightReport(project=p, period_start=D(2024, m, 1), period_end=month_end(D(2024, m, 1)),
                         status=APPROVED, first_submitted_at=datetime.datetime(2024, m + 1, 2,
                         tzinfo=datetime.UTC))
         for p in projects

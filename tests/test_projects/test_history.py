@@ -29,7 +29,7 @@ def test_history_shows_who_changed_what_and_when(client_for, report, alice, bob)
     assert rows.index("Submitted") < rows.index("New summary")
     assert "Work is progressing to plan." in rows and "New summary" in rows
     assert "RAG: Overall" in rows and "Red" in rows and "Late" in rows
-    assert "Alice Archer" in rows
+    assert "<td>Alice Archer</td>" in rows
 
 
 def test_history_is_read_with_the_report(client_for, report, charlie):
