@@ -32,6 +32,7 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 	@echo "  keren.bailey   project manager of SIB (safeguarding; reports by workstream)"
 	@echo "  clair.pyper    sponsor of SIB"
 	@echo "  derek.james    sponsor of the CAP programme (culture action plan)"
+	@echo "  robert.smyth   owner of the Performance and Projects risk register"
 	@echo "  director       a director: reads everything, the dashboard, all PDFs"
 	@echo "  pmo            the PMO: reopens reports, creates projects, configures (Settings)"
 	@echo ""

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("documents/", include("reports.urls")),
+    path("risks/", include("risks.urls")),
     path("", include("projects.urls")),
 ]

@@ -393,3 +393,32 @@ CAP_DELIVERABLES = [
         COMPLETE,
     ),
 ]
+
+
+# --- Operational risk register (shared/samples/risk-register-page.txt and
+# risk-register-sample.xlsx): imported from the workbook, which lacks the page's
+# "Progress so Far", added here.
+
+RISK_USERS = [("robert.smyth", "Robert", "Smyth", "", "Performance and Projects", [])]
+RISK_REGISTER = "Performance and Projects"
+PP_R011_PROGRESS = """\
+These actions are managed and supported by the Digital team and governed by a Digital Project Board. They are also monitored at the monthly Performance Board.
+
+### Progress so far
+
+- A Digital Dacorum Strategy and Implementation Plan have been launched
+- Our new website has gone live (Project 1)
+- We improved the content on our website and reduced the number of pages (Project 2)
+- An online solution for benefits, green waste charging, allotments and reports of homelessness has been launched (Project 3&4)
+- An LGA funded research project to develop options for channel shift has been completed (Project 6)
+- A detailed action plan has been developed for supporting digital inclusion (Project 7)
+- A new social media strategy has been developed and implemented (project 8)
+- Direct debits have been extended and a new payment portal has been introduced (Project 9)
+- Proposals are in place for developing a new CRM solution (Project 10)"""
+
+# The risk appetite statement of the business plan sample's front matter.
+APPETITE_STATEMENT = (
+    "Our current overall risk appetite is defined as 'Open'. This means the SPSO will continue "
+    "to encourage new thinking and invest in people, systems and processes that will enable the "
+    "organisation to achieve continuous improvement in the quality and user-focus of our services"
+)

@@ -34,6 +34,14 @@ class User(AbstractUser):
         return f"{self}, {role}" if role else str(self)
 
 
+def contrast_text_colour(colour):
+    """Black or white, whichever reads better on a #rrggbb colour (WCAG luminance)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if luminance > 0.179 else "#ffffff"
+
+
 class DatePrecision(models.TextChoices):
     DAY = "day", "Day"
     MONTH = "month", "Month"
@@ -191,11 +199,7 @@ class RagStatus(models.Model):
 
     @property
     def text_colour(self):
-        """Black or white, whichever reads better on the status colour (WCAG luminance)."""
-        channels = [int(self.colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-        return "#000000" if luminance > 0.179 else "#ffffff"
+        return contrast_text_colour(self.colour)
 
 
 class HighlightReport(models.Model):

@@ -10,11 +10,13 @@ import datetime
 import hashlib
 import json
 
+from django.db.models import Q
 from django.utils import timezone
 
 from projects import access as project_access
 from projects.models import Project, RagRating
 from projects.reporting import comment_needed, previous_approved_report
+from risks.models import RiskReview
 
 # Bump when a print template changes enough that existing PDFs should be rendered again.
 LAYOUT_VERSION = 3
@@ -210,7 +212,154 @@ class HighlightReportKind:
         }
 
 
-KINDS = {kind.kind: kind for kind in (HighlightReportKind(),)}
+def _band(assessment):
+    if assessment is None:
+        return None
+    band = assessment.band
+    return {
+        "probability": assessment.probability,
+        "probability_label": assessment.probability_label,
+        "impact": assessment.impact,
+        "impact_label": assessment.impact_label,
+        "score": assessment.score,
+        "band": band.name if band else "",
+        "colour": band.colour if band else "#ffffff",
+        "text_colour": band.text_colour if band else "#000000",
+    }
+
+
+class RiskRegisterKind:
+    """A register: cover with heat maps and the summary by residual score, then a block per
+    risk laid out like the council's register page."""
+
+    kind = "risk_register"
+
+    def params_for(self, register):
+        return {"register": register.slug}
+
+    def resolve(self, params):
+        from risks.models import RiskRegister
+
+        key = params.get("register") or ""
+        register = (
+            RiskRegister.objects.select_related("matrix", "owner", "project")
+            .filter(Q(slug=key) | Q(name=key))
+            .first()
+        )
+        if register is None:
+            raise SourceMissing(f"No risk register called {key!r}.")
+        return register
+
+    def can_read(self, user, register):
+        from risks import access as risk_access
+
+        return risk_access.register_role(user, register).can_read
+
+    def can_read_document(self, user, register, document):
+        return self.can_read(user, register)
+
+    def title(self, register):
+        return f"Risk register {register.name}"
+
+    def filename(self, register):
+        return f"{register.slug}-risk-register.pdf"
+
+    def template(self, data):
+        return "pdf/risk_register.html"
+
+    def gather(self, register):
+        from risks import registers
+        from risks.models import AppetiteStatement
+
+        matrix = register.matrix
+        rows = registers.rows(
+            registers.with_scores(register.risks.all()).order_by("-residual_score", "ref"),
+            matrix,
+        )
+        reviews = {}
+        for review in RiskReview.objects.filter(risk__register=register).select_related(
+            "reviewed_by"
+        ):
+            reviews.setdefault(review.risk_id, []).append(review)
+
+        def cell(c):
+            return {
+                "count": c.count,
+                "breaches": c.outside_appetite,
+                "colour": c.band.colour if c.band else "#ffffff",
+                "text_colour": c.band.text_colour if c.band else "#000000",
+                "label": f"{c.probability_label} × {c.impact_label}",
+            }
+
+        statement = AppetiteStatement.objects.first()
+        return {
+            "register": {
+                "name": register.name,
+                "owner": _person(register.owner),
+                "project": str(register.project) if register.project else "",
+                "matrix": matrix.name,
+                "description": register.description,
+                "probability_labels": matrix.probability_labels,
+                "impact_labels": matrix.impact_labels,
+            },
+            "appetite_statement": statement.text if statement else "",
+            "heat_maps": [
+                {
+                    "title": title,
+                    "rows": [
+                        {
+                            "probability": f"{row[0].probability} {row[0].probability_label}",
+                            "cells": [cell(c) for c in row],
+                        }  # fmt: skip
+                        for row in registers.heat_map(rows, matrix, kind)
+                    ],
+                }
+                for title, kind in (("Inherent", "inherent"), ("Residual", "residual"))
+            ],
+            "risks": [
+                {
+                    "ref": r.risk.ref,
+                    "title": r.risk.title,
+                    "category": str(r.risk.category or ""),
+                    "appetite": (
+                        f"{r.risk.category.get_appetite_display()}, up to "
+                        f"{r.risk.category.get_tolerated_level_display()}"
+                        if r.risk.category
+                        else ""
+                    ),
+                    "corporate_priority": str(r.risk.corporate_priority or ""),
+                    "owner": r.risk.owner_display,
+                    "portfolio_holder": r.risk.portfolio_holder,
+                    "treatment": r.risk.get_treatment_display(),
+                    "status": r.risk.get_status_display(),
+                    "inherent": _band(r.inherent),
+                    "residual": _band(r.residual),
+                    "target": _band(r.target),
+                    "outside_appetite": r.outside_appetite,
+                    "movement": r.movement,
+                    "overdue": r.overdue,
+                    "next_review": day(r.risk.next_review_date),
+                    "consequences": r.risk.consequences,
+                    "controls": r.risk.controls,
+                    "assurance": r.risk.assurance,
+                    "actions": r.risk.actions,
+                    "reviews": [
+                        {
+                            "on": day(review.reviewed_on),
+                            "by": str(review.reviewed_by or ""),
+                            "signed_off": review.signed_off,
+                            "comment": review.comment,
+                            "residual_score": review.residual_score,
+                        }
+                        for review in reviews.get(r.risk.pk, [])
+                    ],
+                }
+                for r in rows
+            ],
+        }
+
+
+KINDS = {kind.kind: kind for kind in (HighlightReportKind(), RiskRegisterKind())}
 
 
 def get_kind(name):

@@ -7,7 +7,8 @@ from pypdf import PdfReader
 # apart from their items). Removing them lets a paragraph that runs over a page break be
 # read as one.
 FURNITURE = re.compile(
-    r"^(•|DRAFT|SUBMITTED|RETURNED|.*Page \d+ of \d+|(Project|Strategic) Highlight Report .+ · .+)$"
+    r"^(•|DRAFT|SUBMITTED|RETURNED|.*Page \d+ of \d+|(Project|Strategic) Highlight Report .+ · .+"
+    r"|Risk register .+)$"
 )
 
 

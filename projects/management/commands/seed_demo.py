@@ -1,4 +1,5 @@
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -37,7 +38,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         self.users = {}
-        for spec in demo.USERS + demo.SIB_USERS + demo.CAP_USERS:
+        for spec in demo.USERS + demo.SIB_USERS + demo.CAP_USERS + demo.RISK_USERS:
             self.user(*spec)
         # The PMO configures RAG scales, projects and people in the admin.
         Group.objects.get(name="PMO").permissions.set(
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         self.seed_sorp()
         self.seed_sib()
         self.seed_cap()
+        self.seed_risks()
 
     def user(self, username, first, last, title, unit, groups):
         user, _ = User.objects.update_or_create(
@@ -151,3 +153,22 @@ class Command(BaseCommand):
                 for i, (theme, description, status) in enumerate(demo.CAP_DELIVERABLES)
             )
             self.approve(report)
+
+    def seed_risks(self):
+        from risks.importers import import_register
+        from risks.models import AppetiteStatement, RiskMatrix, RiskRegister
+
+        AppetiteStatement.objects.get_or_create(
+            text=demo.APPETITE_STATEMENT, defaults={"adopted_on": datetime.date(2019, 4, 1)}
+        )
+        owner = self.users["robert.smyth"]
+        register, _ = RiskRegister.objects.get_or_create(
+            name=demo.RISK_REGISTER,
+            defaults={"matrix": RiskMatrix.objects.get(name="4x4"), "owner": owner},
+        )
+        workbook = Path(__file__).resolve().parents[3] / "risks/demo/risk-register-sample.xlsx"
+        outcome = import_register(register, workbook.read_bytes(), workbook.name, user=owner)
+        register.risks.filter(ref="PP_R011", actions="").update(actions=demo.PP_R011_PROGRESS)
+        self.stdout.write(
+            f"  {register.name}: {outcome.created} risks created, {outcome.unchanged} unchanged"
+        )

@@ -6,17 +6,19 @@ from reports import kinds, services
 class Command(BaseCommand):
     help = (
         "Render a document synchronously, as a worker would, e.g. "
-        "build_document highlight_report --project SORPv.1 --period 2011-08 --out report.pdf"
+        "build_document highlight_report --project SORPv.1 --period 2011-08 --out report.pdf, "
+        "or build_document risk_register --register NAME --out register.pdf"
     )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(kinds.KINDS))
         parser.add_argument("--project", help="project code (highlight_report)")
         parser.add_argument("--period", help="YYYY-MM: the report whose period holds that month")
+        parser.add_argument("--register", help="register name or slug (risk_register)")
         parser.add_argument("--out", required=True, help="where to write the PDF")
 
-    def handle(self, *args, kind, project, period, out, **options):
-        params = {"project": project, "period": period}
+    def handle(self, *args, kind, project, period, register, out, **options):
+        params = {"project": project, "period": period, "register": register}
         try:
             pdf, seconds = services.build_file(kind, params, out)
         except kinds.SourceMissing as exc:

@@ -1,0 +1,270 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from projects.models import Project, contrast_text_colour, hex_colour
+
+
+class Level(models.IntegerChoices):
+    """One scale for bands on every matrix, so an appetite reads the same on a 4×4 and a
+    5×5 register: a 4×4 simply has no Yellow."""
+
+    GREEN = 1, "Green"
+    YELLOW = 2, "Yellow"
+    AMBER = 3, "Amber"
+    RED = 4, "Red"
+
+
+class RiskMatrix(models.Model):
+    """Probability × impact, any size, square or not. Labels are listed lowest first:
+    probability_labels[0] is probability 1."""
+
+    name = models.CharField(max_length=40, unique=True)
+    probability_labels = models.JSONField(help_text='Lowest first, e.g. ["Rare", "Unlikely"].')
+    impact_labels = models.JSONField(help_text='Lowest first, e.g. ["Insignificant", "Minor"].')
+    is_default = models.BooleanField(default=False, help_text="Used for new registers.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "risk matrices"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def probabilities(self):
+        return list(range(1, len(self.probability_labels) + 1))
+
+    @property
+    def impacts(self):
+        return list(range(1, len(self.impact_labels) + 1))
+
+    def probability_label(self, value):
+        return self.probability_labels[value - 1] if value else ""
+
+    def impact_label(self, value):
+        return self.impact_labels[value - 1] if value else ""
+
+
+class RiskBand(models.Model):
+    matrix = models.ForeignKey(RiskMatrix, on_delete=models.CASCADE, related_name="bands")
+    name = models.CharField(max_length=30)
+    colour = models.CharField(max_length=7, validators=[hex_colour])
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    min_score = models.PositiveSmallIntegerField()
+    max_score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["matrix", "min_score"]
+        constraints = [
+            models.UniqueConstraint(fields=["matrix", "name"], name="unique_band_name"),
+            models.CheckConstraint(
+                condition=models.Q(max_score__gte=models.F("min_score")), name="band_min_le_max"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.min_score}–{self.max_score}"
+
+    @property
+    def text_colour(self):
+        return contrast_text_colour(self.colour)
+
+
+class RiskCategory(models.Model):
+    class Appetite(models.TextChoices):
+        AVERSE = "averse", "Averse"
+        MINIMAL = "minimal", "Minimal"
+        CAUTIOUS = "cautious", "Cautious"
+        OPEN = "open", "Open"
+        EAGER = "eager", "Eager"
+
+    name = models.CharField(max_length=80, unique=True)
+    appetite = models.CharField(max_length=10, choices=Appetite.choices, default=Appetite.CAUTIOUS)
+    tolerated_level = models.PositiveSmallIntegerField(
+        "highest residual band tolerated",
+        choices=Level.choices,
+        default=Level.AMBER,
+        help_text="A risk whose residual band is above this is outside the appetite.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "risk categories"
+
+    def __str__(self):
+        return self.name
+
+
+class CorporatePriority(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "corporate priorities"
+
+    def __str__(self):
+        return self.name
+
+
+class AppetiteStatement(models.Model):
+    """The organisation's risk appetite statement, shown beside appetite breaches."""
+
+    text = models.TextField(help_text="Markdown.")
+    adopted_on = models.DateField()
+
+    class Meta:
+        ordering = ["-adopted_on", "-pk"]
+        get_latest_by = "adopted_on"
+
+    def __str__(self):
+        return f"Risk appetite statement of {self.adopted_on:%d/%m/%Y}"
+
+
+class RiskRegister(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risk_registers",
+        help_text="Leave empty for a corporate or operational register.",
+    )
+    matrix = models.ForeignKey(RiskMatrix, on_delete=models.PROTECT, related_name="registers")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_registers"
+    )
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200] or "register"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("risks:register", args=[self.slug])
+
+
+class Risk(models.Model):
+    class Treatment(models.TextChoices):
+        TREAT = "treat", "Treat"
+        TOLERATE = "tolerate", "Tolerate"
+        TRANSFER = "transfer", "Transfer"
+        TERMINATE = "terminate", "Terminate"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    register = models.ForeignKey(RiskRegister, on_delete=models.CASCADE, related_name="risks")
+    ref = models.CharField(max_length=40, help_text="e.g. PP_R011")
+    title = models.TextField("risk")
+    category = models.ForeignKey(
+        RiskCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"
+    )
+    corporate_priority = models.ForeignKey(
+        CorporatePriority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_risks",
+        verbose_name="risk owner",
+    )
+    owner_name = models.CharField(
+        "risk owner (no account)",
+        max_length=150,
+        blank=True,
+        help_text="For a risk owner who has no Highlight account.",
+    )
+    portfolio_holder = models.CharField(max_length=150, blank=True)
+    treatment = models.CharField(max_length=10, choices=Treatment.choices, default=Treatment.TREAT)
+    inherent_probability = models.PositiveSmallIntegerField()
+    inherent_impact = models.PositiveSmallIntegerField()
+    residual_probability = models.PositiveSmallIntegerField()
+    residual_impact = models.PositiveSmallIntegerField()
+    target_probability = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    consequences = models.TextField(blank=True)
+    controls = models.TextField("current controls", blank=True)
+    assurance = models.TextField(blank=True)
+    actions = models.TextField("actions and progress", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    next_review_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["register", "ref"]
+        constraints = [models.UniqueConstraint(fields=["register", "ref"], name="unique_risk_ref")]
+
+    def __str__(self):
+        return f"{self.ref} {self.title[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("risks:risk", args=[self.register.slug, self.ref])
+
+    @property
+    def owner_display(self):
+        return str(self.owner) if self.owner else self.owner_name
+
+    def clean(self):
+        matrix = self.register.matrix if self.register_id else None
+        if matrix is None:
+            return
+        errors = {}
+        for kind in ("inherent", "residual", "target"):
+            probability = getattr(self, f"{kind}_probability")
+            impact = getattr(self, f"{kind}_impact")
+            if (probability is None) != (impact is None):
+                errors[f"{kind}_impact"] = f"Give both the {kind} probability and impact."
+            if probability is not None and probability not in matrix.probabilities:
+                errors[f"{kind}_probability"] = f"Choose 1–{len(matrix.probabilities)}."
+            if impact is not None and impact not in matrix.impacts:
+                errors[f"{kind}_impact"] = f"Choose 1–{len(matrix.impacts)}."
+        if errors:
+            raise ValidationError(errors)
+
+
+class RiskReview(models.Model):
+    """A dated look at a risk by its owner: the scores then, a comment, signed off or not."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    inherent_probability = models.PositiveSmallIntegerField()
+    inherent_impact = models.PositiveSmallIntegerField()
+    residual_probability = models.PositiveSmallIntegerField()
+    residual_impact = models.PositiveSmallIntegerField()
+    target_probability = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_impact = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    signed_off = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self):
+        return f"Review of {self.risk.ref} on {self.reviewed_on:%d/%m/%Y}"
+
+    @property
+    def residual_score(self):
+        return self.residual_probability * self.residual_impact

@@ -1,0 +1,164 @@
+"""Rules for registers: reading them with their scores and movement in a fixed number of
+queries, heat maps, saving a risk without overwriting someone else's change, and reviews."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from . import scoring
+from .models import Risk, RiskReview
+
+
+class StaleRisk(Exception):
+    """Someone else saved the risk after this form was opened."""
+
+
+def with_scores(risks):
+    """Residual and inherent scores, and the residual score at the last two reviews (for the
+    movement arrow), computed in SQL."""
+    reviews = RiskReview.objects.filter(risk=OuterRef("pk")).order_by("-reviewed_on", "-pk")
+    review_score = F("residual_probability") * F("residual_impact")
+    return risks.annotate(
+        residual_score=scoring.RESIDUAL_SCORE,
+        inherent_score=scoring.INHERENT_SCORE,
+        last_review_on=Subquery(reviews.values("reviewed_on")[:1]),
+        last_review_score=Subquery(reviews.annotate(s=review_score).values("s")[:1]),
+        previous_review_score=Subquery(reviews.annotate(s=review_score).values("s")[1:2]),
+    ).select_related("category", "owner", "corporate_priority")
+
+
+@dataclass
+class RiskRow:
+    risk: Risk
+    inherent: object
+    residual: object
+    target: object
+    outside_appetite: bool
+    movement: str  # "up", "down", "same" or "" (fewer than two reviews)
+    overdue: bool
+
+
+def movement(risk):
+    """Residual score at the last review against the review before it."""
+    last, before = risk.last_review_score, risk.previous_review_score
+    if last is None or before is None:
+        return ""
+    return "up" if last > before else "down" if last < before else "same"
+
+
+def is_overdue(risk, today):
+    return (
+        risk.status == Risk.Status.OPEN
+        and risk.next_review_date is not None
+        and risk.next_review_date < today
+    )
+
+
+def rows(risks, matrix, today=None):
+    today = today or timezone.localdate()
+    result = []
+    for risk in risks:
+        scores = scoring.assessments(risk, matrix)
+        result.append(
+            RiskRow(
+                risk=risk,
+                inherent=scores["inherent"],
+                residual=scores["residual"],
+                target=scores["target"],
+                outside_appetite=scoring.outside_appetite(risk, matrix),
+                movement=movement(risk),
+                overdue=is_overdue(risk, today),
+            )
+        )
+    return result
+
+
+@dataclass
+class HeatCell:
+    probability: int
+    impact: int
+    probability_label: str
+    impact_label: str
+    band: object
+    count: int
+    outside_appetite: int
+
+
+def heat_map(risk_rows, matrix, kind):
+    """Rows of cells, highest probability first (the top of the map), for open risks."""
+    counts, breaches = {}, {}
+    for row in risk_rows:
+        if row.risk.status != Risk.Status.OPEN:
+            continue
+        score = getattr(row, kind)
+        if score is None:
+            continue
+        key = (score.probability, score.impact)
+        counts[key] = counts.get(key, 0) + 1
+        breaches[key] = breaches.get(key, 0) + row.outside_appetite
+    return [
+        [
+            HeatCell(
+                probability=p,
+                impact=i,
+                probability_label=matrix.probability_label(p),
+                impact_label=matrix.impact_label(i),
+                band=scoring.band_for(matrix, p * i),
+                count=counts.get((p, i), 0),
+                outside_appetite=breaches.get((p, i), 0),
+            )
+            for i in matrix.impacts
+        ]
+        for p in reversed(matrix.probabilities)
+    ]
+
+
+def save_risk(form, expected_version):
+    """Save unless someone else saved since the form was opened (then StaleRisk: nothing is
+    written and the user keeps what they typed)."""
+    risk = form.instance
+    with transaction.atomic():
+        if risk.pk:
+            bumped = Risk.objects.filter(pk=risk.pk, version=expected_version).update(
+                version=F("version") + 1
+            )
+            if not bumped:
+                raise StaleRisk
+            risk.version = expected_version + 1
+        return form.save()
+
+
+def record_review(risk, user, reviewed_on, comment, signed_off, next_review_date, **scores):
+    """Record a review with the scores at that time; the risk takes them as its current
+    scores, and its next review date moves on."""
+    with transaction.atomic():
+        for field, value in scores.items():
+            setattr(risk, field, value)
+        review = RiskReview.objects.create(
+            risk=risk,
+            reviewed_on=reviewed_on,
+            reviewed_by=user,
+            comment=comment,
+            signed_off=signed_off,
+            **{
+                f"{kind}_{part}": getattr(risk, f"{kind}_{part}")
+                for kind in scoring.KINDS
+                for part in ("probability", "impact")
+            },
+        )
+        risk.next_review_date = next_review_date
+        risk.version += 1
+        risk._history_user = user
+        risk.save()
+    return review
+
+
+def default_next_review(day):
+    """A month on: registers are reviewed monthly."""
+    month = day.month % 12 + 1
+    year = day.year + (day.month == 12)
+    last_day = (datetime.date(year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(1)).day
+    return day.replace(year=year, month=month, day=min(day.day, last_day))

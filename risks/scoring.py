@@ -1,0 +1,94 @@
+"""Risk scores and bands, computed in one place from the register's matrix (never typed).
+
+score = probability × impact; the band is the matrix's band whose range holds the score.
+Every page, import and PDF asks these functions.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F
+
+from .models import Level
+
+KINDS = ("inherent", "residual", "target")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    probability: int
+    impact: int
+    probability_label: str
+    impact_label: str
+    score: int
+    band: object  # RiskBand
+
+    @property
+    def level(self):
+        return self.band.level if self.band else None
+
+
+def bands(matrix):
+    """The matrix's bands, loaded once per matrix object."""
+    if not hasattr(matrix, "_bands_cache"):
+        matrix._bands_cache = sorted(matrix.bands.all(), key=lambda b: b.min_score)
+    return matrix._bands_cache
+
+
+def band_for(matrix, score):
+    for band in bands(matrix):
+        if band.min_score <= score <= band.max_score:
+            return band
+    return None
+
+
+def assess(matrix, probability, impact):
+    if probability is None or impact is None:
+        return None
+    score = probability * impact
+    return Assessment(
+        probability=probability,
+        impact=impact,
+        probability_label=matrix.probability_label(probability),
+        impact_label=matrix.impact_label(impact),
+        score=score,
+        band=band_for(matrix, score),
+    )
+
+
+def assessments(risk, matrix=None):
+    """{"inherent": Assessment, "residual": …, "target": … or None} for a risk or review."""
+    matrix = matrix or risk.register.matrix
+    return {
+        kind: assess(matrix, getattr(risk, f"{kind}_probability"), getattr(risk, f"{kind}_impact"))
+        for kind in KINDS
+    }
+
+
+def outside_appetite(risk, matrix=None):
+    """Whether the residual band is above what the risk's category tolerates."""
+    if risk.category is None:
+        return False
+    residual = assess(
+        matrix or risk.register.matrix, risk.residual_probability, risk.residual_impact
+    )
+    return bool(residual and residual.band and residual.band.level > risk.category.tolerated_level)
+
+
+def achievable_scores(matrix):
+    return sorted({p * i for p in matrix.probabilities for i in matrix.impacts})
+
+
+def matrix_problems(matrix, matrix_bands):
+    """Every achievable score must fall in exactly one band."""
+    problems = []
+    for score in achievable_scores(matrix):
+        holding = [b for b in matrix_bands if b.min_score <= score <= b.max_score]
+        if len(holding) != 1:
+            problems.append(f"Score {score} is in {len(holding)} bands; it must be in exactly one.")
+    return problems
+
+
+RESIDUAL_SCORE = F("residual_probability") * F("residual_impact")
+INHERENT_SCORE = F("inherent_probability") * F("inherent_impact")
+
+LEVEL_NAMES = dict(Level.choices)

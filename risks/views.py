@@ -1,0 +1,177 @@
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects import access as project_access
+from reports import services as documents
+
+from . import access, registers, scoring
+from .forms import RegisterForm, ReviewForm, RiskFilter, RiskForm
+from .models import AppetiteStatement, Risk, RiskMatrix
+
+
+@require_GET
+def register_list(request):
+    items = (
+        access.readable_registers(request.user)
+        .select_related("project", "owner", "matrix")
+        .annotate(open_risks=Count("risks", filter=Q(risks__status=Risk.Status.OPEN)))
+    )
+    return render(
+        request,
+        "risks/register_list.html",
+        {"registers": items, "can_create": project_access.is_pmo(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def register_create(request):
+    project_access.require_pmo(request.user)
+    form = RegisterForm(request.POST or None)
+    if form.is_valid():
+        register = form.save()
+        messages.success(request, f"Register “{register.name}” created.")
+        return redirect(register)
+    return render(request, "risks/register_form.html", {"form": form})
+
+
+@require_GET
+def register_detail(request, slug):
+    register, role = access.get_register(request.user, slug)
+    matrix = register.matrix
+    everything = registers.with_scores(register.risks.all())
+    all_rows = registers.rows(everything, matrix)
+    filters = RiskFilter(request.GET or None, queryset=everything, register=register)
+    sort = request.GET.get("sort", "residual")
+    order = {
+        "residual": ["-residual_score", "ref"],
+        "inherent": ["-inherent_score", "ref"],
+        "ref": ["ref"],
+        "review": ["next_review_date", "ref"],
+    }.get(sort, ["-residual_score", "ref"])
+    shown = registers.rows(filters.qs.order_by(*order), matrix)
+    context = {
+        "register": register,
+        "role": role,
+        "filters": filters,
+        "rows": shown,
+        "total": len(all_rows),
+        "sort": sort,
+        "heat_maps": [
+            ("Inherent", "inherent", registers.heat_map(all_rows, matrix, "inherent")),
+            ("Residual", "residual", registers.heat_map(all_rows, matrix, "residual")),
+        ],
+        "breaches": sum(row.outside_appetite for row in all_rows if row.risk.status == "open"),
+        "overdue": sum(row.overdue for row in all_rows),
+        "document": documents.latest_document_for(register),
+    }
+    return render(request, "risks/register_detail.html", context)
+
+
+@require_GET
+def risk_detail(request, slug, ref):
+    risk, role = access.get_risk(request.user, slug, ref)
+    matrix = risk.register.matrix
+    reviews = list(risk.reviews.select_related("reviewed_by"))
+    context = {
+        "risk": risk,
+        "register": risk.register,
+        "role": role,
+        "can_edit": role.can_edit(risk, request.user),
+        "scores": scoring.assessments(risk, matrix),
+        "outside_appetite": scoring.outside_appetite(risk, matrix),
+        "overdue": registers.is_overdue(risk, timezone.localdate()),
+        "reviews": [(review, scoring.assessments(review, matrix)) for review in reviews],
+    }
+    return render(request, "risks/risk_detail.html", context)
+
+
+def _risk_form(request, register, risk, template, extra):
+    form = RiskForm(request.POST or None, instance=risk, register=register)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = registers.save_risk(form, form.cleaned_data.get("version") or 0)
+        except registers.StaleRisk:
+            stale = True
+            messages.error(
+                request,
+                "Someone else changed this risk after you opened it, so your changes were not "
+                "saved. They are still below: open the risk in a new tab to see the latest "
+                "version, then copy your changes across.",
+            )
+        else:
+            messages.success(request, f"{saved.ref} saved.")
+            return redirect(saved)
+    context = {"form": form, "register": register, "risk": risk, **extra}
+    return render(request, template, context, status=409 if stale else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def risk_create(request, slug):
+    register, role = access.get_register(request.user, slug, manage=True)
+    return _risk_form(request, register, Risk(register=register), "risks/risk_form.html", {})
+
+
+@require_http_methods(["GET", "POST"])
+def risk_edit(request, slug, ref):
+    risk, role = access.get_risk(request.user, slug, ref, edit=True)
+    return _risk_form(request, risk.register, risk, "risks/risk_form.html", {})
+
+
+@require_http_methods(["GET", "POST"])
+def risk_review(request, slug, ref):
+    risk, role = access.get_risk(request.user, slug, ref, edit=True)
+    form = ReviewForm(request.POST or None, risk=risk)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        registers.record_review(
+            risk,
+            request.user,
+            data.pop("reviewed_on"),
+            data.pop("comment"),
+            data.pop("signed_off"),
+            data.pop("next_review_date"),
+            **data,
+        )
+        messages.success(request, f"Review of {risk.ref} recorded.")
+        return redirect(risk)
+    return render(
+        request, "risks/review_form.html", {"form": form, "risk": risk, "register": risk.register}
+    )
+
+
+@require_GET
+def outside_appetite(request):
+    readable = access.readable_registers(request.user)
+    risks = registers.with_scores(
+        Risk.objects.filter(register__in=readable, status=Risk.Status.OPEN, category__isnull=False)
+    ).select_related("register")
+    # One object per matrix, bands prefetched, rather than a query per risk.
+    matrices = {m.pk: m for m in RiskMatrix.objects.prefetch_related("bands")}
+    breaches = [
+        row
+        for risk in risks
+        for row in registers.rows([risk], matrices[risk.register.matrix_id])
+        if row.outside_appetite
+    ]
+    breaches.sort(key=lambda row: (-row.residual.score, row.risk.register.name, row.risk.ref))
+    return render(
+        request,
+        "risks/outside_appetite.html",
+        {"rows": breaches, "statement": AppetiteStatement.objects.first()},
+    )
+
+
+@require_POST
+def register_pdf(request, slug):
+    register, role = access.get_register(request.user, slug)
+    document = documents.request_document(
+        "risk_register", {"register": register.slug}, request.user
+    )
+    document.refresh_from_db()
+    if request.htmx:
+        return render(request, "reports/_document_status.html", {"document": document})
+    return redirect(document)

@@ -1,0 +1,262 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import User
+from reports.services import render_source
+from risks import registers
+from risks.models import Risk, RiskCategory, RiskRegister
+from tests.pdf import pdf_body_text, pdf_text
+from tests.test_risks.test_import import ROW
+
+D = datetime.date
+
+
+def risk(register, ref, residual=(2, 4), category="Reputational", owner=None, **fields):
+    return Risk.objects.create(
+        register=register,
+        ref=ref,
+        title=f"Risk {ref}",
+        category=RiskCategory.objects.get(name=category) if category else None,
+        inherent_probability=3,
+        inherent_impact=4,
+        residual_probability=residual[0],
+        residual_impact=residual[1],
+        owner=owner,
+        **fields,
+    )
+
+
+def test_appetite_breaches_are_exactly_the_risks_above_their_categorys_appetite(
+    client_for, register, alice
+):
+    # 4x4: Reputational tolerates up to Amber; Health and Safety only Green.
+    inside = risk(register, "IN", residual=(2, 4))  # 8 Amber, Reputational: inside
+    above = risk(register, "OUT", residual=(3, 4))  # 12 Red, Reputational: outside
+    safety = risk(register, "HS", residual=(2, 2), category="Health and Safety")  # 4 Green
+    unsafe = risk(register, "HS2", residual=(2, 3), category="Health and Safety")  # 6 Amber
+    none = risk(register, "NOCAT", residual=(4, 4), category=None)
+    rows = registers.rows(registers.with_scores(register.risks.all()), register.matrix)
+    flagged = {row.risk.ref for row in rows if row.outside_appetite}
+    assert flagged == {above.ref, unsafe.ref}
+    assert {inside.ref, safety.ref, none.ref}.isdisjoint(flagged)
+    page = client_for(alice).get(reverse("risks:outside-appetite")).content.decode()
+    assert ">OUT</a>" in page and ">HS2</a>" in page and ">IN</a>" not in page
+
+
+def test_review_movement_and_overdue(register, alice):
+    subject = risk(register, "R1", residual=(3, 4), next_review_date=D(2024, 1, 31))
+    with time_machine.travel(D(2024, 2, 1)):
+        row = registers.rows(registers.with_scores(register.risks.all()), register.matrix)[0]
+        assert row.overdue and row.movement == ""
+    registers.record_review(
+        subject,
+        alice,
+        D(2024, 2, 1),
+        "First",
+        True,
+        D(2024, 3, 1),
+        residual_probability=3,
+        residual_impact=4,
+    )
+    registers.record_review(
+        subject,
+        alice,
+        D(2024, 3, 1),
+        "Better",
+        True,
+        D(2024, 4, 1),
+        residual_probability=2,
+        residual_impact=4,
+    )
+    with time_machine.travel(D(2024, 3, 15)):
+        row = registers.rows(registers.with_scores(register.risks.all()), register.matrix)[0]
+        assert row.movement == "down" and not row.overdue
+        assert (row.risk.residual_probability, row.risk.next_review_date) == (2, D(2024, 4, 1))
+    registers.record_review(
+        subject,
+        alice,
+        D(2024, 4, 1),
+        "Worse",
+        False,
+        D(2024, 5, 1),
+        residual_probability=4,
+        residual_impact=4,
+    )
+    row = registers.rows(registers.with_scores(register.risks.all()), register.matrix)[0]
+    assert row.movement == "up"
+    registers.record_review(
+        subject,
+        alice,
+        D(2024, 5, 1),
+        "Same",
+        True,
+        D(2024, 6, 1),
+        residual_probability=4,
+        residual_impact=4,
+    )
+    row = registers.rows(registers.with_scores(register.risks.all()), register.matrix)[0]
+    assert row.movement == "same"
+    assert subject.history.count() == 5  # created, then one change per review
+
+
+@pytest.fixture
+def people(register, alice, bob, charlie, pam, diana, olive):
+    owned = risk(register, "OWNED", owner=bob)
+    other = risk(register, "OTHER", owner=charlie)
+    return {"owned": owned, "other": other}
+
+
+@pytest.mark.parametrize(
+    "user, ref, expected",
+    [
+        ("alice", "OTHER", 200),  # register owner: everything
+        ("pam", "OTHER", 200),  # PMO: everything
+        ("bob", "OWNED", 200),  # risk owner: their own risk
+        ("bob", "OTHER", 403),  # ...not someone else's
+        ("diana", "OTHER", 403),  # director: reads, does not edit
+        ("olive", "OTHER", 404),  # outsider: may not read a corporate register
+    ],
+)
+def test_who_may_edit_and_review(request, client_for, people, register, user, ref, expected):
+    client = client_for(request.getfixturevalue(user))
+    for action in ("risk-edit", "risk-review"):
+        assert (
+            client.get(reverse(f"risks:{action}", args=[register.slug, ref])).status_code
+            == expected
+        )
+
+
+def test_who_may_read_a_project_register(
+    client_for, project, matrix_4x4, alice, bob, erin, charlie, pam, diana
+):
+    project_register = RiskRegister.objects.create(
+        name="Library", project=project, matrix=matrix_4x4, owner=pam
+    )
+    url = project_register.get_absolute_url()
+    for reader in (alice, bob, erin, pam, diana):  # team, sponsor, PMO, directors
+        assert client_for(reader).get(url).status_code == 200
+    assert client_for(charlie).get(url).status_code == 404
+    assert (
+        client_for(alice)
+        .get(reverse("risks:risk-create", args=[project_register.slug]))
+        .status_code
+        == 403
+    )  # reads it, does not manage it
+
+
+def test_risk_owner_reviews_through_the_page(client_for, people, register, bob):
+    url = reverse("risks:risk-review", args=[register.slug, "OWNED"])
+    response = client_for(bob).post(
+        url,
+        {
+            "reviewed_on": "2024-03-01",
+            "next_review_date": "2024-04-01",
+            "signed_off": "on",
+            "comment": "Mitigation **working**",
+            "inherent_probability": 3,
+            "inherent_impact": 4,
+            "residual_probability": 1,
+            "residual_impact": 4,
+        },
+    )
+    assert response.status_code == 302
+    owned = Risk.objects.get(ref="OWNED")
+    assert (owned.residual_probability, owned.next_review_date) == (1, D(2024, 4, 1))
+    page = client_for(bob).get(owned.get_absolute_url()).content.decode()
+    assert "Mitigation <strong>working</strong>" in page and "Signed off" in page
+
+
+def test_stale_risk_edit_is_refused(client_for, people, register, alice, bob):
+    url = reverse("risks:risk-edit", args=[register.slug, "OWNED"])
+    data = {
+        "ref": "OWNED",
+        "title": "Changed by Alice",
+        "treatment": "treat",
+        "status": "open",
+        "inherent_probability": 3,
+        "inherent_impact": 4,
+        "residual_probability": 2,
+        "residual_impact": 4,
+        "version": 1,
+    }
+    assert client_for(bob).post(url, {**data, "title": "Bob's"}).status_code == 302
+    response = client_for(alice).post(url, data)
+    assert response.status_code == 409
+    assert Risk.objects.get(ref="OWNED").title == "Bob's"
+
+
+def test_heat_map_cells_link_to_their_risks(client_for, register, alice):
+    risk(register, "A", residual=(2, 4))
+    risk(register, "B", residual=(2, 4))
+    risk(register, "C", residual=(4, 4))
+    client = client_for(alice)
+    page = client.get(register.get_absolute_url()).content.decode()
+    assert f'href="{register.get_absolute_url()}?cell=residual-2-4"' in page
+    assert "probability 2 Unlikely, impact 4 Severe, score 8 Amber: 2 risks" in page
+    cell = client.get(register.get_absolute_url() + "?cell=residual-2-4").content.decode()
+    assert ">A</a>" in cell and ">B</a>" in cell and ">C</a>" not in cell
+
+
+def test_register_filters_and_sorting(client_for, register, alice):
+    risk(register, "LOW", residual=(1, 1))
+    risk(register, "HIGH", residual=(4, 4), treatment="tolerate")
+    client = client_for(alice)
+    page = client.get(register.get_absolute_url()).content.decode()
+    assert page.index(">HIGH</a>") < page.index(">LOW</a>")  # highest residual first
+    red = register.matrix.bands.get(name="Red").pk
+    filtered = client.get(f"{register.get_absolute_url()}?band={red}").content.decode()
+    assert ">HIGH</a>" in filtered and ">LOW</a>" not in filtered
+    tolerated = client.get(f"{register.get_absolute_url()}?treatment=tolerate").content.decode()
+    assert ">HIGH</a>" in tolerated and ">LOW</a>" not in tolerated
+
+
+def test_register_page_queries_do_not_grow_with_risks(client_for, register, alice):
+    client = client_for(alice)
+
+    def count():
+        client.get(register.get_absolute_url())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(register.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    for i in range(3):
+        risk(register, f"S{i}")
+    few = count()
+    owners = User.objects.bulk_create(User(username=f"o{i}") for i in range(5))
+    for i in range(60):
+        risk(register, f"M{i}", residual=(1 + i % 4, 1 + i % 3), owner=owners[i % 5])
+    assert count() == few
+
+
+def test_register_pdf_carries_every_field_of_each_imported_risk(sample_register):
+    pdf, _, _ = render_source("risk_register", sample_register)
+    text = f"{pdf_text(pdf.content)} {pdf_body_text(pdf.content)}"
+    for ref in ("PP_R011", "PP_R012"):
+        r = sample_register.risks.get(ref=ref)
+        review = r.reviews.get()
+        expected = [
+            r.ref,
+            r.title,
+            "Reputational",
+            "Dacorum Delivers",
+            "Robert Smyth",
+            "Neil Harden",
+            "Treat",
+            "3 Likely",
+            "4 Severe",
+            "12 Red",
+            "2 Unlikely",
+            "8 Amber",
+            "Sign off complete",
+        ]
+        for chunk in (r.consequences, r.controls, r.assurance, review.comment):
+            expected += [
+                " ".join(line.lstrip("- ").split()) for line in chunk.splitlines() if line.strip()
+            ]
+        missing = [value for value in expected if value not in text]
+        assert not missing, missing
