@@ -11,7 +11,6 @@ from reports.services import render_source
 from risks import registers
 from risks.models import Risk, RiskCategory, RiskRegister
 from tests.pdf import pdf_body_text, pdf_text
-from tests.test_risks.test_import import ROW
 
 D = datetime.date
 
