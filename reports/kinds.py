@@ -19,7 +19,7 @@ from projects.reporting import comment_needed, previous_approved_report
 from risks.models import RiskReview
 
 # Bump when a print template changes enough that existing PDFs should be rendered again.
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 
 
 class SourceMissing(Exception):
@@ -74,6 +74,40 @@ def _deliverables_by_theme(report):
             }
         )
     return themes
+
+
+TOP_RISKS = 5
+
+
+def _top_risks(project):
+    """The project's open risks with the highest residual scores, from its registers."""
+    from risks import registers, scoring
+    from risks.models import Risk, RiskMatrix
+
+    matrices = {m.pk: m for m in RiskMatrix.objects.prefetch_related("bands")}
+    risks = (
+        registers.with_scores(
+            Risk.objects.filter(register__project=project, status=Risk.Status.OPEN)
+        )
+        .select_related("register")
+        .order_by("-residual_score", "ref")[:TOP_RISKS]
+    )
+    return [
+        {
+            "ref": risk.ref,
+            "title": risk.title,
+            "owner": risk.owner_display,
+            "residual": _band(
+                scoring.assess(
+                    matrices[risk.register.matrix_id],
+                    risk.residual_probability,
+                    risk.residual_impact,
+                )
+            ),
+            "outside_appetite": scoring.outside_appetite(risk, matrices[risk.register.matrix_id]),
+        }
+        for risk in risks
+    ]
 
 
 class HighlightReportKind:
@@ -148,6 +182,7 @@ class HighlightReportKind:
         ]
         deliverables = _deliverables_by_theme(report)
         return {
+            "top_risks": _top_risks(project),
             "project": {
                 "code": project.code,
                 "name": project.name,

@@ -198,3 +198,11 @@ class RiskFilter(django_filters.FilterSet):
             **{f"{kind}_probability": probability, f"{kind}_impact": impact},
             status=Risk.Status.OPEN,
         )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Register workbook (.xlsx) or .csv",
+        help_text="The layout of the council's register: title rows, then a header row "
+        "(Ref, Risk, Category, … Residual Risk Score, Consequences …), then a row per risk.",
+    )

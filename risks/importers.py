@@ -221,7 +221,11 @@ def text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    value = str(value).strip()
+    # Our own exports quote a leading = + - @ so it cannot run as a formula; unquote it.
+    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+        value = value[1:]
+    return value
 
 
 LEVEL = re.compile(r"^\s*(\d+)\s*[-–.:]?\s*(.*?)\s*$")

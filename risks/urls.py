@@ -12,6 +12,11 @@ urlpatterns = [
     path(register, views.register_detail, name="register"),
     path(f"{register}risks/new/", views.risk_create, name="risk-create"),
     path(f"{register}pdf/", views.register_pdf, name="register-pdf"),
+    path(f"{register}import/", views.register_import, name="register-import"),
+    path(
+        f"{register}import/confirm/", views.register_import_confirm, name="register-import-confirm"
+    ),
+    path(f"{register}export.xlsx", views.register_export, name="register-export"),
     path(risk, views.risk_detail, name="risk"),
     path(f"{risk}edit/", views.risk_edit, name="risk-edit"),
     path(f"{risk}review/", views.risk_review, name="risk-review"),

@@ -1,5 +1,10 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -7,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from projects import access as project_access
 from reports import services as documents
 
-from . import access, registers, scoring
-from .forms import RegisterForm, ReviewForm, RiskFilter, RiskForm
+from . import access, exports, importers, registers, scoring
+from .forms import ImportForm, RegisterForm, ReviewForm, RiskFilter, RiskForm
 from .models import AppetiteStatement, Risk, RiskMatrix
 
 
@@ -175,3 +180,83 @@ def register_pdf(request, slug):
     if request.htmx:
         return render(request, "reports/_document_status.html", {"document": document})
     return redirect(document)
+
+
+# --- Import and export -----------------------------------------------------------------
+
+
+def _pending_path(token, suffix):
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}{suffix}"
+
+
+@require_http_methods(["GET", "POST"])
+def register_import(request, slug):
+    """Upload a workbook and see what it would do: nothing is written until confirmed."""
+    register, role = access.get_register(request.user, slug, manage=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = failure = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(importers.MAX_FILE_BYTES + 1)
+        try:
+            outcome = importers.import_register(register, content, upload.name, dry_run=True)
+        except importers.ImportFailed as exc:
+            failure = str(exc)
+        else:
+            if not outcome.errors:
+                token = uuid.uuid4().hex
+                suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
+                path = _pending_path(token, suffix)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+                request.session["risk_import"] = {
+                    "token": token,
+                    "suffix": suffix,
+                    "register": register.pk,
+                    "name": upload.name,
+                }
+    context = {"register": register, "form": form, "outcome": outcome, "failure": failure}
+    return render(request, "risks/import.html", context, status=400 if failure else 200)
+
+
+@require_POST
+def register_import_confirm(request, slug):
+    register, role = access.get_register(request.user, slug, manage=True)
+    pending = request.session.pop("risk_import", None)
+    if (
+        not pending
+        or pending["register"] != register.pk
+        or pending["token"] != request.POST.get("token")
+    ):
+        messages.error(request, "That import has expired: upload the file again.")
+        return redirect("risks:register-import", register.slug)
+    path = _pending_path(pending["token"], pending["suffix"])
+    try:
+        outcome = importers.import_register(
+            register, path.read_bytes(), pending["name"], user=request.user
+        )
+    except (OSError, importers.ImportFailed) as exc:
+        messages.error(request, f"The import failed: {exc}")
+        return redirect("risks:register-import", register.slug)
+    finally:
+        path.unlink(missing_ok=True)
+    if outcome.errors:  # the register changed since the preview
+        messages.error(request, "The file no longer imports cleanly: check it and try again.")
+        return redirect("risks:register-import", register.slug)
+    messages.success(
+        request,
+        f"Imported {pending['name']}: {outcome.created} created, {outcome.updated} updated, "
+        f"{outcome.unchanged} unchanged.",
+    )
+    return redirect(register)
+
+
+@require_GET
+def register_export(request, slug):
+    register, role = access.get_register(request.user, slug)
+    response = HttpResponse(
+        exports.register_workbook(register),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{register.slug}-risk-register.xlsx"'
+    return response

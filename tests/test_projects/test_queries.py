@@ -50,8 +50,9 @@ def test_report_page_queries_do_not_grow_with_concerns(client_for, project, alic
     many, sql = count_queries(client, report.get_absolute_url())
     assert few == many, sql
     # session, user, project, is-editor check, groups, report, previous report, its ratings,
-    # ratings, latest PDF (content type is cached), concerns, workstreams, deliverables
-    assert many == 13, "\n".join(sql)
+    # ratings, latest PDF (content type is cached), concerns, workstreams, deliverables,
+    # top risks: matrices, their bands, the risks
+    assert many == 16, "\n".join(sql)
 
 
 def test_home_page_queries_do_not_grow_with_projects(client_for, project, alice, bob):

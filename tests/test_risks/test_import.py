@@ -212,3 +212,57 @@ def test_dry_run_and_errors_leave_no_register_behind(db, pam, tmp_path):
     with pytest.raises(CommandError, match="1 error"):
         call_command("import_risks", str(bad), "--register", "Trial")
     assert not RiskRegister.objects.exists()
+
+
+def test_export_round_trips_and_keeps_text_inert(client_for, sample_register, alice):
+    risk = sample_register.risks.get(ref="PP_R012")
+    risk.title = '=HYPERLINK("http://evil","click")'
+    risk.save()
+    response = client_for(alice).get(f"/risks/{sample_register.slug}/export.xlsx")
+    assert response.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[3][:3] == ("Ref", "Risk", "Category")
+    r012 = next(r for r in rows if r[0] == "PP_R012")
+    assert r012[1].startswith("'=HYPERLINK")
+    assert next(r for r in rows if r[0] == "PP_R011")[9] == "12 Red"
+    before = snapshot()
+    outcome = import_register(sample_register, response.content, "export.xlsx")
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 2), outcome.changes
+    assert outcome.warnings == []
+    assert snapshot() == before
+
+
+def test_upload_page_previews_then_imports_on_confirm(client_for, register, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(alice)
+    url = f"/risks/{register.slug}/import/"
+    upload = SimpleUploadedFile("sample.xlsx", SAMPLE.read_bytes())
+    preview = client.post(url, {"file": upload})
+    page = preview.content.decode()
+    assert "2 rows read: <strong>2 new</strong>" in page
+    assert not Risk.objects.exists()  # nothing written before confirming
+    token = client.session["risk_import"]["token"]
+    done = client.post(f"{url}confirm/", {"token": token}, follow=True)
+    assert "Imported sample.xlsx: 2 created, 0 updated, 0 unchanged." in done.content.decode()
+    assert Risk.objects.count() == 2
+
+
+def test_upload_page_explains_a_bad_file_and_changes_nothing(client_for, register, alice):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(alice).post(
+        f"/risks/{register.slug}/import/",
+        {"file": SimpleUploadedFile("notes.xlsx", b"hello, this is not a workbook")},
+    )
+    assert response.status_code == 400
+    assert "The file is not a spreadsheet" in response.content.decode()
+    assert not Risk.objects.exists()
+
+
+def test_only_register_managers_import(client_for, register, bob, diana):
+    for user in (bob, diana):
+        assert client_for(user).get(f"/risks/{register.slug}/import/").status_code in (403, 404)

@@ -259,3 +259,22 @@ def test_register_pdf_carries_every_field_of_each_imported_risk(sample_register)
             ]
         missing = [value for value in expected if value not in text]
         assert not missing, missing
+
+
+def test_a_projects_top_risks_appear_on_its_highlight_report(
+    client_for, report, matrix_4x4, alice, pam
+):
+    project_register = RiskRegister.objects.create(
+        name="Library", project=report.project, matrix=matrix_4x4, owner=pam
+    )
+    for i, residual in enumerate([(1, 1), (4, 4), (2, 4), (3, 3), (1, 2), (2, 2), (4, 3)]):
+        risk(project_register, f"L{i}", residual=residual)
+    risk(project_register, "SHUT", residual=(4, 4), status="closed")
+    page = client_for(alice).get(report.get_absolute_url()).content.decode()
+    section = page[page.index("Top risks by residual score") :]
+    order = [section.index(f">{ref}</th>") for ref in ("L1", "L6", "L3", "L2", "L5")]
+    assert order == sorted(order)  # 16, 12, 9, 8, 4: the top five, highest first
+    assert ">L0</th>" not in section and ">SHUT</th>" not in section
+    pdf, _, _ = render_source("highlight_report", report)
+    text = pdf_text(pdf.content)
+    assert "Top risks by residual score" in text and "16 Red" in text
