@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
+from simple_history.utils import bulk_create_with_history
 
 from projects.models import User
 
@@ -453,6 +454,7 @@ class Importer:
             "risk_id", "-reviewed_on", "-pk"
         ):
             latest_reviews.setdefault(review.risk_id, review)
+        new_risks, reviews = [], []
         with transaction.atomic():
             self.create_list_entries(RiskCategory, self.categories)
             self.create_list_entries(CorporatePriority, self.priorities)
@@ -467,39 +469,54 @@ class Importer:
                 risk = existing.get(values["ref"])
                 if risk is None:
                     risk = Risk(register=self.register, **values)
-                    risk._history_user = user
-                    risk.save()
+                    new_risks.append((risk, item.review))
                     self.outcome.created += 1
                     self.outcome.changes.append(("create", risk.ref, risk.title))
-                else:
-                    changed = [k for k, v in values.items() if getattr(risk, k) != v]
-                    if changed:
-                        for k in changed:
-                            setattr(risk, k, values[k])
-                        risk.version += 1
-                        risk._history_user = user
-                        risk.save()
-                        self.outcome.updated += 1
-                        self.outcome.changes.append(
-                            ("update", risk.ref, ", ".join(k.replace("_", " ") for k in changed))
-                        )
-                    else:
-                        self.outcome.unchanged += 1
-                if item.review and self.review_is_new(latest_reviews.get(risk.pk), item.review):
-                    RiskReview.objects.create(
-                        risk=risk,
-                        reviewed_on=timezone.localdate(),
-                        reviewed_by=user,
-                        **item.review,
-                        **{
-                            f"{k}_{p}": getattr(risk, f"{k}_{p}")
-                            for k in scoring.KINDS
-                            for p in ("probability", "impact")
-                        },
+                    continue
+                changed = [k for k, v in values.items() if stored(risk, k) != comparable(v)]
+                if changed:
+                    for k in changed:
+                        setattr(risk, k, values[k])
+                    risk.version += 1
+                    risk._history_user = user
+                    risk.save()
+                    self.outcome.updated += 1
+                    self.outcome.changes.append(
+                        ("update", risk.ref, ", ".join(k.replace("_", " ") for k in changed))
                     )
-                    self.outcome.changes.append(("review", risk.ref, "sign-off and comments"))
+                else:
+                    self.outcome.unchanged += 1
+                if item.review and self.review_is_new(latest_reviews.get(risk.pk), item.review):
+                    reviews.append(self.review(risk, item.review, user))
+            # New risks in bulk (with their history rows): a 5,000-risk register imports
+            # in seconds rather than a minute.
+            created = bulk_create_with_history(
+                [risk for risk, _ in new_risks], Risk, batch_size=500, default_user=user
+            )
+            for risk, (_, review) in zip(created, new_risks, strict=True):
+                if review:
+                    reviews.append(self.review(risk, review, user))
+            if reviews:
+                bulk_create_with_history(reviews, RiskReview, batch_size=500, default_user=user)
+                self.outcome.changes += [
+                    ("review", r.risk.ref, "sign-off and comments") for r in reviews
+                ]
             if dry_run:
                 transaction.set_rollback(True)
+
+    @staticmethod
+    def review(risk, review, user):
+        return RiskReview(
+            risk=risk,
+            reviewed_on=timezone.localdate(),
+            reviewed_by=user,
+            **review,
+            **{
+                f"{kind}_{part}": getattr(risk, f"{kind}_{part}")
+                for kind in scoring.KINDS
+                for part in ("probability", "impact")
+            },
+        )
 
     @staticmethod
     def resolve(known, name):
@@ -517,6 +534,18 @@ class Importer:
             review["signed_off"],
             review["comment"],
         )
+
+
+FOREIGN_KEYS = {"category", "corporate_priority", "owner"}
+
+
+def stored(risk, name):
+    """A risk's value for comparison, reading foreign keys by id (no query per risk)."""
+    return getattr(risk, f"{name}_id") if name in FOREIGN_KEYS else getattr(risk, name)
+
+
+def comparable(value):
+    return value.pk if hasattr(value, "pk") else value
 
 
 def _date(value):

@@ -261,6 +261,7 @@ class RiskReview(models.Model):
 
     class Meta:
         ordering = ["-reviewed_on", "-pk"]
+        indexes = [models.Index(fields=["risk", "-reviewed_on", "-id"], name="review_latest")]
 
     def __str__(self):
         return f"Review of {self.risk.ref} on {self.reviewed_on:%d/%m/%Y}"

@@ -16,6 +16,24 @@ class StaleRisk(Exception):
     """Someone else saved the risk after this form was opened."""
 
 
+def for_summary(risks):
+    """What heat maps and counts need, and no more: scores, status, category, review date
+    (a register's long texts are most of its bytes)."""
+    return (
+        risks.annotate(residual_score=scoring.RESIDUAL_SCORE, inherent_score=scoring.INHERENT_SCORE)
+        .only(
+            "pk",
+            "ref",
+            "status",
+            "next_review_date",
+            "category",
+            "register",
+            *(f"{kind}_{part}" for kind in scoring.KINDS for part in ("probability", "impact")),
+        )
+        .select_related("category")
+    )
+
+
 def with_scores(risks):
     """Residual and inherent scores, and the residual score at the last two reviews (for the
     movement arrow), computed in SQL."""
@@ -43,7 +61,8 @@ class RiskRow:
 
 def movement(risk):
     """Residual score at the last review against the review before it."""
-    last, before = risk.last_review_score, risk.previous_review_score
+    last = getattr(risk, "last_review_score", None)
+    before = getattr(risk, "previous_review_score", None)
     if last is None or before is None:
         return ""
     return "up" if last > before else "down" if last < before else "same"

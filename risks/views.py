@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +16,8 @@ from reports import services as documents
 from . import access, exports, importers, registers, scoring
 from .forms import ImportForm, RegisterForm, ReviewForm, RiskFilter, RiskForm
 from .models import AppetiteStatement, Risk, RiskMatrix
+
+PAGE_SIZE = 100
 
 
 @require_GET
@@ -46,9 +49,10 @@ def register_create(request):
 def register_detail(request, slug):
     register, role = access.get_register(request.user, slug)
     matrix = register.matrix
-    everything = registers.with_scores(register.risks.all())
-    all_rows = registers.rows(everything, matrix)
-    filters = RiskFilter(request.GET or None, queryset=everything, register=register)
+    all_rows = registers.rows(registers.for_summary(register.risks.all()), matrix)
+    filters = RiskFilter(
+        request.GET or None, queryset=registers.with_scores(register.risks.all()), register=register
+    )
     sort = request.GET.get("sort", "residual")
     order = {
         "residual": ["-residual_score", "ref"],
@@ -56,12 +60,16 @@ def register_detail(request, slug):
         "ref": ["ref"],
         "review": ["next_review_date", "ref"],
     }.get(sort, ["-residual_score", "ref"])
-    shown = registers.rows(filters.qs.order_by(*order), matrix)
+    page = Paginator(filters.qs.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "register": register,
         "role": role,
         "filters": filters,
-        "rows": shown,
+        "page": page,
+        "query": query.urlencode(),
+        "rows": registers.rows(page.object_list, matrix),
         "total": len(all_rows),
         "sort": sort,
         "heat_maps": [

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import User
+from reports.models import Document
 from reports.services import render_source
 from risks import registers
 from risks.models import Risk, RiskCategory, RiskRegister
@@ -278,3 +279,25 @@ def test_a_projects_top_risks_appear_on_its_highlight_report(
     pdf, _, _ = render_source("highlight_report", report)
     text = pdf_text(pdf.content)
     assert "Top risks by residual score" in text and "16 Red" in text
+
+
+def test_register_pdf_is_requested_from_the_page_and_downloaded(
+    client_for, sample_register, alice, django_capture_on_commit_callbacks
+):
+    client = client_for(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("risks:register-pdf", args=[sample_register.slug]))
+    document = Document.objects.get()
+    assert response["Location"] == document.get_absolute_url()
+    document.refresh_from_db()
+    assert document.status == "done" and document.kind == "risk_register"
+    download = client.get(reverse("reports:document-download", args=[document.pk]))
+    text = pdf_text(b"".join(download.streaming_content))
+    assert "PP_R011" in text and "Residual risk" in text
+    assert client_for_outsider_gets_404(client_for, document)
+
+
+def client_for_outsider_gets_404(client_for, document):
+    outsider = User.objects.create(username="nobody")
+    url = reverse("reports:document-download", args=[document.pk])
+    return client_for(outsider).get(url).status_code == 404
