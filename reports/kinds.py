@@ -19,7 +19,7 @@ from projects.reporting import comment_needed, previous_approved_report
 from risks.models import RiskReview
 
 # Bump when a print template changes enough that existing PDFs should be rendered again.
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 
 
 class SourceMissing(Exception):
@@ -182,7 +182,6 @@ class HighlightReportKind:
         ]
         deliverables = _deliverables_by_theme(report)
         return {
-            "top_risks": _top_risks(project),
             "project": {
                 "code": project.code,
                 "name": project.name,

@@ -2,6 +2,7 @@
 nothing), with every text cell kept inert."""
 
 import io
+import re
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -41,7 +42,8 @@ def register_workbook(register):
         latest.setdefault(review.risk_id, review)
     book = Workbook()
     sheet = book.active
-    sheet.title = text(register.name[:31]) or "Register"
+    # Excel forbids these in a sheet's name.
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", register.name)[:31].strip() or "Register"
     sheet.append([text(f"{register.name.upper()} RISK REGISTER - {timezone.localdate():%B %Y}")])
     sheet.append([text(f"{register.name} - {register.owner}")])
     sheet.append([])

@@ -64,13 +64,19 @@ class RiskForm(forms.ModelForm):
             "next_review_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, register, **kwargs):
+    def __init__(self, *args, register, manage=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.register = register
         self.fields["version"].initial = self.instance.version
+        if not manage:
+            # A risk owner edits their risk, but who owns it (and so who may read the
+            # register) and its ref are for the register's owner and the PMO.
+            for name in ("owner", "owner_name", "ref"):
+                del self.fields[name]
         for name in SCORE_FIELDS:
             self.fields[name] = score_field(register.matrix, name, not name.startswith("target"))
-        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = User.objects.filter(is_active=True)
         for name in ("consequences", "controls", "assurance", "actions"):
             self.fields[name].help_text = MARKDOWN_HELP
         self.helper = FormHelper()
@@ -78,6 +84,8 @@ class RiskForm(forms.ModelForm):
         self.helper.disable_csrf = True
 
     def clean_ref(self):
+        if "ref" not in self.fields:
+            return self.instance.ref
         ref = self.cleaned_data["ref"].strip()
         clash = Risk.objects.filter(register=self.instance.register, ref=ref)
         if self.instance.pk:
@@ -88,6 +96,7 @@ class RiskForm(forms.ModelForm):
 
 
 class ReviewForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     reviewed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     comment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -102,6 +111,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, risk, **kwargs):
         today = timezone.localdate()
         initial = {
+            "version": risk.version,
             "reviewed_on": today,
             "next_review_date": registers.default_next_review(today),
             **{name: getattr(risk, name) for name in SCORE_FIELDS},

@@ -20,13 +20,17 @@ from simple_history.utils import bulk_create_with_history
 from projects.models import User
 
 from . import scoring
-from .models import CorporatePriority, Risk, RiskCategory, RiskReview
+from .models import CorporatePriority, Risk, RiskCategory, RiskReview, ref_problem
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # A register is text: far beyond this, an .xlsx is a zip bomb rather than a register.
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 50_000
+MAX_CELLS = 2_000_000
 HEADER_SEARCH_ROWS = 30
+
+
+AMBIGUOUS = object()
 
 
 class ImportFailed(Exception):
@@ -118,6 +122,7 @@ OPTIONAL_SOURCES = {
     "target_probability": "target_probability",
     "target_impact": "target_impact",
 }
+SIGNED_OFF = {"signoffcomplete", "signedoff", "complete", "completed", "yes", "y", "true", "x"}
 TREATMENTS = {"trea": "treat", "tole": "tolerate", "tran": "transfer", "term": "terminate"}
 
 
@@ -163,14 +168,24 @@ def _read_xlsx(content):
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a bad workbook
         raise ImportFailed(f"The workbook cannot be read ({type(exc).__name__}).") from None
-    sheets, total = [], 0
+    sheets, total, cells = [], 0, 0
     for sheet in book.worksheets:
+        # The sheet's stated size is not trusted: it can be stale (rows beyond it would be
+        # missed) or huge (every row padded to 16,384 empty cells).
+        sheet.reset_dimensions()
         rows = []
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             total += 1
-            if total > MAX_ROWS:
-                raise ImportFailed(f"The workbook has more than {MAX_ROWS:,} rows.")
-            rows.append((number, list(values)))
+            values = list(values)
+            while values and values[-1] in (None, ""):
+                values.pop()
+            cells += len(values)
+            if total > MAX_ROWS or cells > MAX_CELLS:
+                raise ImportFailed(
+                    f"The workbook is far larger than a register ({MAX_ROWS:,} "
+                    f"rows or {MAX_CELLS:,} cells at most)."
+                )
+            rows.append((number, values))
         sheets.append((sheet.title, rows))
     book.close()
     return sheets
@@ -187,10 +202,13 @@ def _read_csv(content, filename):
     if "\x00" in text:
         raise ImportFailed("The file is not a spreadsheet: upload an .xlsx workbook or a .csv.")
     rows = []
-    for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if number > MAX_ROWS:
-            raise ImportFailed(f"The file has more than {MAX_ROWS:,} rows.")
-        rows.append((number, values))
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if number > MAX_ROWS:
+                raise ImportFailed(f"The file has more than {MAX_ROWS:,} rows.")
+            rows.append((number, values))
+    except csv.Error as exc:
+        raise ImportFailed(f"The CSV file cannot be read: {exc}.") from None
     return [(filename.rsplit("/", 1)[-1], rows)]
 
 
@@ -282,9 +300,11 @@ class Importer:
         self.outcome = Outcome()
         self.categories = {c.name.lower(): c for c in RiskCategory.objects.all()}
         self.priorities = {p.name.lower(): p for p in CorporatePriority.objects.all()}
+        # Owners are matched by full name or username; a name two people share is ambiguous.
         self.users = {}
         for user in User.objects.filter(is_active=True):
-            self.users.setdefault(user.get_full_name().lower(), user)
+            for key in {user.get_full_name().lower(), user.username.lower()} - {""}:
+                self.users[key] = AMBIGUOUS if key in self.users else user
 
     def problem(self, kind, sheet, row, ref, message):
         getattr(self.outcome, kind).append(Problem(sheet, row, ref, message))
@@ -313,6 +333,19 @@ class Importer:
                         "",
                         f"Column {text(heading)!r} is not recognised and was not imported.",
                     )
+            named = [c for c in columns if c]
+            doubled = sorted({c for c in named if named.count(c) > 1})
+            if doubled:
+                self.problem(
+                    "errors",
+                    sheet,
+                    header_row,
+                    "",
+                    "More than one column for: "
+                    + ", ".join(d.replace("_", " ") for d in doubled)
+                    + "; keep one of each.",
+                )
+                continue
             missing = [c for c in REQUIRED if c not in columns]
             if missing:
                 self.problem(
@@ -350,8 +383,9 @@ class Importer:
         if not ref:
             self.problem("errors", sheet, number, "", "No ref: every risk needs one.")
             return None
-        if len(ref) > 40:
-            self.problem("errors", sheet, number, ref[:40], "The ref is longer than 40 characters.")
+        problem = ref_problem(ref)
+        if problem:
+            self.problem("errors", sheet, number, ref[:40], problem)
             return None
         title = text(cells.get("title"))
         if not title:
@@ -399,15 +433,50 @@ class Importer:
         values["corporate_priority"] = self.lookup(
             self.priorities, cells.get("corporate_priority"), "new_priorities"
         )
+        for column, limit in (("category", 80), ("corporate_priority", 120)):
+            if len(text(cells.get(column))) > limit:
+                self.problem(
+                    "errors",
+                    sheet,
+                    number,
+                    ref,
+                    f"The {column.replace('_', ' ')} is longer than {limit} characters.",
+                )
+                return None
         owner = text(cells.get("owner"))
         user = self.users.get(owner.lower()) if owner else None
+        if user is AMBIGUOUS:
+            self.problem(
+                "warnings",
+                sheet,
+                number,
+                ref,
+                f"More than one user is called {owner!r}; kept as a name only.",
+            )
+            user = None
         values["owner"], values["owner_name"] = (user, "") if user else (None, owner[:150])
-        values["portfolio_holder"] = text(cells.get("portfolio_holder"))
+        values["portfolio_holder"] = text(cells.get("portfolio_holder"))[:150]
+        for column in ("owner", "portfolio_holder"):
+            if len(text(cells.get(column))) > 150:
+                self.problem(
+                    "warnings",
+                    sheet,
+                    number,
+                    ref,
+                    f"The {column.replace('_', ' ')} was cut to 150 characters.",
+                )
         for name in ("consequences", "controls", "assurance", "actions"):
             values[name] = restore_bullets(text(cells.get(name)))
-        values["portfolio_holder"] = values["portfolio_holder"][:150]
         status = normalise(cells.get("status"))
         values["status"] = Risk.Status.CLOSED if status.startswith("clos") else Risk.Status.OPEN
+        if status and not status.startswith(("clos", "open", "live", "active")):
+            self.problem(
+                "warnings",
+                sheet,
+                number,
+                ref,
+                f"Status {text(cells.get('status'))!r} is not Open or Closed; taken as Open.",
+            )
         review_at = cells.get("next_review")
         if review_at not in (None, ""):
             values["next_review_date"] = _date(review_at)
@@ -423,10 +492,7 @@ class Importer:
         review = None
         if sign_off or comments:
             signed = normalise(sign_off)
-            review = {
-                "signed_off": "complete" in signed or signed in ("yes", "y", "signedoff", "true"),
-                "comment": comments,
-            }
+            review = {"signed_off": signed in SIGNED_OFF, "comment": comments}
         # A column the file does not have leaves that field as it is (re-importing a
         # workbook without, say, a progress column keeps the progress typed in Highlight).
         for field_name, column in OPTIONAL_SOURCES.items():

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,6 +8,32 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from projects.models import Project, contrast_text_colour, hex_colour
+
+# Words a risk ref cannot be: they are pages of the register (/risks/<register>/<word>/).
+RESERVED_REFS = {"risks", "pdf", "import", "export.xlsx", "new", "edit", "review"}
+REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+
+
+def ref_problem(ref):
+    """Why a ref cannot be used, or None. A ref is one piece of a URL: letters, digits, dots,
+    dashes and underscores, at most 40."""
+    if not REF_PATTERN.match(ref):
+        return (
+            f"The ref {ref[:40]!r} must be up to 40 letters, digits, dots, dashes or "
+            "underscores (e.g. PP_R011)."
+        )
+    if ref.lower() in RESERVED_REFS:
+        return f"{ref!r} cannot be a ref: it is the name of a page."
+    return None
+
+
+def validate_ref(ref):
+    problem = ref_problem(ref)
+    if problem:
+        raise ValidationError(problem)
+
+
+RESERVED_SLUGS = {"new", "outside-appetite"}
 
 
 class Level(models.IntegerChoices):
@@ -150,11 +178,21 @@ class RiskRegister(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200] or "register"
+            self.slug = self.unique_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("risks:register", args=[self.slug])
+
+    def unique_slug(self):
+        base = slugify(self.name)[:190] or "register"
+        if base in RESERVED_SLUGS:
+            base = f"{base}-register"
+        slug, n = base, 1
+        while RiskRegister.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
 
 class Risk(models.Model):
@@ -169,7 +207,7 @@ class Risk(models.Model):
         CLOSED = "closed", "Closed"
 
     register = models.ForeignKey(RiskRegister, on_delete=models.CASCADE, related_name="risks")
-    ref = models.CharField(max_length=40, help_text="e.g. PP_R011")
+    ref = models.CharField(max_length=40, help_text="e.g. PP_R011", validators=[validate_ref])
     title = models.TextField("risk")
     category = models.ForeignKey(
         RiskCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="risks"

@@ -87,7 +87,9 @@ def rows(risks, matrix, today=None):
                 inherent=scores["inherent"],
                 residual=scores["residual"],
                 target=scores["target"],
-                outside_appetite=scoring.outside_appetite(risk, matrix),
+                # Only open risks count against the appetite.
+                outside_appetite=risk.status == Risk.Status.OPEN
+                and scoring.outside_appetite(risk, matrix),
                 movement=movement(risk),
                 overdue=is_overdue(risk, today),
             )
@@ -150,28 +152,47 @@ def save_risk(form, expected_version):
         return form.save()
 
 
-def record_review(risk, user, reviewed_on, comment, signed_off, next_review_date, **scores):
-    """Record a review with the scores at that time; the risk takes them as its current
-    scores, and its next review date moves on."""
+def record_review(
+    risk,
+    user,
+    reviewed_on,
+    comment,
+    signed_off,
+    next_review_date,
+    expected_version=None,
+    **scores,
+):
+    """Record a review with the scores at that time. When it is the newest review the risk
+    takes those scores and its next review date moves on; a back-dated review is kept in the
+    history without changing today's scores. Refused (StaleRisk) if the risk changed since
+    the form was opened."""
     with transaction.atomic():
-        for field, value in scores.items():
-            setattr(risk, field, value)
+        locked = Risk.objects.select_for_update().get(pk=risk.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleRisk
+        newest = locked.reviews.order_by("-reviewed_on", "-pk").first()
+        at_review = {
+            f"{kind}_{part}": getattr(locked, f"{kind}_{part}")
+            for kind in scoring.KINDS
+            for part in ("probability", "impact")
+        }
+        at_review.update(scores)
         review = RiskReview.objects.create(
-            risk=risk,
+            risk=locked,
             reviewed_on=reviewed_on,
             reviewed_by=user,
             comment=comment,
             signed_off=signed_off,
-            **{
-                f"{kind}_{part}": getattr(risk, f"{kind}_{part}")
-                for kind in scoring.KINDS
-                for part in ("probability", "impact")
-            },
+            **at_review,
         )
-        risk.next_review_date = next_review_date
-        risk.version += 1
-        risk._history_user = user
-        risk.save()
+        if newest is None or reviewed_on >= newest.reviewed_on:
+            for field, value in scores.items():
+                setattr(locked, field, value)
+            locked.next_review_date = next_review_date
+            locked.version += 1
+            locked._history_user = user
+            locked.save()
+    risk.refresh_from_db()
     return review
 
 

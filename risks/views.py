@@ -101,8 +101,8 @@ def risk_detail(request, slug, ref):
     return render(request, "risks/risk_detail.html", context)
 
 
-def _risk_form(request, register, risk, template, extra):
-    form = RiskForm(request.POST or None, instance=risk, register=register)
+def _risk_form(request, register, risk, template, extra, manage=True):
+    form = RiskForm(request.POST or None, instance=risk, register=register, manage=manage)
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,29 +131,42 @@ def risk_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def risk_edit(request, slug, ref):
     risk, role = access.get_risk(request.user, slug, ref, edit=True)
-    return _risk_form(request, risk.register, risk, "risks/risk_form.html", {})
+    return _risk_form(
+        request, risk.register, risk, "risks/risk_form.html", {}, manage=role.can_manage
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def risk_review(request, slug, ref):
     risk, role = access.get_risk(request.user, slug, ref, edit=True)
     form = ReviewForm(request.POST or None, risk=risk)
+    stale = False
     if form.is_valid():
         data = dict(form.cleaned_data)
-        registers.record_review(
-            risk,
-            request.user,
-            data.pop("reviewed_on"),
-            data.pop("comment"),
-            data.pop("signed_off"),
-            data.pop("next_review_date"),
-            **data,
-        )
-        messages.success(request, f"Review of {risk.ref} recorded.")
-        return redirect(risk)
-    return render(
-        request, "risks/review_form.html", {"form": form, "risk": risk, "register": risk.register}
-    )
+        try:
+            registers.record_review(
+                risk,
+                request.user,
+                data.pop("reviewed_on"),
+                data.pop("comment"),
+                data.pop("signed_off"),
+                data.pop("next_review_date"),
+                expected_version=data.pop("version"),
+                **data,
+            )
+        except registers.StaleRisk:
+            stale = True
+            messages.error(
+                request,
+                "Someone changed this risk after you opened the review, so it was not "
+                "recorded. Your review is still below: open the risk in a new tab to see the "
+                "change, then record the review again.",
+            )
+        else:
+            messages.success(request, f"Review of {risk.ref} recorded.")
+            return redirect(risk)
+    context = {"form": form, "risk": risk, "register": risk.register}
+    return render(request, "risks/review_form.html", context, status=409 if stale else 200)
 
 
 @require_GET
@@ -197,6 +210,13 @@ def _pending_path(token, suffix):
     return Path(settings.MEDIA_ROOT) / "imports" / f"{token}{suffix}"
 
 
+def _discard_pending(request):
+    """A new preview replaces the last unconfirmed one: its file goes."""
+    previous = request.session.pop("risk_import", None)
+    if previous:
+        _pending_path(previous["token"], previous["suffix"]).unlink(missing_ok=True)
+
+
 @require_http_methods(["GET", "POST"])
 def register_import(request, slug):
     """Upload a workbook and see what it would do: nothing is written until confirmed."""
@@ -212,6 +232,7 @@ def register_import(request, slug):
             failure = str(exc)
         else:
             if not outcome.errors:
+                _discard_pending(request)
                 token = uuid.uuid4().hex
                 suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
                 path = _pending_path(token, suffix)

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from projects.access import PMO
 from projects.models import User
@@ -37,16 +38,15 @@ class Command(BaseCommand):
                 name=register, matrix=self.matrix(matrix), owner=self.owner(owner)
             )
         try:
-            content = path.read_bytes()
-            if creating:
-                target.save()
-            outcome = import_register(target, content, path.name, dry_run=dry_run)
+            # A register made for this import goes again if the import fails or is a trial.
+            with transaction.atomic():
+                if creating:
+                    target.save()
+                outcome = import_register(target, path.read_bytes(), path.name, dry_run=dry_run)
+                if creating and (dry_run or outcome.errors):
+                    transaction.set_rollback(True)
         except ImportFailed as exc:
-            if creating and target.pk:
-                target.delete()
             raise CommandError(f"{path.name}: {exc}") from exc
-        if creating and (dry_run or outcome.errors):
-            target.delete()
         if as_json:
             self.stdout.write(json.dumps(outcome.as_json(), indent=2))
         else:
