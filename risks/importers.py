@@ -6,35 +6,22 @@ reason. Rows with errors stop the whole import (nothing is written); warnings do
 Re-importing the same file changes nothing: risks are matched on their ref.
 """
 
-import csv
-import io
 import re
-import zipfile
 from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history
 
 from projects.models import User
+from projects.spreadsheets import ImportFailed, read_sheets, text
 
 from . import scoring
 from .models import CorporatePriority, Risk, RiskCategory, RiskReview, ref_problem
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-# A register is text: far beyond this, an .xlsx is a zip bomb rather than a register.
-MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
-MAX_ROWS = 50_000
-MAX_CELLS = 2_000_000
 HEADER_SEARCH_ROWS = 30
-
-
 AMBIGUOUS = object()
-
-
-class ImportFailed(Exception):
-    """The file as a whole cannot be read: nothing was imported."""
+__all__ = ["ImportFailed", "import_register"]
 
 
 @dataclass
@@ -130,88 +117,6 @@ def normalise(heading):
     return re.sub(r"[^a-z0-9]", "", str(heading or "").lower())
 
 
-# --- Reading the file ------------------------------------------------------------------
-
-
-def read_sheets(content, filename):
-    """[(sheet name, [(row number, [cell values])])] from the file's bytes, or ImportFailed
-    with a reason a person can act on."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFailed(
-            f"The file is {len(content) / 1e6:.1f} MB; a register is at most "
-            f"{MAX_FILE_BYTES // 1_000_000} MB."
-        )
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFailed(
-            "The file is encrypted (password protected) or an old .xls workbook. Save it as "
-            "an .xlsx workbook without a password, or as .csv, and try again."
-        )
-    if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
-    if filename.lower().endswith(".csv"):
-        return _read_csv(content, filename)
-    raise ImportFailed("The file is not a spreadsheet: upload an .xlsx workbook or a .csv file.")
-
-
-def _read_xlsx(content):
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ImportFailed("The file is damaged or not an .xlsx workbook.") from None
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFailed(
-            "The workbook unpacks to more than "
-            f"{MAX_UNCOMPRESSED_BYTES // 1_000_000} MB, far more than a register holds."
-        )
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad workbook
-        raise ImportFailed(f"The workbook cannot be read ({type(exc).__name__}).") from None
-    sheets, total, cells = [], 0, 0
-    for sheet in book.worksheets:
-        # The sheet's stated size is not trusted: it can be stale (rows beyond it would be
-        # missed) or huge (every row padded to 16,384 empty cells).
-        sheet.reset_dimensions()
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            total += 1
-            values = list(values)
-            while values and values[-1] in (None, ""):
-                values.pop()
-            cells += len(values)
-            if total > MAX_ROWS or cells > MAX_CELLS:
-                raise ImportFailed(
-                    f"The workbook is far larger than a register ({MAX_ROWS:,} "
-                    f"rows or {MAX_CELLS:,} cells at most)."
-                )
-            rows.append((number, values))
-        sheets.append((sheet.title, rows))
-    book.close()
-    return sheets
-
-
-def _read_csv(content, filename):
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")  # Excel's "CSV" on Windows
-        except UnicodeDecodeError:
-            raise ImportFailed("The CSV file is not UTF-8 or Windows text.") from None
-    if "\x00" in text:
-        raise ImportFailed("The file is not a spreadsheet: upload an .xlsx workbook or a .csv.")
-    rows = []
-    try:
-        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if number > MAX_ROWS:
-                raise ImportFailed(f"The file has more than {MAX_ROWS:,} rows.")
-            rows.append((number, values))
-    except csv.Error as exc:
-        raise ImportFailed(f"The CSV file cannot be read: {exc}.") from None
-    return [(filename.rsplit("/", 1)[-1], rows)]
-
-
 # --- Understanding the rows ----------------------------------------------------------------
 
 
@@ -233,18 +138,6 @@ def restore_bullets(value):
     if len(BULLET.findall(value)) < 2:
         return value
     return BULLET.sub("\n- ", value).lstrip("\n")
-
-
-def text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    value = str(value).strip()
-    # Our own exports quote a leading = + - @ so it cannot run as a formula; unquote it.
-    if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
-        value = value[1:]
-    return value
 
 
 LEVEL = re.compile(r"^\s*(\d+)\s*[-–.:]?\s*(.*?)\s*$")

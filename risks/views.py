@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
+from projects import spreadsheets
 from reports import services as documents
 
 from . import access, exports, importers, registers, scoring
@@ -225,7 +226,7 @@ def register_import(request, slug):
     outcome = failure = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read(importers.MAX_FILE_BYTES + 1)
+        content = upload.read(spreadsheets.MAX_FILE_BYTES + 1)
         try:
             outcome = importers.import_register(register, content, upload.name, dry_run=True)
         except importers.ImportFailed as exc:

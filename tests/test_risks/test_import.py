@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from risks.importers import MAX_UNCOMPRESSED_BYTES, import_register
+from projects.spreadsheets import MAX_UNCOMPRESSED_BYTES
+from risks.importers import import_register
 from risks.models import CorporatePriority, Risk, RiskRegister, RiskReview
 from tests.test_risks.conftest import SAMPLE
 
