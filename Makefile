@@ -33,6 +33,7 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 	@echo "  clair.pyper    sponsor of SIB"
 	@echo "  derek.james    sponsor of the CAP programme (culture action plan)"
 	@echo "  robert.smyth   owner of the Performance and Projects risk register"
+	@echo "  niki.maclean   posts the C&I updates of the SPSO business plan 2019-20"
 	@echo "  director       a director: reads everything, the dashboard, all PDFs"
 	@echo "  pmo            the PMO: reopens reports, creates projects, configures (Settings)"
 	@echo ""

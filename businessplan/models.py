@@ -6,6 +6,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.models import Project
 
+RESERVED_SLUGS = {"edit", "changes", "pdf", "import", "export"}
+
 
 class BusinessPlan(models.Model):
     """An organisation's annual plan and its front matter (Markdown)."""
@@ -74,7 +76,9 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name.replace("&", " and "))[:100] or "section"
+            self.slug = slugify(self.name.replace("&", " and "))[:90] or "section"
+            if self.slug in RESERVED_SLUGS:  # the plan's own pages
+                self.slug += "-section"
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

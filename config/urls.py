@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("documents/", include("reports.urls")),
     path("risks/", include("risks.urls")),
+    path("plans/", include("businessplan.urls")),
     path("", include("projects.urls")),
 ]

@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import json
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from projects import access as project_access
@@ -113,7 +113,7 @@ def _top_risks(project):
 class HighlightReportKind:
     kind = "highlight_report"
 
-    def params_for(self, report):
+    def params_for(self, report, params=None):
         return {"project": report.project.code, "period": report.period_slug}
 
     def resolve(self, params):
@@ -130,7 +130,7 @@ class HighlightReportKind:
         report.project = project
         return report
 
-    def can_read(self, user, report):
+    def can_read(self, user, report, params=None):
         role = project_access.project_role(user, report.project)
         return project_access.can_read_report(role, report)
 
@@ -143,10 +143,10 @@ class HighlightReportKind:
             and document.fingerprint == fingerprint(report.approved_snapshot)
         )
 
-    def title(self, report):
+    def title(self, report, params=None):
         return f"Highlight report {report.project.code} {report.period_label}"
 
-    def filename(self, report):
+    def filename(self, report, params=None):
         return f"{report.project.code}-{report.period_slug}-highlight-report.pdf"
 
     def template(self, data):
@@ -154,7 +154,7 @@ class HighlightReportKind:
             return "pdf/programme_report.html"
         return "pdf/highlight_report.html"
 
-    def gather(self, report):
+    def gather(self, report, params=None):
         """What the report prints: its frozen snapshot once approved, else the live data."""
         if report.status == report.Status.APPROVED and report.approved_snapshot:
             return report.approved_snapshot
@@ -268,7 +268,7 @@ class RiskRegisterKind:
 
     kind = "risk_register"
 
-    def params_for(self, register):
+    def params_for(self, register, params=None):
         return {"register": register.slug}
 
     def resolve(self, params):
@@ -284,7 +284,7 @@ class RiskRegisterKind:
             raise SourceMissing(f"No risk register called {key!r}.")
         return register
 
-    def can_read(self, user, register):
+    def can_read(self, user, register, params=None):
         from risks import access as risk_access
 
         return risk_access.register_role(user, register).can_read
@@ -292,16 +292,16 @@ class RiskRegisterKind:
     def can_read_document(self, user, register, document):
         return self.can_read(user, register)
 
-    def title(self, register):
+    def title(self, register, params=None):
         return f"Risk register {register.name}"
 
-    def filename(self, register):
+    def filename(self, register, params=None):
         return f"{register.slug}-risk-register.pdf"
 
     def template(self, data):
         return "pdf/risk_register.html"
 
-    def gather(self, register):
+    def gather(self, register, params=None):
         from risks import registers
         from risks.models import AppetiteStatement
 
@@ -393,7 +393,123 @@ class RiskRegisterKind:
         }
 
 
-KINDS = {kind.kind: kind for kind in (HighlightReportKind(), RiskRegisterKind())}
+class BusinessPlanKind:
+    """The plan: front matter, the status summary, then each section's activities in
+    landscape with the strategic-aim columns. The published version leaves out the
+    internal-only links column; the internal one (directors and the PMO) keeps it."""
+
+    kind = "business_plan"
+
+    def params_for(self, plan, params=None):
+        return {"plan": plan.year, "internal": bool((params or {}).get("internal"))}
+
+    def resolve(self, params):
+        from businessplan.models import BusinessPlan
+
+        key = params.get("plan") or ""
+        plan = BusinessPlan.objects.filter(Q(year=key) | Q(title=key)).first()
+        if plan is None:
+            raise SourceMissing(f"No business plan for {key!r} (give its year or title).")
+        return plan
+
+    def can_read(self, user, plan, params=None):
+        from businessplan import access as plan_access
+
+        if plan_access.sees_internal(user):
+            return True
+        return plan.status == plan.Status.PUBLISHED and not (params or {}).get("internal")
+
+    def can_read_document(self, user, plan, document):
+        return self.can_read(user, plan, document.params)
+
+    def title(self, plan, params=None):
+        internal = " (internal)" if (params or {}).get("internal") else ""
+        return f"Business plan {plan.year}{internal}"
+
+    def filename(self, plan, params=None):
+        internal = "-internal" if (params or {}).get("internal") else ""
+        return f"business-plan-{plan.year}{internal}.pdf"
+
+    def template(self, data):
+        return "pdf/business_plan.html"
+
+    def gather(self, plan, params=None):
+        from businessplan.models import Activity, StrategicAim
+        from businessplan.summary import status_summary
+
+        internal = bool((params or {}).get("internal"))
+        activities = {}
+        for activity in (
+            Activity.objects.filter(section__plan=plan)
+            .select_related("owner")
+            .prefetch_related(Prefetch("aims", queryset=StrategicAim.objects.only("number")))
+            .order_by("section__order", "order", "pk")
+        ):
+            activities.setdefault(activity.section_id, []).append(
+                {
+                    "ref": activity.ref,
+                    "title": activity.title,
+                    "kind": activity.get_kind_display(),
+                    "frequency": activity.frequency,
+                    "start": day(activity.start_date),
+                    "end": day(activity.end_date),
+                    "aims": sorted(a.number for a in activity.aims.all()),
+                    "priority": activity.get_priority_display(),
+                    "owner": str(activity.owner or ""),
+                    "measure": activity.measure,
+                    "status": activity.get_status_display(),
+                    "status_key": activity.status,
+                    "comment": activity.comment,
+                    **({"internal_links": activity.internal_links} if internal else {}),
+                }
+            )
+        summaries = status_summary(plan)
+        return {
+            "internal": internal,
+            "plan": {
+                "title": plan.title,
+                "year": plan.year,
+                "organisation": plan.organisation,
+                "strapline": plan.strapline,
+                "status": plan.get_status_display(),
+                **{
+                    name: getattr(plan, name)
+                    for name in (
+                        "introduction",
+                        "vision",
+                        "values",
+                        "equalities",
+                        "risk_appetite",
+                        "resources",
+                        "glossary",
+                    )
+                },
+            },
+            "aims": [{"number": a.number, "text": a.text} for a in plan.aims.all()],
+            "aim_numbers": [a.number for a in plan.aims.all()],
+            "sections": [
+                {
+                    "name": summary.section.name,
+                    "total": summary.total,
+                    "counts": [
+                        {
+                            "label": label,
+                            "colour": colour,
+                            "count": count,
+                            "share": round(100 * count / summary.total, 1),
+                        }
+                        for _status, label, colour, count in summary.counts
+                    ],
+                    "activities": activities.get(summary.section.pk, []),
+                }
+                for summary in summaries
+            ],
+        }
+
+
+KINDS = {
+    kind.kind: kind for kind in (HighlightReportKind(), RiskRegisterKind(), BusinessPlanKind())
+}
 
 
 def get_kind(name):

@@ -30,10 +30,10 @@ logger = logging.getLogger(__name__)
 def request_document(kind, params, requested_by):
     spec = kinds.get_kind(kind)
     source = spec.resolve(params)
-    if requested_by is not None and not spec.can_read(requested_by, source):
+    params = spec.params_for(source, params)
+    if requested_by is not None and not spec.can_read(requested_by, source, params):
         raise PermissionDenied
-    params = spec.params_for(source)
-    fingerprint = kinds.fingerprint(spec.gather(source))
+    fingerprint = kinds.fingerprint(spec.gather(source, params))
     live = Document.objects.filter(
         kind=kind,
         params_key=params_key(params),
@@ -48,7 +48,7 @@ def request_document(kind, params, requested_by):
             document = Document.objects.create(
                 kind=kind,
                 params=params,
-                title=spec.title(source),
+                title=spec.title(source, params),
                 source_type=ContentType.objects.get_for_model(source),
                 source_id=source.pk,
                 fingerprint=fingerprint,
@@ -115,10 +115,10 @@ def latest_document_for(source):
     )
 
 
-def render_source(kind, source):
+def render_source(kind, source, params=None):
     """Render a source to PDF now; returns (RenderedPdf, fingerprint, seconds)."""
     spec = kinds.get_kind(kind)
-    data = spec.gather(source)
+    data = spec.gather(source, params)
     started = time.perf_counter()
     pdf = render_pdf(spec.template(data), data)
     return pdf, kinds.fingerprint(data), time.perf_counter() - started
@@ -128,7 +128,7 @@ def build_file(kind, params, out_path):
     """Render synchronously to a file (the build_document command). Returns the PDF."""
     spec = kinds.get_kind(kind)
     source = spec.resolve(params)
-    pdf, _, seconds = render_source(kind, source)
+    pdf, _, seconds = render_source(kind, source, spec.params_for(source, params))
     write_atomically(Path(out_path), pdf.content)
     return pdf, seconds
 
@@ -157,8 +157,9 @@ def build_document(document):
     """
     spec = kinds.get_kind(document.kind)
     source = spec.resolve(document.params)
-    pdf, rendered_fingerprint, seconds = render_source(document.kind, source)
-    relative = f"documents/{document.pk}/{document.attempts}/{spec.filename(source)}"
+    pdf, rendered_fingerprint, seconds = render_source(document.kind, source, document.params)
+    name = spec.filename(source, document.params)
+    relative = f"documents/{document.pk}/{document.attempts}/{name}"
     path = Path(settings.MEDIA_ROOT) / relative
     write_atomically(path, pdf.content)
     try:

@@ -38,7 +38,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         self.users = {}
-        for spec in demo.USERS + demo.SIB_USERS + demo.CAP_USERS + demo.RISK_USERS:
+        for spec in (
+            demo.USERS + demo.SIB_USERS + demo.CAP_USERS + demo.RISK_USERS + demo.PLAN_USERS
+        ):
             self.user(*spec)
         # The PMO configures RAG scales, projects and people in the admin.
         Group.objects.get(name="PMO").permissions.set(
@@ -48,6 +50,7 @@ class Command(BaseCommand):
         self.seed_sib()
         self.seed_cap()
         self.seed_risks()
+        self.seed_plan()
 
     def user(self, username, first, last, title, unit, groups):
         user, _ = User.objects.update_or_create(
@@ -171,4 +174,21 @@ class Command(BaseCommand):
         register.risks.filter(ref="PP_R011", actions="").update(actions=demo.PP_R011_PROGRESS)
         self.stdout.write(
             f"  {register.name}: {outcome.created} risks created, {outcome.unchanged} unchanged"
+        )
+
+    def seed_plan(self):
+        from businessplan.importers import import_plan
+        from businessplan.models import BusinessPlan, OwnerRole, StrategicAim
+
+        plan, _ = BusinessPlan.objects.update_or_create(year=demo.PLAN["year"], defaults=demo.PLAN)
+        for number, text in demo.PLAN_AIMS:
+            StrategicAim.objects.update_or_create(plan=plan, number=number, defaults={"text": text})
+        workbook = (
+            Path(__file__).resolve().parents[3] / "businessplan/demo/business-plan-sample.xlsx"
+        )
+        outcome = import_plan(plan, workbook.read_bytes(), workbook.name)
+        for role, usernames in demo.PLAN_ROLES.items():
+            OwnerRole.objects.get(name=role).users.set(self.users[u] for u in usernames)
+        self.stdout.write(
+            f"  {plan}: {outcome.created} activities created, {outcome.unchanged} unchanged"
         )

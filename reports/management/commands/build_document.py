@@ -15,10 +15,20 @@ class Command(BaseCommand):
         parser.add_argument("--project", help="project code (highlight_report)")
         parser.add_argument("--period", help="YYYY-MM: the report whose period holds that month")
         parser.add_argument("--register", help="register name or slug (risk_register)")
+        parser.add_argument("--plan", help="plan year (e.g. 2019-20) or title (business_plan)")
+        parser.add_argument(
+            "--internal", action="store_true", help="business_plan: keep the internal-only column"
+        )
         parser.add_argument("--out", required=True, help="where to write the PDF")
 
-    def handle(self, *args, kind, project, period, register, out, **options):
-        params = {"project": project, "period": period, "register": register}
+    def handle(self, *args, kind, project, period, register, plan, internal, out, **options):
+        params = {
+            "project": project,
+            "period": period,
+            "register": register,
+            "plan": plan,
+            "internal": internal,
+        }
         try:
             pdf, seconds = services.build_file(kind, params, out)
         except kinds.SourceMissing as exc:

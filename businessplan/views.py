@@ -1,0 +1,209 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import F, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects import access as project_access
+from projects import portfolio
+from projects.models import Project
+from reports import services as documents
+
+from . import access, exports
+from .forms import ActivityFilter, AimFormSet, PlanForm, UpdateForm
+from .models import Activity, StrategicAim
+from .summary import status_summary
+
+PAGE_SIZE = 100
+SORTS = {
+    "ref": ["order", "pk"],
+    "status": ["status", "order"],
+    "priority": ["priority", "order"],
+    "end": [F("end_date").asc(nulls_last=True), "order"],
+    "owner": ["owner__name", "order"],
+}
+
+
+@require_GET
+def plan_list(request):
+    return render(
+        request,
+        "businessplan/plan_list.html",
+        {
+            "plans": access.visible_plans(request.user),
+            "can_manage": project_access.is_pmo(request.user),
+        },
+    )
+
+
+@require_GET
+def plan_detail(request, year):
+    plan = access.get_plan(request.user, year)
+    context = {
+        "plan": plan,
+        "aims": plan.aims.all(),
+        "summaries": status_summary(plan),
+        "can_manage": project_access.is_pmo(request.user),
+        "sees_internal": access.sees_internal(request.user),
+        "document": documents.latest_document_for(plan),
+    }
+    return render(request, "businessplan/plan_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, year):
+    plan = access.get_plan(request.user, year, manage=True)
+    form = PlanForm(request.POST or None, instance=plan)
+    aims = AimFormSet(request.POST or None, instance=plan, prefix="aims")
+    if request.method == "POST" and form.is_valid() and aims.is_valid():
+        with transaction.atomic():
+            plan = form.save()
+            aims.save()
+        messages.success(request, "Plan saved.")
+        return redirect(plan)
+    return render(
+        request, "businessplan/plan_form.html", {"plan": plan, "form": form, "aims": aims}
+    )
+
+
+def activity_rows(activities):
+    """Activities with what their table rows show, in a fixed number of queries."""
+    return activities.select_related("owner").prefetch_related(
+        Prefetch("aims", queryset=StrategicAim.objects.only("pk", "number"))
+    )
+
+
+@require_GET
+def section_detail(request, year, section):
+    section = access.get_section(request.user, year, section)
+    plan = section.plan
+    filters = ActivityFilter(request.GET or None, queryset=section.activities.all(), plan=plan)
+    sort = request.GET.get("sort", "ref")
+    page = Paginator(
+        activity_rows(filters.qs.order_by(*SORTS.get(sort, SORTS["ref"]))), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "plan": plan,
+        "section": section,
+        "filters": filters,
+        "page": page,
+        "sort": sort,
+        "query": query.urlencode(),
+        "aim_numbers": list(plan.aims.values_list("number", flat=True)),
+        "sees_internal": access.sees_internal(request.user),
+    }
+    return render(request, "businessplan/section_detail.html", context)
+
+
+@require_GET
+def activity_detail(request, year, section, ref):
+    activity = access.get_activity(request.user, year, section, ref)
+    linked = None
+    if activity.project_id:
+        linked = portfolio.latest_status(
+            Project.objects.filter(pk=activity.project_id), request.user
+        )[0]
+    context = {
+        "activity": activity,
+        "section": activity.section,
+        "plan": activity.section.plan,
+        "aims": activity.aims.all(),
+        "updates": activity.updates.select_related("updated_by"),
+        "linked": linked,
+        "can_update": access.can_update(request.user, activity),
+        "sees_internal": access.sees_internal(request.user),
+    }
+    return render(request, "businessplan/activity_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_update(request, year, section, ref):
+    """A quarterly update: recorded in the activity's history, and the activity's status
+    and comment become the update's."""
+    activity = access.get_activity(request.user, year, section, ref, update=True)
+    form = UpdateForm(
+        request.POST or None, initial={"version": activity.version, "status": activity.status}
+    )
+    stale = False
+    if form.is_valid():
+        with transaction.atomic():
+            bumped = Activity.objects.filter(
+                pk=activity.pk, version=form.cleaned_data["version"]
+            ).update(version=F("version") + 1)
+            if bumped:
+                update = form.save(commit=False)
+                update.activity, update.updated_by = activity, request.user
+                update.save()
+                activity.refresh_from_db()
+                activity.status, activity.comment = update.status, update.comment
+                activity._history_user = request.user
+                activity.save(update_fields=["status", "comment"])
+        if bumped:
+            messages.success(request, f"Q{update.quarter} update of {activity.ref} recorded.")
+            return redirect(activity)
+        stale = True
+        messages.error(
+            request,
+            "Someone updated this activity after you opened the form, so "
+            "your update was not saved. It is still below: check the latest "
+            "update, then save again.",
+        )
+    context = {
+        "activity": activity,
+        "section": activity.section,
+        "plan": activity.section.plan,
+        "form": form,
+    }
+    return render(request, "businessplan/update_form.html", context, status=409 if stale else 200)
+
+
+@require_GET
+def changes(request, year):
+    """Completions carried forward from last year and additions made in the year."""
+    plan = access.get_plan(request.user, year)
+    activities = activity_rows(
+        Activity.objects.filter(section__plan=plan)
+        .exclude(origin=Activity.Origin.PLANNED)
+        .select_related("section")
+        .order_by("origin", "section__order", "order")
+    )
+    groups = {origin: [] for origin in (Activity.Origin.CARRIED_FORWARD, Activity.Origin.IN_YEAR)}
+    for activity in activities:
+        groups[activity.origin].append(activity)
+    return render(
+        request,
+        "businessplan/changes.html",
+        {"plan": plan, "groups": groups, "labels": dict(Activity.Origin.choices)},
+    )
+
+
+@require_POST
+def plan_pdf(request, year):
+    plan = access.get_plan(request.user, year)
+    internal = request.POST.get("internal") == "1" and access.sees_internal(request.user)
+    document = documents.request_document(
+        "business_plan", {"plan": plan.year, "internal": internal}, request.user
+    )
+    document.refresh_from_db()
+    if request.htmx:
+        return render(request, "reports/_document_status.html", {"document": document})
+    return redirect(document)
+
+
+@require_GET
+def plan_export(request, year):
+    plan = access.get_plan(request.user, year)
+    internal = request.GET.get("internal") == "1" and access.sees_internal(request.user)
+    response = HttpResponse(
+        exports.plan_workbook(plan, internal=internal),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    suffix = "-internal" if internal else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="business-plan-{plan.year}{suffix}.xlsx"'
+    )
+    return response

@@ -1,0 +1,303 @@
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook
+
+from businessplan.exports import plan_workbook
+from businessplan.importers import import_plan
+from businessplan.models import Activity, BusinessPlan, OwnerRole
+from reports.services import render_source
+from tests.pdf import pdf_body_text, pdf_text
+
+SAMPLE = Path(__file__).resolve().parents[2] / "businessplan/demo/business-plan-sample.xlsx"
+D = datetime.date
+
+
+@pytest.fixture
+def plan(db):
+    return BusinessPlan.objects.create(
+        title="SPSO Business Plan", year="2019-20", status=BusinessPlan.Status.PUBLISHED
+    )
+
+
+@pytest.fixture
+def imported(plan):
+    outcome = import_plan(plan, SAMPLE.read_bytes(), SAMPLE.name)
+    assert not outcome.errors
+    return outcome
+
+
+def state():
+    return sorted(
+        (
+            a.section.name,
+            a.ref,
+            a.title,
+            a.kind,
+            a.start_date,
+            a.end_date,
+            a.priority,
+            a.status,
+            a.owner_id,
+            a.measure,
+            a.comment,
+            a.internal_links,
+            a.origin,
+            tuple(sorted(x.number for x in a.aims.all())),
+        )
+        for a in Activity.objects.select_related("section").prefetch_related("aims")
+    )
+
+
+def test_sample_imports_33_activities_with_their_values_and_warnings(plan, imported):
+    assert imported.created == 33 and imported.rows == 33
+    assert imported.by_section == {"C&I": 18, "2018-19 Completions": 15}
+    one = Activity.objects.get(section__name="C&I", ref="1")
+    assert (one.kind, one.frequency, one.start_date, one.end_date, one.priority) == (
+        "bau",
+        "Continuous",
+        D(2019, 4, 1),
+        D(2020, 3, 31),
+        "statutory",
+    )
+    assert sorted(a.number for a in one.aims.all()) == [1, 2, 3, 4, 5]
+    assert one.owner.name == "Dir - C&I" and one.origin == "planned"
+    ci7 = Activity.objects.get(ref="CI 7")
+    assert (ci7.status, ci7.origin) == ("slippage", "carried_forward")  # "slippage" in the file
+    assert Activity.objects.get(ref="CS27").priority == "statutory_high"  # "S/H"
+    assert Activity.objects.get(ref="CS21").status == "completed"
+    assert Activity.objects.get(section__name="C&I", ref="4").status == "on_target"
+    assert Activity.objects.filter(internal_links__gt="").exists()
+    warnings = {(w.sheet, w.row, w.ref, w.message) for w in imported.warnings}
+    assert warnings == {
+        ("C&I", 8, "5", "No start date."),
+        ("C&I", 8, "5", "No end date."),
+        ("C&I", 14, "11", "The end date 31/12/2010 is before the start date 01/07/2019."),
+        (
+            "2018-19 Completions",
+            5,
+            "CI 7",
+            "The end date 30/09/2018 is before the start date 01/04/2019.",
+        ),
+        ("2018-19 Completions", 8, "CI14", "No end date."),
+    }
+
+
+def test_a_second_import_changes_nothing(plan, imported):
+    before = state()
+    again = import_plan(plan, SAMPLE.read_bytes(), SAMPLE.name)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 33)
+    assert state() == before
+
+
+def test_export_then_import_gives_the_same_data(plan, imported):
+    before = state()
+    again = import_plan(plan, plan_workbook(plan, internal=True), "export.xlsx")
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 33), again.changes
+    assert state() == before
+
+
+def workbook(*rows, header=None):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Team"
+    sheet.append(
+        header
+        or [
+            "No.",
+            "Activity",
+            "Type",
+            "Frequency",
+            "Start",
+            "End",
+            "Strategic Aim",
+            None,
+            None,
+            None,
+            None,
+            "Priority",
+            "LT owner",
+            "Measure",
+            "Status",
+            "Comment/Update",
+        ]
+    )
+    sheet.append([None] * 6 + [1, 2, 3, 4, 5])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_odd_case_values_are_normalised(plan):
+    row = [
+        "7",
+        "Something",
+        "project",
+        "Annual",
+        datetime.datetime(2019, 5, 1),
+        "31/03/2020",
+        "x",
+        None,
+        "X",
+        None,
+        None,
+        "h",
+        "Dir - CS",
+        "m",
+        "ON TARGET",
+        "",
+    ]
+    outcome = import_plan(plan, workbook(row), "t.xlsx")
+    assert outcome.warnings == []
+    activity = Activity.objects.get()
+    assert (activity.kind, activity.priority, activity.status, activity.start_date) == (
+        "project",
+        "high",
+        "on_target",
+        D(2019, 5, 1),
+    )
+    assert sorted(a.number for a in activity.aims.all()) == [1, 3]
+
+
+def test_unknown_status_priority_and_missing_owner_are_warned(plan):
+    row = [
+        "8",
+        "Something",
+        "BAU",
+        "",
+        "01/04/2019",
+        "31/03/2020",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "urgent",
+        "",
+        "",
+        "Finished-ish",
+        "",
+    ]
+    messages = [w.message for w in import_plan(plan, workbook(row), "t.xlsx").warnings]
+    assert "Priority 'urgent' is not S, S/H, H, M or L; left empty." in messages
+    assert "Status 'Finished-ish' is not a status of the plan; left empty." in messages
+    assert "No owner." in messages
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"not a workbook at all", "not a spreadsheet"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "encrypted"),
+    ],
+)
+def test_bad_files_are_refused_and_change_nothing(plan, imported, tmp_path, content, message):
+    before = state()
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_business_plan", str(path), "--plan", "X", "--year", "2019-20")
+    assert state() == before
+
+
+def test_a_workbook_without_a_header_row_is_refused(plan, tmp_path):
+    book = Workbook()
+    book.active.append(["Just", "some", "cells"])
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    with pytest.raises(CommandError, match="No header row was found"):
+        call_command("import_business_plan", str(path), "--plan", "X", "--year", "2019-20")
+    assert not Activity.objects.exists()
+
+
+def test_command_prints_json(db, capsys):
+    import json
+
+    call_command("import_business_plan", str(SAMPLE), "--plan", "P", "--year", "2019-20", "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert (result["created"], result["rows"], result["by_section"]) == (
+        33,
+        33,
+        {"C&I": 18, "2018-19 Completions": 15},
+    )
+    assert len(result["warnings"]) == 5 and result["errors"] == []
+
+
+def test_internal_column_only_in_the_internal_pdf(plan, imported):
+    links = Activity.objects.exclude(internal_links="").first().internal_links
+    published, _, _ = render_source("business_plan", plan, {"internal": False})
+    internal, _, _ = render_source("business_plan", plan, {"internal": True})
+    published_text = pdf_text(published.content) + pdf_body_text(published.content)
+    internal_text = pdf_body_text(internal.content)
+    first_words = " ".join(links.split()[:4])
+    assert first_words not in published_text and "not for publication" not in published_text
+    assert first_words in internal_text and "Links to key documents" in internal_text
+    assert "C&I" in published_text and "Case-handling - Advice" in published_text
+
+
+def test_only_the_owner_role_updates_an_activity(client_for, plan, imported, alice, bob, pam):
+    OwnerRole.objects.get(name="Dir - C&I").users.add(alice)
+    activity = Activity.objects.get(section__name="C&I", ref="1")
+    url = reverse("businessplan:activity-update", args=["2019-20", activity.section.slug, "1"])
+    assert client_for(bob).get(url).status_code == 403
+    assert client_for(pam).get(url).status_code == 200
+    response = client_for(alice).post(
+        url,
+        {
+            "version": activity.version,
+            "quarter": 2,
+            "status": "slippage",
+            "comment": "Staff shortage",
+        },
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert (activity.status, activity.comment) == ("slippage", "Staff shortage")
+    page = client_for(bob).get(activity.get_absolute_url()).content.decode()
+    assert "Q2 · Slippage" in page and "Staff shortage" in page
+
+
+def test_the_pmo_edits_the_plan_and_others_do_not(client_for, plan, alice, pam):
+    url = reverse("businessplan:plan-edit", args=["2019-20"])
+    assert client_for(alice).get(url).status_code == 403
+    assert client_for(pam).get(url).status_code == 200
+
+
+def test_drafts_and_internal_links_are_for_directors_and_the_pmo(
+    client_for, plan, imported, olive, diana
+):
+    section = plan.sections.get(name="2018-19 Completions")
+    links = Activity.objects.exclude(internal_links="").first().internal_links.split()[0]
+    assert links not in client_for(olive).get(section.get_absolute_url()).content.decode()
+    assert links in client_for(diana).get(section.get_absolute_url()).content.decode()
+    plan.status = BusinessPlan.Status.DRAFT
+    plan.save()
+    assert client_for(olive).get(plan.get_absolute_url()).status_code == 404
+    assert client_for(diana).get(plan.get_absolute_url()).status_code == 200
+
+
+def test_section_page_queries_do_not_grow_with_activities(client_for, plan, imported, diana):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(diana)
+    url = plan.sections.get(name="C&I").get_absolute_url()
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    few = count()
+    section = plan.sections.get(name="C&I")
+    Activity.objects.bulk_create(
+        Activity(section=section, ref=f"N{i}", title="More", order=100 + i) for i in range(60)
+    )
+    assert count() == few
