@@ -86,3 +86,11 @@ class ActivityFilter(django_filters.FilterSet):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["aim"].queryset = plan.aims.all()
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Plan workbook (.xlsx)",
+        help_text="A sheet per section; each with its header row (No, Activity, Type, …), "
+        "the strategic-aim numbers under it, and a row per activity.",
+    )

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
-from projects import portfolio
+from projects import portfolio, spreadsheets, uploads
 from projects.models import Project
 from reports import services as documents
 
-from . import access, exports
-from .forms import ActivityFilter, AimFormSet, PlanForm, UpdateForm
+from . import access, exports, importers
+from .forms import ActivityFilter, AimFormSet, ImportForm, PlanForm, UpdateForm
 from .models import Activity, StrategicAim
 from .summary import status_summary
 
@@ -207,3 +207,61 @@ def plan_export(request, year):
         f'attachment; filename="business-plan-{plan.year}{suffix}.xlsx"'
     )
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    project_access.require_pmo(request.user)
+    form = PlanForm(request.POST or None)
+    if form.is_valid():
+        plan = form.save()
+        messages.success(request, f"{plan} created: import its workbook next.")
+        return redirect("businessplan:plan-import", plan.year)
+    return render(
+        request, "businessplan/plan_form.html", {"form": form, "plan": None, "aims": None}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request, year):
+    """Upload the plan's workbook and see what it would do; nothing is written until the
+    PMO confirms."""
+    plan = access.get_plan(request.user, year, manage=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcome = failure = token = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read(spreadsheets.MAX_FILE_BYTES + 1)
+        try:
+            outcome = importers.import_plan(plan, content, upload.name, dry_run=True)
+        except importers.ImportFailed as exc:
+            failure = str(exc)
+        else:
+            if not outcome.errors:
+                token = uploads.keep(request, f"plan:{plan.pk}", upload.name, content)
+    context = {"plan": plan, "form": form, "outcome": outcome, "failure": failure, "token": token}
+    return render(request, "businessplan/import.html", context, status=400 if failure else 200)
+
+
+@require_POST
+def plan_import_confirm(request, year):
+    plan = access.get_plan(request.user, year, manage=True)
+    pending = uploads.take(request, f"plan:{plan.pk}", request.POST.get("token"))
+    if pending is None:
+        messages.error(request, "That import has expired: upload the file again.")
+        return redirect("businessplan:plan-import", plan.year)
+    name, content = pending
+    try:
+        outcome = importers.import_plan(plan, content, name, user=request.user)
+    except importers.ImportFailed as exc:
+        messages.error(request, f"The import failed: {exc}")
+        return redirect("businessplan:plan-import", plan.year)
+    if outcome.errors:
+        messages.error(request, "The file no longer imports cleanly: check it and try again.")
+        return redirect("businessplan:plan-import", plan.year)
+    messages.success(
+        request,
+        f"Imported {name}: {outcome.created} created, "
+        f"{outcome.updated} updated, {outcome.unchanged} unchanged.",
+    )
+    return redirect(plan)

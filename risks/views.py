@@ -1,7 +1,3 @@
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -11,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
-from projects import spreadsheets
+from projects import spreadsheets, uploads
 from reports import services as documents
 
 from . import access, exports, importers, registers, scoring
@@ -207,23 +203,13 @@ def register_pdf(request, slug):
 # --- Import and export -----------------------------------------------------------------
 
 
-def _pending_path(token, suffix):
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}{suffix}"
-
-
-def _discard_pending(request):
-    """A new preview replaces the last unconfirmed one: its file goes."""
-    previous = request.session.pop("risk_import", None)
-    if previous:
-        _pending_path(previous["token"], previous["suffix"]).unlink(missing_ok=True)
-
-
 @require_http_methods(["GET", "POST"])
 def register_import(request, slug):
     """Upload a workbook and see what it would do: nothing is written until confirmed."""
     register, role = access.get_register(request.user, slug, manage=True)
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = failure = None
+    outcome = failure = token = None
+    target = f"risk-register:{register.pk}"
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read(spreadsheets.MAX_FILE_BYTES + 1)
@@ -233,49 +219,36 @@ def register_import(request, slug):
             failure = str(exc)
         else:
             if not outcome.errors:
-                _discard_pending(request)
-                token = uuid.uuid4().hex
-                suffix = ".csv" if upload.name.lower().endswith(".csv") else ".xlsx"
-                path = _pending_path(token, suffix)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
-                request.session["risk_import"] = {
-                    "token": token,
-                    "suffix": suffix,
-                    "register": register.pk,
-                    "name": upload.name,
-                }
-    context = {"register": register, "form": form, "outcome": outcome, "failure": failure}
+                token = uploads.keep(request, target, upload.name, content)
+    context = {
+        "register": register,
+        "form": form,
+        "outcome": outcome,
+        "failure": failure,
+        "token": token,
+    }
     return render(request, "risks/import.html", context, status=400 if failure else 200)
 
 
 @require_POST
 def register_import_confirm(request, slug):
     register, role = access.get_register(request.user, slug, manage=True)
-    pending = request.session.pop("risk_import", None)
-    if (
-        not pending
-        or pending["register"] != register.pk
-        or pending["token"] != request.POST.get("token")
-    ):
+    pending = uploads.take(request, f"risk-register:{register.pk}", request.POST.get("token"))
+    if pending is None:
         messages.error(request, "That import has expired: upload the file again.")
         return redirect("risks:register-import", register.slug)
-    path = _pending_path(pending["token"], pending["suffix"])
+    name, content = pending
     try:
-        outcome = importers.import_register(
-            register, path.read_bytes(), pending["name"], user=request.user
-        )
-    except (OSError, importers.ImportFailed) as exc:
+        outcome = importers.import_register(register, content, name, user=request.user)
+    except importers.ImportFailed as exc:
         messages.error(request, f"The import failed: {exc}")
         return redirect("risks:register-import", register.slug)
-    finally:
-        path.unlink(missing_ok=True)
     if outcome.errors:  # the register changed since the preview
         messages.error(request, "The file no longer imports cleanly: check it and try again.")
         return redirect("risks:register-import", register.slug)
     messages.success(
         request,
-        f"Imported {pending['name']}: {outcome.created} created, {outcome.updated} updated, "
+        f"Imported {name}: {outcome.created} created, {outcome.updated} updated, "
         f"{outcome.unchanged} unchanged.",
     )
     return redirect(register)

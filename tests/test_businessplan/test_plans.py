@@ -301,3 +301,25 @@ def test_section_page_queries_do_not_grow_with_activities(client_for, plan, impo
         Activity(section=section, ref=f"N{i}", title="More", order=100 + i) for i in range(60)
     )
     assert count() == few
+
+
+def test_upload_page_previews_then_imports_on_confirm(client_for, plan, pam):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(pam)
+    url = reverse("businessplan:plan-import", args=["2019-20"])
+    page = client.post(url, {"file": SimpleUploadedFile("plan.xlsx", SAMPLE.read_bytes())})
+    html = page.content.decode()
+    assert "<strong>33 new</strong>" in html and "The end date 31/12/2010 is before" in html
+    assert not Activity.objects.exists()
+    token = client.session["pending_upload"]["token"]
+    done = client.post(f"{url}confirm/", {"token": token}, follow=True)
+    assert "Imported plan.xlsx: 33 created" in done.content.decode()
+    assert Activity.objects.count() == 33
+
+
+def test_only_the_pmo_imports(client_for, plan, diana):
+    assert (
+        client_for(diana).get(reverse("businessplan:plan-import", args=["2019-20"])).status_code
+        == 403
+    )

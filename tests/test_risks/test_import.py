@@ -249,7 +249,7 @@ def test_upload_page_previews_then_imports_on_confirm(client_for, register, alic
     page = preview.content.decode()
     assert "2 rows read: <strong>2 new</strong>" in page
     assert not Risk.objects.exists()  # nothing written before confirming
-    token = client.session["risk_import"]["token"]
+    token = client.session["pending_upload"]["token"]
     done = client.post(f"{url}confirm/", {"token": token}, follow=True)
     assert "Imported sample.xlsx: 2 created, 0 updated, 0 unchanged." in done.content.decode()
     assert Risk.objects.count() == 2
