@@ -117,6 +117,10 @@ KINDS = {"bau": Activity.Kind.BAU, "project": Activity.Kind.PROJECT}
 MARKED = {"x", "y", "yes", "✓", "✔", "1", "true"}
 
 
+def mark(value):
+    return text(value).lower()
+
+
 def parse_date(value):
     if value in (None, ""):
         return None, False
@@ -164,7 +168,24 @@ def read_header(values):
         if column and column not in columns:
             columns[column] = index
     if "ref" in columns and title_index is not None:
-        return Block(columns, {}, title_index, origin)
+        block = Block(columns, {}, title_index, origin)
+        # Until a numbers row says otherwise, the aim columns are numbered by position:
+        # the "Strategic Aim" column and the unnamed ones after it (a merged heading).
+        start = columns.get("aims")
+        if start is not None:
+            taken = set(columns.values()) | {title_index}
+            index = start
+            while index == start or (
+                index < len(values) and index not in taken and not text(values[index])
+            ):
+                block.aim_columns[index] = index - start + 1
+                index += 1
+                if index - start >= 20:
+                    break
+            if len(block.aim_columns) == 1 and index >= len(values):
+                # Heading cells run out (trailing empties trimmed): assume five aims.
+                block.aim_columns = {start + i: i + 1 for i in range(5)}
+        return block
     return None
 
 
@@ -184,6 +205,10 @@ def aim_numbers(values, block):
 
 
 def is_hint(values, block):
+    """The row of hints under a header ("description of task…", "select"): it has no ref."""
+    ref_index = block.columns["ref"]
+    if ref_index < len(values) and text(values[ref_index]):
+        return False
     title = normalise(values[block.title_index]) if block.title_index < len(values) else ""
     return title.startswith("descriptionof") or any(normalise(v) == "select" for v in values)
 
@@ -199,13 +224,16 @@ class PlanImporter:
     def parse(self, sheets):
         parsed, any_header = [], False
         for sheet_order, (sheet, rows) in enumerate(sheets):
-            block, seen, pending_aims = None, {}, False
+            block, seen, pending_aims, ignored = None, {}, False, []
             for number, values in rows:
                 header = read_header(values)
                 if header:
                     block, pending_aims, any_header = header, True, True
                     continue
-                if block is None or not any(text(v) for v in values):
+                if not any(text(v) for v in values):
+                    continue
+                if block is None:
+                    ignored.append(number)
                     continue
                 if pending_aims:
                     pending_aims = False
@@ -232,6 +260,25 @@ class PlanImporter:
                 seen[ref] = number
                 parsed.append(item)
                 self.outcome.by_section[sheet] = self.outcome.by_section.get(sheet, 0) + 1
+            if ignored and block is None:
+                self.problem(
+                    "warnings",
+                    sheet,
+                    ignored[0],
+                    "",
+                    "No header row (No | Activity | …) on this sheet: its "
+                    f"{len(ignored)} row{'s' if len(ignored) != 1 else ''} "
+                    "were not imported.",
+                )
+            elif ignored:
+                self.problem(
+                    "warnings",
+                    sheet,
+                    ignored[0],
+                    "",
+                    f"{len(ignored)} row{'s' if len(ignored) != 1 else ''} above the "
+                    "first header row were not imported.",
+                )
         if not any_header:
             raise ImportFailed(
                 "No header row was found on any sheet: a plan's sheets start with a row such "
@@ -262,6 +309,7 @@ class PlanImporter:
             self.problem("warnings", sheet, number, ref, message)
 
         values_out = {"ref": ref, "title": title, "origin": block.origin, "order": number}
+        present = set(block.columns)
         kind = text(cell("kind"))
         values_out["kind"] = KINDS.get(normalise(kind), "")
         if kind and not values_out["kind"]:
@@ -272,14 +320,14 @@ class PlanImporter:
             values_out[name] = day
             if bad:
                 warn(f"The {label} date {text(cell(name))!r} is not a date; left empty.")
-            elif day is None:
+            elif day is None and name in block.columns:
                 warn(f"No {label} date.")
         start, end = values_out["start_date"], values_out["end_date"]
         if start and end and end < start:
             warn(f"The end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}.")
         priority = text(cell("priority"))
         values_out["priority"] = PRIORITIES.get(normalise(priority), "")
-        if not priority:
+        if not priority and "priority" in block.columns:
             warn("No priority.")
         elif not values_out["priority"]:
             warn(f"Priority {priority!r} is not S, S/H, H, M or L; left empty.")
@@ -288,15 +336,38 @@ class PlanImporter:
         if status and not values_out["status"]:
             warn(f"Status {status!r} is not a status of the plan; left empty.")
         owner = text(cell("owner"))[:100]
-        if not owner:
+        if not owner and "owner" in present:
             warn("No owner.")
         for name in ("measure", "comment", "internal_links"):
             values_out[name] = text(cell(name))
-        aims = {
-            aim
-            for index, aim in block.aim_columns.items()
-            if index < len(values) and normalise(values[index]) in MARKED
-        }
+        aims = set()
+        for index, aim in block.aim_columns.items():
+            marked = mark(values[index]) if index < len(values) else ""
+            if marked in MARKED:
+                aims.add(aim)
+            elif marked:
+                warn(
+                    f"Strategic aim {aim}: {text(values[index])!r} is not a mark (X); not counted."
+                )
+        # A column the block does not have leaves that field as it is (a published export
+        # has no internal links column: re-importing it must not wipe them).
+        for name in (
+            "kind",
+            "frequency",
+            "start_date",
+            "end_date",
+            "priority",
+            "status",
+            "measure",
+            "comment",
+            "internal_links",
+        ):
+            if name not in present:
+                values_out.pop(name, None)
+        if "aims" not in present:
+            aims = None
+        if "owner" not in present:
+            owner = None
         return Parsed(sheet, sheet_order, number, values_out, aims, owner)
 
     # --- Writing -------------------------------------------------------------------------
@@ -310,7 +381,7 @@ class PlanImporter:
                         plan=self.plan, name=item.section, order=item.sheet_order
                     )
             aims = {a.number: a for a in self.plan.aims.all()}
-            for number in sorted({n for item in parsed for n in item.aims} - set(aims)):
+            for number in sorted({n for item in parsed for n in item.aims or ()} - set(aims)):
                 aims[number] = StrategicAim.objects.create(plan=self.plan, number=number)
             owners = {o.name: o for o in OwnerRole.objects.all()}
             for name in sorted({item.owner for item in parsed if item.owner} - set(owners)):
@@ -322,20 +393,24 @@ class PlanImporter:
             new, new_aims = [], []
             for item in parsed:
                 section = sections[item.section]
-                values = {**item.values, "owner_id": owners[item.owner].pk if item.owner else None}
-                aim_ids = {aims[n].pk for n in item.aims}
+                values = dict(item.values)
+                if item.owner is not None:
+                    values["owner_id"] = owners[item.owner].pk if item.owner else None
+                aim_ids = None if item.aims is None else {aims[n].pk for n in item.aims}
                 activity = existing.get((section.pk, values["ref"]))
                 if activity is None:
                     activity = Activity(section=section, **values)
                     new.append(activity)
-                    new_aims.append(aim_ids)
+                    new_aims.append(aim_ids or set())
                     self.outcome.created += 1
                     self.outcome.changes.append(
                         ("create", item.section, activity.ref, activity.title)
                     )
                     continue
                 changed = [k for k, v in values.items() if getattr(activity, k) != v]
-                aims_changed = {a.pk for a in activity.aims.all()} != aim_ids
+                aims_changed = (
+                    aim_ids is not None and {a.pk for a in activity.aims.all()} != aim_ids
+                )
                 if changed or aims_changed:
                     for k in changed:
                         setattr(activity, k, values[k])

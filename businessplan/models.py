@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -18,7 +19,12 @@ class BusinessPlan(models.Model):
 
     organisation = models.CharField(max_length=200, blank=True)
     title = models.CharField(max_length=200)
-    year = models.CharField(max_length=9, unique=True, help_text="e.g. 2019-20")
+    year = models.CharField(
+        max_length=7,
+        unique=True,
+        help_text="e.g. 2019-20",
+        validators=[RegexValidator(r"^\d{4}-\d{2}$", "Write the year as 2019-20.")],
+    )
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -76,9 +82,14 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name.replace("&", " and "))[:90] or "section"
-            if self.slug in RESERVED_SLUGS:  # the plan's own pages
-                self.slug += "-section"
+            base = slugify(self.name.replace("&", " and "))[:90] or "section"
+            if base in RESERVED_SLUGS:  # the plan's own pages
+                base += "-section"
+            slug, n = base, 1
+            while Section.objects.filter(plan=self.plan_id, slug=slug).exclude(pk=self.pk).exists():
+                n += 1
+                slug = f"{base}-{n}"
+            self.slug = slug
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

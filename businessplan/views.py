@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Case, Count, F, Prefetch, Sum, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,10 +17,21 @@ from .models import Activity, StrategicAim
 from .summary import status_summary
 
 PAGE_SIZE = 100
+
+
+def rank(field, choices):
+    """Sort by a choice field in the order of its choices (Statutory before High…), with
+    empty values last, rather than alphabetically by stored code."""
+    return Case(
+        *(When(**{field: value}, then=Value(i)) for i, value in enumerate(choices)),
+        default=Value(len(choices)),
+    )
+
+
 SORTS = {
     "ref": ["order", "pk"],
-    "status": ["status", "order"],
-    "priority": ["priority", "order"],
+    "status": [rank("status", Activity.Status.values), "order"],
+    "priority": [rank("priority", Activity.Priority.values), "order"],
     "end": [F("end_date").asc(nulls_last=True), "order"],
     "owner": ["owner__name", "order"],
 }
@@ -47,7 +58,7 @@ def plan_detail(request, year):
         "summaries": status_summary(plan),
         "can_manage": project_access.is_pmo(request.user),
         "sees_internal": access.sees_internal(request.user),
-        "document": documents.latest_document_for(plan),
+        "document": documents.latest_document_for(plan, request.user),
     }
     return render(request, "businessplan/plan_detail.html", context)
 
@@ -148,15 +159,21 @@ def activity_update(request, year, section, ref):
         stale = True
         messages.error(
             request,
-            "Someone updated this activity after you opened the form, so "
-            "your update was not saved. It is still below: check the latest "
-            "update, then save again.",
+            "Someone updated this activity after you opened the form, so your update was not "
+            "saved. It is still below, with the latest update above it: check it, then save "
+            "again.",
         )
+        # Offer the form again against the version now current, so saving again works.
+        activity.refresh_from_db()
+        data = request.POST.copy()
+        data["version"] = activity.version
+        form = UpdateForm(data)
     context = {
         "activity": activity,
         "section": activity.section,
         "plan": activity.section.plan,
         "form": form,
+        "latest": activity.updates.select_related("updated_by").first(),
     }
     return render(request, "businessplan/update_form.html", context, status=409 if stale else 200)
 
@@ -168,7 +185,7 @@ def changes(request, year):
     activities = activity_rows(
         Activity.objects.filter(section__plan=plan)
         .exclude(origin=Activity.Origin.PLANNED)
-        .select_related("section")
+        .select_related("section__plan")
         .order_by("origin", "section__order", "order")
     )
     groups = {origin: [] for origin in (Activity.Origin.CARRIED_FORWARD, Activity.Origin.IN_YEAR)}
@@ -222,6 +239,15 @@ def plan_create(request):
     )
 
 
+def records_state(plan):
+    """Changes whenever an activity is added or edited (each edit bumps its version)."""
+    return list(
+        Activity.objects.filter(section__plan=plan)
+        .aggregate(n=Count("id"), v=Sum("version"))
+        .values()
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def plan_import(request, year):
     """Upload the plan's workbook and see what it would do; nothing is written until the
@@ -238,7 +264,13 @@ def plan_import(request, year):
             failure = str(exc)
         else:
             if not outcome.errors:
-                token = uploads.keep(request, f"plan:{plan.pk}", upload.name, content)
+                token = uploads.keep(
+                    request,
+                    f"plan:{plan.pk}",
+                    upload.name,
+                    content,
+                    uploads.describe([outcome.changes, records_state(plan)]),
+                )
     context = {"plan": plan, "form": form, "outcome": outcome, "failure": failure, "token": token}
     return render(request, "businessplan/import.html", context, status=400 if failure else 200)
 
@@ -250,8 +282,18 @@ def plan_import_confirm(request, year):
     if pending is None:
         messages.error(request, "That import has expired: upload the file again.")
         return redirect("businessplan:plan-import", plan.year)
-    name, content = pending
+    name, content, preview = pending
     try:
+        # What confirming would do now must be what the preview showed: someone may have
+        # changed the records in between.
+        check = importers.import_plan(plan, content, name, dry_run=True)
+        if check.errors or uploads.describe([check.changes, records_state(plan)]) != preview:
+            messages.error(
+                request,
+                "Records changed since the preview, so nothing was "
+                "imported: check the file again to see what it would do now.",
+            )
+            return redirect("businessplan:plan-import", plan.year)
         outcome = importers.import_plan(plan, content, name, user=request.user)
     except importers.ImportFailed as exc:
         messages.error(request, f"The import failed: {exc}")

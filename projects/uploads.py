@@ -23,8 +23,9 @@ def discard(request):
         _path(previous["token"], previous["suffix"]).unlink(missing_ok=True)
 
 
-def keep(request, target, name, content):
-    """Keep an upload for `target` (a string naming the record); returns its token."""
+def keep(request, target, name, content, preview=""):
+    """Keep an upload for `target` (a string naming the record); returns its token.
+    `preview` describes what the preview showed, to check it still holds on confirming."""
     discard(request)
     token = uuid.uuid4().hex
     suffix = ".csv" if name.lower().endswith(".csv") else ".xlsx"
@@ -36,23 +37,34 @@ def keep(request, target, name, content):
         "suffix": suffix,
         "target": target,
         "name": name,
+        "preview": preview,
     }
     return token
 
 
 def take(request, target, token):
-    """(name, content) of the upload kept for `target` under `token`, removed from the
-    session and the disk; None if there is none (expired, replaced, someone else's)."""
+    """(name, content, preview) of the upload kept for `target` under `token`, removed
+    from the session and the disk; None if there is none (expired, replaced, another's)."""
     pending = request.session.pop(SESSION_KEY, None)
-    if not pending or pending["target"] != target or pending["token"] != token:
+    if not pending:
         return None
     path = _path(pending["token"], pending["suffix"])
     try:
-        return pending["name"], path.read_bytes()
+        if pending["target"] != target or pending["token"] != token:
+            return None
+        return pending["name"], path.read_bytes(), pending.get("preview", "")
     except OSError:
         return None
     finally:
         path.unlink(missing_ok=True)
+
+
+def describe(changes):
+    """A short fingerprint of a preview's planned changes."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(changes, default=str).encode()).hexdigest()
 
 
 def pending_token(request, target):

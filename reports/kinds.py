@@ -420,7 +420,15 @@ class BusinessPlanKind:
         return plan.status == plan.Status.PUBLISHED and not (params or {}).get("internal")
 
     def can_read_document(self, user, plan, document):
-        return self.can_read(user, plan, document.params)
+        """Directors and the PMO read every version; anyone else only the published PDF of
+        the plan as it stands (not one made from a draft, nor the internal version)."""
+        from businessplan import access as plan_access
+
+        if plan_access.sees_internal(user):
+            return True
+        return self.can_read(user, plan, document.params) and document.fingerprint == fingerprint(
+            self.gather(plan, document.params)
+        )
 
     def title(self, plan, params=None):
         internal = " (internal)" if (params or {}).get("internal") else ""

@@ -105,14 +105,20 @@ def approved_document(report):
     )
 
 
-def latest_document_for(source):
-    return (
-        Document.objects.filter(
-            source_type=ContentType.objects.get_for_model(source), source_id=source.pk
-        )
-        .exclude(status=Document.Status.FAILED)
-        .first()
-    )
+def latest_document_for(source, user=None):
+    """The newest document of a source (that the user may read, when one is given)."""
+    documents = Document.objects.filter(
+        source_type=ContentType.objects.get_for_model(source), source_id=source.pk
+    ).exclude(status=Document.Status.FAILED)
+    if user is None:
+        return documents.first()
+    from .access import can_read
+
+    for document in documents[:10]:
+        document.source = source
+        if can_read(user, document):
+            return document
+    return None
 
 
 def render_source(kind, source, params=None):

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -203,6 +203,11 @@ def register_pdf(request, slug):
 # --- Import and export -----------------------------------------------------------------
 
 
+def records_state(register):
+    """Changes whenever a risk is added or edited (each edit bumps its version)."""
+    return list(register.risks.aggregate(n=Count("id"), v=Sum("version")).values())
+
+
 @require_http_methods(["GET", "POST"])
 def register_import(request, slug):
     """Upload a workbook and see what it would do: nothing is written until confirmed."""
@@ -219,7 +224,13 @@ def register_import(request, slug):
             failure = str(exc)
         else:
             if not outcome.errors:
-                token = uploads.keep(request, target, upload.name, content)
+                token = uploads.keep(
+                    request,
+                    target,
+                    upload.name,
+                    content,
+                    uploads.describe([outcome.changes, records_state(register)]),
+                )
     context = {
         "register": register,
         "form": form,
@@ -237,8 +248,18 @@ def register_import_confirm(request, slug):
     if pending is None:
         messages.error(request, "That import has expired: upload the file again.")
         return redirect("risks:register-import", register.slug)
-    name, content = pending
+    name, content, preview = pending
     try:
+        # What confirming would do now must be what the preview showed: someone may have
+        # changed the records in between.
+        check = importers.import_register(register, content, name, dry_run=True)
+        if check.errors or uploads.describe([check.changes, records_state(register)]) != preview:
+            messages.error(
+                request,
+                "Records changed since the preview, so nothing was "
+                "imported: check the file again to see what it would do now.",
+            )
+            return redirect("risks:register-import", register.slug)
         outcome = importers.import_register(register, content, name, user=request.user)
     except importers.ImportFailed as exc:
         messages.error(request, f"The import failed: {exc}")

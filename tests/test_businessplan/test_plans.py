@@ -19,6 +19,7 @@ D = datetime.date
 
 @pytest.fixture
 def plan(db):
+    """The published SPSO plan, empty."""
     return BusinessPlan.objects.create(
         title="SPSO Business Plan", year="2019-20", status=BusinessPlan.Status.PUBLISHED
     )

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
 
     def handle(self, *args, file, plan, year, dry_run, **options):
+        if not re.fullmatch(r"\d{4}-\d{2}", year):
+            raise CommandError(f"Write the year as 2019-20, not {year!r}.")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")

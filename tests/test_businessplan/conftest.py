@@ -1,0 +1,1 @@
+from tests.test_businessplan.test_plans import imported, plan  # noqa: F401
