@@ -13,10 +13,16 @@ def can_read(user, document):
     made from what was approved (a PDF printed from a draft stays a draft after approval)."""
     if is_director(user) or is_pmo(user):
         return True
+    spec = kinds.get_kind(document.kind)
     source = document.source
     if source is None:
-        return False
-    return kinds.get_kind(document.kind).can_read_document(user, source, document)
+        if document.source_type_id is not None:
+            return False  # its source was deleted
+        try:
+            source = spec.resolve(document.params)  # a portfolio pack
+        except kinds.SourceMissing:
+            return False
+    return spec.can_read_document(user, source, document)
 
 
 def get_document(user, pk):

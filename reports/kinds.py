@@ -515,8 +515,11 @@ class BusinessPlanKind:
         }
 
 
+from .boardpacks import BoardPackKind  # noqa: E402  (it builds on the helpers above)
+
 KINDS = {
-    kind.kind: kind for kind in (HighlightReportKind(), RiskRegisterKind(), BusinessPlanKind())
+    kind.kind: kind
+    for kind in (HighlightReportKind(), RiskRegisterKind(), BusinessPlanKind(), BoardPackKind())
 }
 
 

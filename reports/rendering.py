@@ -72,7 +72,10 @@ class RenderedPdf:
     pages: int
 
 
-def render_pdf(template_name, context):
+def render_pdf(template_name, context, **options):
+    """`options` go to WeasyPrint (e.g. pdf_variant="pdf/ua-1" for a tagged PDF)."""
     html = render_to_string(template_name, {**context, "STATIC_BASE": STATIC_BASE})
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).render()
-    return RenderedPdf(content=document.write_pdf(), pages=len(document.pages))
+    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).render(
+        **options
+    )
+    return RenderedPdf(content=document.write_pdf(**options), pages=len(document.pages))

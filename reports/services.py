@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import kinds
@@ -49,7 +49,12 @@ def request_document(kind, params, requested_by):
                 kind=kind,
                 params=params,
                 title=spec.title(source, params),
-                source_type=ContentType.objects.get_for_model(source),
+                # A portfolio pack has no single model behind it.
+                source_type=(
+                    ContentType.objects.get_for_model(source)
+                    if isinstance(source, models.Model)
+                    else None
+                ),
                 source_id=source.pk,
                 fingerprint=fingerprint,
                 requested_by=requested_by,
@@ -121,12 +126,15 @@ def latest_document_for(source, user=None):
     return None
 
 
-def render_source(kind, source, params=None):
+def render_source(kind, source, params=None, progress=None):
     """Render a source to PDF now; returns (RenderedPdf, fingerprint, seconds)."""
     spec = kinds.get_kind(kind)
-    data = spec.gather(source, params)
+    if progress is not None and kind == "board_pack":
+        data = spec.gather(source, params, progress=progress)
+    else:
+        data = spec.gather(source, params)
     started = time.perf_counter()
-    pdf = render_pdf(spec.template(data), data)
+    pdf = render_pdf(spec.template(data), data, **getattr(spec, "pdf_options", {}))
     return pdf, kinds.fingerprint(data), time.perf_counter() - started
 
 
@@ -163,7 +171,16 @@ def build_document(document):
     """
     spec = kinds.get_kind(document.kind)
     source = spec.resolve(document.params)
-    pdf, rendered_fingerprint, seconds = render_source(document.kind, source, document.params)
+
+    def progress(done, total):
+        # Sections gathered so far, shown on the documents page while a long pack renders.
+        Document.objects.filter(pk=document.pk, attempts=document.attempts).update(
+            progress_done=done, progress_total=total
+        )
+
+    pdf, rendered_fingerprint, seconds = render_source(
+        document.kind, source, document.params, progress=progress
+    )
     name = spec.filename(source, document.params)
     relative = f"documents/{document.pk}/{document.attempts}/{name}"
     path = Path(settings.MEDIA_ROOT) / relative

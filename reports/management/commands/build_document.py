@@ -7,7 +7,8 @@ class Command(BaseCommand):
     help = (
         "Render a document synchronously, as a worker would, e.g. "
         "build_document highlight_report --project SORPv.1 --period 2011-08 --out report.pdf, "
-        "or build_document risk_register --register NAME --out register.pdf"
+        "build_document risk_register --register NAME --out register.pdf, or "
+        "build_document board_pack --programme CODE|--portfolio --period 2024-01 --out pack.pdf"
     )
 
     def add_arguments(self, parser):
@@ -19,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--internal", action="store_true", help="business_plan: keep the internal-only column"
         )
+        scope = parser.add_mutually_exclusive_group()
+        scope.add_argument("--programme", help="programme code (board_pack)")
+        scope.add_argument("--portfolio", action="store_true", help="board_pack: every project")
         parser.add_argument("--out", required=True, help="where to write the PDF")
 
     def handle(self, *args, kind, project, period, register, plan, internal, out, **options):

@@ -1,0 +1,83 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from projects import workflow
+from reports.boardpacks import Portfolio
+from reports.kinds import get_kind
+from reports.services import render_source
+from tests.factories import ProjectFactory, ReportFactory, rate
+from tests.pdf import pdf_body_text, pdf_text
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo")
+
+
+def outline(content):
+    reader = PdfReader(io.BytesIO(content))
+    entries = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return entries, reader
+
+
+def test_portfolio_pack_has_every_approved_report_missing_ones_and_bookmarks(seeded):
+    pdf, _, _ = render_source("board_pack", Portfolio(), {"programme": "", "period": "2011-12"})
+    text = f"{pdf_text(pdf.content)} {pdf_body_text(pdf.content)}"
+    # The SIB December report, approved, in full; SORP and CAP have none for December.
+    assert "Safeguarding Improvement Board" in text
+    assert "Recruitment to vacant posts to be progressed and future structure planned." in text
+    assert "SORPv.1 Statements of Required Management Practice (SORPs) Missing: no report" in text
+    assert "CAP Culture Action Plan Missing: no report for December 2011" in text
+    # Summary: each RAG now and before, in words, with the trend.
+    assert "Green ▼ better than Amber" in text and "Amber ► as Amber" in text
+    entries, reader = outline(pdf.content)
+    titles = [(depth, title) for depth, title, _ in entries]
+    assert (0, "Portfolio summary") in titles and (0, "Risks") in titles
+    assert (1, "Safeguarding Improvement Board") in titles
+    page = {title: page for _, title, page in entries}["Safeguarding Improvement Board"]
+    assert "Safeguarding Improvement Board" in reader.pages[page - 1].extract_text()
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for screen readers
+
+
+def test_programme_pack_has_its_report_heat_map_and_plan(seeded):
+    pdf, _, _ = render_source(
+        "board_pack",
+        get_kind("board_pack").resolve({"programme": "CAP", "period": "2024-01"}),
+        {"programme": "CAP", "period": "2024-01"},
+    )
+    text = f"{pdf_text(pdf.content)} {pdf_body_text(pdf.content)}"
+    assert "Progress against short term priorities (by April 2024)" in text
+    assert "Business plan: SPSO Business Plan 2019-20" in text
+    assert "No open risks are recorded against these projects." in text
+
+
+def test_pack_uses_the_approved_version_and_lists_unapproved_reports(db, alice, bob):
+    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    approved_project = ProjectFactory(code="A.1", parent=programme, manager=alice, sponsor=bob)
+    draft_project = ProjectFactory(code="B.1", parent=programme, manager=alice, sponsor=bob)
+    report = ReportFactory(project=approved_project, summary="What the sponsor approved")
+    rate(report, Overall="Red")
+    workflow.submit(report, alice)
+    workflow.approve(report, bob)
+    type(report).objects.filter(pk=report.pk).update(summary="Edited in the database later")
+    ReportFactory(project=draft_project)
+    spec = get_kind("board_pack")
+    params = {"programme": "PROG", "period": "2024-03"}
+    pdf, _, _ = render_source("board_pack", spec.resolve(params), params)
+    text = f"{pdf_text(pdf.content)} {pdf_body_text(pdf.content)}"
+    assert "What the sponsor approved" in text and "Edited in the database later" not in text
+    assert "B.1" in text and "Not approved (draft)" in text
+    summary = text[text.index("Portfolio summary") :]
+    assert summary.index("A.1") < summary.index("B.1")  # the Red exception first
