@@ -42,8 +42,8 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 test: install ## Run the whole test suite (uses DATABASE_URL and REDIS_URL when set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-worker: install ## Start a Celery worker (needs REDIS_URL or CELERY_BROKER_URL)
-	$(BIN)/celery -A config worker --loglevel=INFO --without-mingle --without-gossip
+worker: install ## Start a Celery worker for every queue (needs REDIS_URL or CELERY_BROKER_URL)
+	$(BIN)/celery -A config worker -Q default,pdf-large --loglevel=INFO --without-mingle --without-gossip
 
 beat: install ## Start the Celery beat scheduler (schedule kept in the database)
 	$(BIN)/celery -A config beat --loglevel=INFO

@@ -192,6 +192,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool(
     "CELERY_TASK_ALWAYS_EAGER", default=TESTING or not CELERY_BROKER_URL
 )
 CELERY_TASK_EAGER_PROPAGATES = TESTING
+CELERY_TASK_DEFAULT_QUEUE = "default"  # board packs go to "pdf-large" (reports/services.py)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True  # a Document row records every outcome we care about
@@ -214,6 +215,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Reminders and escalations of highlight reports due (projects/reminders.py); each is
     # sent once, so running late or twice does no harm.
+    # The monthly reporting run (reports/runs.py): the task checks the day the PMO set.
+    "monthly-reporting-run": {
+        "task": "reports.tasks.monthly_reporting_run",
+        "schedule": crontab(hour=6, minute=0),
+    },
     "send-report-reminders": {
         "task": "projects.tasks.send_report_reminders",
         "schedule": crontab(hour=7, minute=30),

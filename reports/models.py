@@ -3,6 +3,7 @@ import json
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -91,3 +92,53 @@ class Document(models.Model):
     @property
     def filename(self):
         return self.file.name.rsplit("/", 1)[-1] if self.file else ""
+
+
+class MonthlyRun(models.Model):
+    """How the monthly reporting run goes; the PMO changes it in Settings, no deploy needed.
+    A daily beat task reads it (reports.tasks.monthly_reporting_run)."""
+
+    enabled = models.BooleanField(default=True)
+    day_of_month = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text="The run renders last month's documents on this day.",
+    )
+    programmes = models.ManyToManyField(
+        "projects.Project",
+        blank=True,
+        limit_choices_to={"kind": "programme"},
+        related_name="+",
+        help_text="Board packs for these programmes (none chosen: every programme).",
+    )
+    portfolio_pack = models.BooleanField("board pack for the whole portfolio", default=True)
+    highlight_reports = models.BooleanField("every approved highlight report", default=True)
+    risk_registers = models.BooleanField("every risk register", default=True)
+    notify = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        help_text="Told when the month's documents are ready (none chosen: the Directors).",
+    )
+
+    class Meta:
+        verbose_name = "monthly reporting run"
+
+    def __str__(self):
+        return f"Monthly run on day {self.day_of_month}"
+
+
+class ReportingRun(models.Model):
+    """One month's run: the documents it asked for, and whether people have been told."""
+
+    period = models.DateField(unique=True, help_text="The first day of the month reported.")
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_run_at = models.DateTimeField(auto_now=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    documents = models.ManyToManyField(Document, related_name="runs")
+
+    class Meta:
+        ordering = ["-period"]
+
+    def __str__(self):
+        return f"Reporting run for {self.period:%B %Y}"

@@ -63,15 +63,24 @@ def request_document(kind, params, requested_by):
         # Someone asked for the same document a moment ago: share theirs, or, if it has
         # failed meanwhile, start afresh.
         return live.first() or request_document(kind, params, requested_by)
-    transaction.on_commit(lambda: enqueue(document.pk))
+    transaction.on_commit(lambda: enqueue(document.pk, kind))
     return document
 
 
-def enqueue(document_id):
+# Board packs take a while: they have a queue (and workers) of their own, so a monthly run
+# never holds up someone waiting for a one-page report.
+LARGE = {"board_pack"}
+
+
+def queue_for(kind):
+    return "pdf-large" if kind in LARGE else "default"
+
+
+def enqueue(document_id, kind=None):
     from .tasks import render_document
 
     try:
-        render_document.delay(document_id)
+        render_document.apply_async(args=[document_id], queue=queue_for(kind))
     except Exception:
         # The document stays queued; the periodic sweep sends it again once the broker
         # is back. The user sees "queued" rather than an error page.

@@ -85,6 +85,11 @@ def render_document(self, document_id):
         return "failed"
     if outcome == "superseded":
         _fail(document, "The data changed while this PDF was made; ask for the PDF again.")
+    if outcome == "done":
+        from .runs import notify_if_ready
+
+        for run_id in document.runs.values_list("pk", flat=True):
+            notify_if_ready(run_id)
     return outcome
 
 
@@ -108,7 +113,21 @@ def requeue_stalled_documents(queued_for_minutes=10):
         lease_expires=None,
     )
     count = 0
-    for document_id in stalled.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", flat=True):
-        render_document.delay(document_id)
+    for document_id, kind in stalled.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", "kind"):
+        services.enqueue(document_id, kind)
         count += 1
     return count
+
+
+@shared_task
+def monthly_reporting_run(force=False):
+    """Daily: on the configured day of the month, run last month's documents."""
+    from .boardpacks import previous_month
+    from .runs import run_month, settings_for_run
+
+    config = settings_for_run()
+    today = timezone.localdate()
+    if not force and (not config.enabled or today.day != config.day_of_month):
+        return "not today"
+    run = run_month(previous_month(today), config)
+    return f"{run.documents.count()} documents for {run.period:%B %Y}"

@@ -59,7 +59,7 @@ def celery_worker(transactional_db, settings, media_root, tmp_path):
     with log.open("w") as out:
         worker = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
+                sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,pdf-large",
                 "--pool=prefork", "--concurrency=1", "--without-mingle", "--without-gossip",
                 "--loglevel=INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
             ],

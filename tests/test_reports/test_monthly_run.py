@@ -1,0 +1,109 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+
+from projects.models import HighlightReport
+from reports.models import Document, MonthlyRun, ReportingRun
+from reports.runs import run_month
+from reports.tasks import monthly_reporting_run, render_document
+
+
+@pytest.fixture
+def seeded(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+
+
+def render_all():
+    for document in Document.objects.filter(status=Document.Status.QUEUED):
+        render_document.apply(args=[document.pk])
+
+
+def test_running_the_month_twice_makes_each_document_once(
+    seeded, diana, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = run_month(datetime.date(2011, 12, 1))
+    render_all()
+    kinds = sorted(first.documents.values_list("kind", "params"), key=str)
+    # SIB's approved December report, the risk register, the CAP programme pack, the portfolio
+    assert [k for k, _ in kinds].count("board_pack") == 2
+    assert ("highlight_report", {"project": "SIB", "period": "2011-12"}) in kinds
+    before = set(Document.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = run_month(datetime.date(2011, 12, 1))
+    assert second.pk == first.pk
+    assert set(Document.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_change_after_the_run_re_renders_only_what_it_touches(
+    seeded, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = run_month(datetime.date(2011, 12, 1))
+    render_all()
+    before = {(d.kind, d.params_key): d.pk for d in run.documents.all()}
+    # The PMO reopens and the sponsor re-approves SIB December with a new summary.
+    from projects import workflow
+    from projects.models import User
+
+    report = HighlightReport.objects.get(project__code="SIB", period_start="2011-12-01")
+    workflow.reopen(report, User.objects.get(username="pmo"), "Typo in the summary")
+    report.summary = "Corrected summary"
+    report.save()
+    report.ratings.update(comment="As the improvement plan says")
+    workflow.submit(report, User.objects.get(username="pmo"))
+    workflow.approve(report, User.objects.get(username="clair.pyper"))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = run_month(datetime.date(2011, 12, 1))
+    after = {(d.kind, d.params_key): d.pk for d in Document.objects.filter(runs=run)}
+    changed = {key for key in after if after[key] != before.get(key)}
+    assert changed == {
+        ("highlight_report", '{"period":"2011-12","project":"SIB"}'),
+        ("board_pack", '{"period":"2011-12","programme":""}'),  # the portfolio holds SIB
+    }
+
+
+def test_directors_are_told_once_when_the_month_is_ready(
+    seeded, diana, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False):  # queued, not yet rendered
+        run = run_month(datetime.date(2011, 12, 1))
+    assert mail.outbox == []  # not ready yet
+    for document in run.documents.all():
+        render_document.apply(args=[document.pk])
+    ready = [m for m in mail.outbox if "are ready" in m.subject]
+    assert len(ready) == 1
+    assert ready[0].subject == "Board packs and reports for December 2011 are ready"
+    assert sorted(ready[0].to) == ["diana@example.org", "director@example.org"]
+    assert "/documents/" in ready[0].body
+    run_month(datetime.date(2011, 12, 1))
+    assert len([m for m in mail.outbox if "are ready" in m.subject]) == 1
+
+
+def test_the_daily_task_runs_on_the_day_the_pmo_set(seeded):
+    MonthlyRun.objects.create(day_of_month=12)
+    with time_machine.travel(datetime.datetime(2012, 1, 11, 6, 0)):
+        assert monthly_reporting_run.apply().result == "not today"
+    with time_machine.travel(datetime.datetime(2012, 1, 12, 6, 0)):
+        assert "for December 2011" in monthly_reporting_run.apply().result
+    assert ReportingRun.objects.get().period == datetime.date(2011, 12, 1)
+
+
+def test_board_packs_go_to_their_own_queue(seeded, monkeypatch):
+    from reports import services
+
+    sent = []
+    monkeypatch.setattr(
+        "reports.tasks.render_document.apply_async",
+        lambda args, queue: sent.append((args[0], queue)),
+    )
+    run = run_month(datetime.date(2011, 12, 1))
+    for document in run.documents.all():
+        services.enqueue(document.pk, document.kind)
+    queues = {Document.objects.get(pk=pk).kind: queue for pk, queue in sent}
+    assert queues["board_pack"] == "pdf-large" and queues["highlight_report"] == "default"
