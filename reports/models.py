@@ -90,6 +90,15 @@ class Document(models.Model):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def period(self):
+        """The month or plan year the document is for, as people say it."""
+        import datetime
+
+        if self.params.get("period"):
+            return datetime.datetime.strptime(self.params["period"], "%Y-%m").strftime("%B %Y")
+        return self.params.get("plan") or ""
+
+    @property
     def filename(self):
         return self.file.name.rsplit("/", 1)[-1] if self.file else ""
 

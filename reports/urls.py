@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.document_list, name="document-list"),
     path("<int:pk>/", views.document_detail, name="document-detail"),
     path("<int:pk>/download/", views.document_download, name="document-download"),
+    path("<int:pk>/retry/", views.document_retry, name="document-retry"),
 ]

@@ -1,14 +1,49 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access
+from . import access, services
+from .forms import DocumentRequestForm
+from .kinds import SourceMissing
+from .models import Document
 
 
-@require_GET
+def _request_form(request, data=None):
+    from businessplan.access import visible_plans
+    from risks.access import readable_registers
+
+    return DocumentRequestForm(
+        data, registers=readable_registers(request.user), plans=visible_plans(request.user)
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def document_list(request):
-    documents = access.visible_documents(request.user)[:200]
-    return render(request, "reports/document_list.html", {"documents": documents})
+    """Every document the user may see, newest first, with a form to ask for another; the
+    list refreshes itself while any document is still being made."""
+    form = _request_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.request_document(
+                form.cleaned_data["kind"], form.params(), request.user
+            )
+        except SourceMissing as exc:
+            form.add_error(None, str(exc))
+        except PermissionDenied:
+            form.add_error(None, "You may not read what that document would print.")
+        else:
+            messages.success(request, f"{document} requested.")
+            return redirect("reports:document-list")
+    documents = list(access.visible_documents(request.user)[:200])
+    context = {
+        "documents": documents,
+        "form": form,
+        "polling": any(not d.is_finished for d in documents),
+    }
+    template = "reports/_document_table.html" if request.htmx else "reports/document_list.html"
+    return render(request, template, context)
 
 
 @require_GET
@@ -16,6 +51,22 @@ def document_detail(request, pk):
     document = access.get_document(request.user, pk)
     template = "reports/_document_status.html" if request.htmx else "reports/document_detail.html"
     return render(request, template, {"document": document})
+
+
+@require_POST
+def document_retry(request, pk):
+    """Ask again for a document that failed (a failed document never blocks a new one)."""
+    document = access.get_document(request.user, pk)
+    if document.status != Document.Status.FAILED:
+        messages.error(request, "Only a failed document can be retried.")
+        return redirect("reports:document-list")
+    try:
+        again = services.request_document(document.kind, document.params, request.user)
+    except (SourceMissing, PermissionDenied) as exc:
+        messages.error(request, f"It cannot be made again: {exc or 'not allowed'}.")
+    else:
+        messages.success(request, f"{again} requested again.")
+    return redirect("reports:document-list")
 
 
 @require_GET

@@ -40,7 +40,7 @@ def database_url():
 
 
 @pytest.fixture
-def celery_worker(transactional_db, settings, media_root, tmp_path):
+def celery_worker(transactional_db, django_db_serialized_rollback, settings, media_root, tmp_path):
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     need(redis_available(), f"Redis at {REDIS_URL}")
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -121,3 +121,29 @@ def test_worker_renders_a_highlight_report_pdf(celery_worker):
         assert f"{rating.dimension.name} {rating.status.name}" in text
     assert RagDimension.objects.count() == report.ratings.count() == 4
     assert "Agreed and authorised by the Project Sponsor: Joss Foster, Director" in text
+
+
+@pytest.mark.worker
+def test_worker_renders_a_board_pack_from_its_own_queue(celery_worker, client):
+    from django.core.management import call_command
+
+    from projects.models import User
+
+    call_command("seed_demo")
+    director = User.objects.get(username="director")
+    document = request_document("board_pack", {"programme": "", "period": "2011-12"}, director)
+    seen = {document.status}
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        document.refresh_from_db()
+        seen.add(document.status)
+        if document.is_finished:
+            break
+        time.sleep(0.05)
+    assert document.status == Document.Status.DONE, f"{document.error}\n{celery_worker.read_text()}"
+    assert "queued" in seen
+    assert "pdf-large" in celery_worker.read_text() or document.pages > 5
+    client.force_login(director)
+    response = client.get(f"/documents/{document.pk}/download/")
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF-") and "Safeguarding Improvement Board" in pdf_text(content)
