@@ -81,3 +81,29 @@ def test_pack_uses_the_approved_version_and_lists_unapproved_reports(db, alice, 
     assert "B.1" in text and "Not approved (draft)" in text
     summary = text[text.index("Portfolio summary") :]
     assert summary.index("A.1") < summary.index("B.1")  # the Red exception first
+
+
+def test_build_document_makes_a_programmes_pack_or_the_portfolios(seeded, tmp_path):
+    call_command(
+        "build_document",
+        "board_pack",
+        "--programme",
+        "CAP",
+        "--period",
+        "2024-01",
+        "--out",
+        str(tmp_path / "cap.pdf"),
+    )
+    call_command(
+        "build_document",
+        "board_pack",
+        "--portfolio",
+        "--period",
+        "2011-12",
+        "--out",
+        str(tmp_path / "all.pdf"),
+    )
+    cap = pdf_text((tmp_path / "cap.pdf").read_bytes())
+    portfolio = pdf_text((tmp_path / "all.pdf").read_bytes())
+    assert "Board pack · Culture Action Plan" in cap and "SIB" not in cap
+    assert "Board pack · Portfolio" in portfolio and "SIB" in portfolio

@@ -32,6 +32,7 @@ class Command(BaseCommand):
             "register": register,
             "plan": plan,
             "internal": internal,
+            "programme": options["programme"] or "",
         }
         try:
             pdf, seconds = services.build_file(kind, params, out)
