@@ -163,7 +163,7 @@ class BoardPackKind:
         dimensions = [line["dimension"] for line in next(
             (r["lines"] for r in rows if r["lines"]), []
         )]  # fmt: skip
-        risks = self.risks(projects)
+        risks = self.risks(None if programme is None else projects)
         if progress:
             progress(len(projects) + 1, len(projects) + 2)
         plan = self.plan_summary(month)
@@ -192,16 +192,15 @@ class BoardPackKind:
 
     def risks(self, projects):
         """The residual heat map (one per matrix in use) and the top risks across the
-        registers of the projects in the pack."""
+        registers of the projects in the pack (every register, for the portfolio)."""
         from risks import registers, scoring
         from risks.models import Risk, RiskMatrix
 
         matrices = {m.pk: m for m in RiskMatrix.objects.prefetch_related("bands")}
-        risks = list(
-            registers.with_scores(
-                Risk.objects.filter(register__project__in=projects, status=Risk.Status.OPEN)
-            ).select_related("register")
-        )
+        open_risks = Risk.objects.filter(status=Risk.Status.OPEN)
+        if projects is not None:
+            open_risks = open_risks.filter(register__project__in=projects)
+        risks = list(registers.with_scores(open_risks).select_related("register"))
         by_matrix = {}
         for risk in risks:
             by_matrix.setdefault(risk.register.matrix_id, []).append(risk)

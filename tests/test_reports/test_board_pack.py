@@ -42,6 +42,8 @@ def test_portfolio_pack_has_every_approved_report_missing_ones_and_bookmarks(see
     assert "CAP Culture Action Plan Missing: no report for December 2011" in text
     # Summary: each RAG now and before, in words, with the trend.
     assert "Green ▼ better than Amber" in text and "Amber ► as Amber" in text
+    # Risks across every register: the sample register's heat map and top risks.
+    assert "Residual risk (4x4 matrix)" in text and "PP_R011" in text and "8 Amber" in text
     entries, reader = outline(pdf.content)
     titles = [(depth, title) for depth, title, _ in entries]
     assert (0, "Portfolio summary") in titles and (0, "Risks") in titles
