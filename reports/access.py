@@ -1,5 +1,6 @@
 """Who may see and download documents: downloads follow the document's source."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from projects.access import is_director, is_pmo
@@ -41,4 +42,6 @@ def visible_documents(user):
     documents = Document.objects.select_related("requested_by")
     if is_director(user) or is_pmo(user):
         return documents
-    return documents.filter(requested_by=user)
+    return documents.filter(
+        pk__in=Document.objects.filter(Q(requested_by=user) | Q(requesters=user)).values("pk")
+    )

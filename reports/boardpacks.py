@@ -11,7 +11,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from projects import access as project_access
 from projects.models import HighlightReport, Project, RagStatus, month_end, period_label
@@ -73,11 +72,9 @@ class BoardPackKind:
         return programme
 
     def can_read(self, user, source, params=None):
-        if project_access.is_director(user) or project_access.is_pmo(user):
-            return True
-        if isinstance(source, Portfolio):
-            return False
-        return project_access.project_role(user, source).can_read_drafts
+        """Board packs are for directors and the PMO (DESIGN.md): a pack draws on every
+        register of its projects, which a programme's own team may not all read."""
+        return project_access.is_director(user) or project_access.is_pmo(user)
 
     def can_read_document(self, user, source, document):
         return self.can_read(user, source, document.params)
@@ -172,7 +169,6 @@ class BoardPackKind:
                 "title": "Portfolio" if programme is None else programme.name,
                 "code": "" if programme is None else programme.code,
                 "period": period_label(month, month_end(month)),
-                "generated": timezone.localdate().strftime("%d/%m/%Y"),
                 "organisation": "",
             },
             "dimensions": dimensions,

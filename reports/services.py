@@ -42,6 +42,8 @@ def request_document(kind, params, requested_by):
     )
     existing = live.first()
     if existing:
+        if requested_by is not None:
+            existing.requesters.add(requested_by)  # it shows in their list too
         return existing
     try:
         with transaction.atomic():
@@ -63,6 +65,8 @@ def request_document(kind, params, requested_by):
         # Someone asked for the same document a moment ago: share theirs, or, if it has
         # failed meanwhile, start afresh.
         return live.first() or request_document(kind, params, requested_by)
+    if requested_by is not None:
+        document.requesters.add(requested_by)
     transaction.on_commit(lambda: enqueue(document.pk, kind))
     return document
 
@@ -143,7 +147,10 @@ def render_source(kind, source, params=None, progress=None):
     else:
         data = spec.gather(source, params)
     started = time.perf_counter()
-    pdf = render_pdf(spec.template(data), data, **getattr(spec, "pdf_options", {}))
+    # The date printed on a document is not part of its data: a run on a later day must
+    # not re-render what has not changed.
+    context = {**data, "generated": timezone.localdate().strftime("%d/%m/%Y")}
+    pdf = render_pdf(spec.template(data), context, **getattr(spec, "pdf_options", {}))
     return pdf, kinds.fingerprint(data), time.perf_counter() - started
 
 

@@ -65,6 +65,10 @@ def document_retry(request, pk):
     except (SourceMissing, PermissionDenied) as exc:
         messages.error(request, f"It cannot be made again: {exc or 'not allowed'}.")
     else:
+        # The monthly run waits for the new one, not the failed one.
+        for run in document.runs.all():
+            run.documents.remove(document)
+            run.documents.add(again)
         messages.success(request, f"{again} requested again.")
     return redirect("reports:document-list")
 
