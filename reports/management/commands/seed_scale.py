@@ -1,0 +1,360 @@
+"""Scale data for benchmarks: a large organisation's portfolio, deterministic for a seed.
+
+    python manage.py seed_scale --projects 1000 --months 24 --risks-per-project 5 \
+        --activities 2000 --seed 1
+
+Programmes of 5–30 projects; a report every month for every project with all sections
+filled and RAG spread as real portfolios are (mostly Green, some Amber, a few Red); the
+latest month's reports approved with their frozen snapshots (so board packs have them);
+a register per project with reviewed risks; a business plan with quarterly updates. All
+loaded with bulk inserts (no history rows: this is test data, not anyone's work).
+"""
+
+import datetime
+import random
+import time
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from businessplan.models import (
+    Activity,
+    ActivityUpdate,
+    BusinessPlan,
+    OwnerRole,
+    Section,
+    StrategicAim,
+)
+from projects.models import (
+    Concern,
+    Deliverable,
+    HighlightReport,
+    Project,
+    RagDimension,
+    RagRating,
+    RagStatus,
+    ReportReminder,
+    User,
+    Workstream,
+    WorkstreamProgress,
+    month_end,
+)
+from reports.kinds import get_kind
+from risks.models import Risk, RiskCategory, RiskMatrix, RiskRegister, RiskReview
+
+PREFIX = "SC"  # every generated code starts so, to find (and replace) them again
+LOREM = (
+    "Work continued with partners on the agreed plan. The team met its milestones for the "
+    "month and prepared the next stage, with the budget holding and risks reviewed."
+)
+BULLETS = "\n".join(f"- Milestone {i}: delivered and signed off by the board" for i in range(1, 5))
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
+
+
+class Command(BaseCommand):
+    help = __doc__.split("\n\n")[0]
+
+    def add_arguments(self, parser):
+        parser.add_argument("--projects", type=int, default=100)
+        parser.add_argument("--months", type=int, default=12)
+        parser.add_argument("--risks-per-project", type=int, default=5)
+        parser.add_argument("--activities", type=int, default=500)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--last-month", default="2024-12", help="YYYY-MM, the newest")
+
+    @transaction.atomic
+    def handle(
+        self, *args, projects, months, risks_per_project, activities, seed, last_month, **options
+    ):
+        started = time.perf_counter()
+        self.random = random.Random(seed)  # noqa: S311  (test data, repeatable by design)
+        self.clear()
+        last = datetime.datetime.strptime(last_month, "%Y-%m").date()
+        people = self.people(projects)
+        portfolio = self.portfolio(projects, people)
+        reports = self.reports(portfolio, months, last, people)
+        self.snapshots(last)
+        risk_count = self.risks(portfolio, risks_per_project, people)
+        activity_count = self.plan(activities, people)
+        self.stdout.write(
+            f"Seeded {len(portfolio)} projects and programmes, {reports} reports, "
+            f"{risk_count} risks, {activity_count} activities in "
+            f"{time.perf_counter() - started:.1f} s."
+        )
+
+    def clear(self):
+        """Remove a previous run's data. Raw deletes, children first: the ORM's delete would
+        load every row and write a history row for each (minutes at this size)."""
+        projects = Project.objects.filter(code__startswith=PREFIX)
+        reports = HighlightReport.objects.filter(project__in=projects)
+        registers = RiskRegister.objects.filter(name__startswith=f"{PREFIX} ")
+        plan = BusinessPlan.objects.filter(year="2099-00")
+        activities = Activity.objects.filter(section__plan__in=plan)
+        for queryset in (
+            RagRating.objects.filter(report__in=reports),
+            Concern.objects.filter(report__in=reports),
+            WorkstreamProgress.objects.filter(report__in=reports),
+            Deliverable.objects.filter(report__in=reports),
+            reports,
+            RiskReview.objects.filter(risk__register__in=registers),
+            Risk.objects.filter(register__in=registers),
+            registers,
+            ReportReminder.objects.filter(project__in=projects),
+            Workstream.objects.filter(project__in=projects),
+            Activity.aims.through.objects.filter(activity__in=activities),
+            ActivityUpdate.objects.filter(activity__in=activities),
+            activities,
+            Section.objects.filter(plan__in=plan),
+            StrategicAim.objects.filter(plan__in=plan),
+            plan,
+            projects.filter(kind="project"),
+            projects,
+        ):
+            queryset._raw_delete(queryset.db)
+
+    def people(self, projects):
+        count = max(10, projects // 4)
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"sc.user{i}",
+                    first_name="Scale",
+                    last_name=f"Person {i}",
+                    job_title=self.random.choice(
+                        ["Project Manager", "Head of Service", "Director"]
+                    ),
+                    email=f"sc.user{i}@example.org",
+                )
+                for i in range(count)
+            ],
+            ignore_conflicts=True,
+        )
+        people = list(User.objects.filter(username__startswith="sc.user").order_by("pk"))
+        Group.objects.get(name="Directors").user_set.add(people[0])
+        return people
+
+    def portfolio(self, projects, people):
+        rows, made, number = [], 0, 0
+        while made < projects:
+            size = min(self.random.randint(5, 30), projects - made)
+            number += 1
+            programme = Project(
+                code=f"{PREFIX}P{number}",
+                name=f"Programme {number}",
+                kind="programme",
+                sponsor=self.random.choice(people),
+                manager=self.random.choice(people),
+            )
+            rows.append((programme, size))
+            made += size
+        Project.objects.bulk_create([p for p, _ in rows])
+        children = []
+        for programme, size in rows:
+            for i in range(size):
+                children.append(
+                    Project(
+                        code=f"{programme.code}.{i + 1}",
+                        name=f"{programme.name} project {i + 1}",
+                        kind="project",
+                        parent=programme,
+                        sponsor=self.random.choice(people),
+                        manager=self.random.choice(people),
+                        benefits=LOREM,
+                        objectives=BULLETS,
+                        approach=LOREM,
+                        start=datetime.date(2022, 1, 1),
+                    )
+                )
+        Project.objects.bulk_create(children, batch_size=2000)
+        return [p for p, _ in rows] + children
+
+    def reports(self, portfolio, months, last, people):
+        dimensions = list(RagDimension.objects.filter(active=True))
+        statuses = {s.name: s for s in RagStatus.objects.all()}
+        spread = ["Green"] * 11 + ["Amber"] * 6 + ["Red"] * 2 + ["Blue"]
+        first = add_months(last, -(months - 1))
+        reports = []
+        for project in portfolio:
+            for m in range(months):
+                start = add_months(first, m)
+                latest = m == months - 1
+                status = "approved" if not latest or self.random.random() < 0.8 else "draft"
+                reports.append(
+                    HighlightReport(
+                        project=project,
+                        period_start=start,
+                        period_end=month_end(start),
+                        report_date=month_end(start),
+                        status=status,
+                        status_word="On Track",
+                        percent_complete=min(100, 4 * (m + 1)),
+                        summary=LOREM,
+                        achievements=BULLETS,
+                        next_period=BULLETS,
+                        planned_this_period=BULLETS,
+                        issues=LOREM,
+                        risks_narrative=LOREM,
+                        decisions_required="Approve the next stage." if m % 4 == 0 else "",
+                        governance=LOREM,
+                        communication=LOREM,
+                        approved_by=project.sponsor if status == "approved" else None,
+                        approved_at=timezone.now() if status == "approved" else None,
+                        first_submitted_at=timezone.now() if status == "approved" else None,
+                    )
+                )
+        HighlightReport.objects.bulk_create(reports, batch_size=2000)
+        ratings, concerns = [], []
+        for report in reports:
+            for dimension in dimensions:
+                name = self.random.choice(spread)
+                ratings.append(
+                    RagRating(
+                        report=report,
+                        dimension=dimension,
+                        status=statuses[name],
+                        comment="Said why.",
+                    )
+                )
+            concerns.append(
+                Concern(
+                    report=report,
+                    concern="Supplier capacity is tight",
+                    countermeasure="A second supplier is lined up",
+                )
+            )
+        RagRating.objects.bulk_create(ratings, batch_size=5000)
+        Concern.objects.bulk_create(concerns, batch_size=5000)
+        return len(reports)
+
+    def snapshots(self, last):
+        """Freeze the latest month's approved reports, as approval does."""
+        spec = get_kind("highlight_report")
+        latest = HighlightReport.objects.filter(
+            project__code__startswith=PREFIX, status="approved", period_start=last
+        ).select_related("project__sponsor", "project__manager", "project__parent", "approved_by")
+        for report in latest:
+            HighlightReport.objects.filter(pk=report.pk).update(
+                approved_snapshot=spec.gather_live(report)
+            )
+
+    def risks(self, portfolio, per_project, people):
+        matrix = RiskMatrix.objects.get(is_default=True)
+        categories = list(RiskCategory.objects.all())
+        projects = [p for p in portfolio if p.kind == "project"]
+        registers = RiskRegister.objects.bulk_create(
+            [
+                RiskRegister(
+                    name=f"{PREFIX} {p.code}",
+                    slug=f"sc-{p.code.lower().replace('.', '-')}",
+                    project=p,
+                    matrix=matrix,
+                    owner=p.manager,
+                )
+                for p in projects
+            ],
+            batch_size=2000,
+        )
+        risks = []
+        for register in registers:
+            for i in range(per_project):
+                ip, ii = self.random.randint(2, 5), self.random.randint(2, 5)
+                risks.append(
+                    Risk(
+                        register=register,
+                        ref=f"R{i + 1:03d}",
+                        title=f"Risk {i + 1}: {LOREM[:80]}",
+                        category=self.random.choice(categories),
+                        owner=self.random.choice(people),
+                        inherent_probability=ip,
+                        inherent_impact=ii,
+                        residual_probability=self.random.randint(1, ip),
+                        residual_impact=self.random.randint(1, ii),
+                        consequences=LOREM,
+                        controls=BULLETS,
+                        assurance=LOREM,
+                        actions=BULLETS,
+                        next_review_date=datetime.date(2025, 1, 1)
+                        + datetime.timedelta(days=self.random.randint(-60, 60)),
+                    )
+                )
+        Risk.objects.bulk_create(risks, batch_size=5000)
+        reviews = [
+            RiskReview(
+                risk=r,
+                reviewed_on=datetime.date(2024, 12 - k, 1),
+                comment="Reviewed.",
+                signed_off=True,
+                inherent_probability=r.inherent_probability,
+                inherent_impact=r.inherent_impact,
+                residual_probability=r.residual_probability,
+                residual_impact=r.residual_impact,
+            )
+            for r in risks
+            for k in range(2)
+        ]
+        RiskReview.objects.bulk_create(reviews, batch_size=5000)
+        return len(risks)
+
+    def plan(self, count, people):
+        plan = BusinessPlan.objects.create(
+            title="Scale plan", year="2099-00", status=BusinessPlan.Status.PUBLISHED
+        )
+        aims = StrategicAim.objects.bulk_create(
+            [StrategicAim(plan=plan, number=n, text=f"Aim {n}") for n in range(1, 6)]
+        )
+        sections = Section.objects.bulk_create(
+            [Section(plan=plan, name=f"Team {n}", slug=f"team-{n}", order=n) for n in range(10)]
+        )
+        roles = []
+        for n in range(6):
+            role, _ = OwnerRole.objects.get_or_create(name=f"SC Dir - T{n}")
+            roles.append(role)
+        statuses = [s for s, _ in Activity.Status.choices]
+        priorities = [p for p, _ in Activity.Priority.choices]
+        activities = [
+            Activity(
+                section=sections[i % 10],
+                ref=str(i // 10 + 1),
+                title=f"Activity {i}: {LOREM}",
+                kind="bau",
+                frequency="Monthly",
+                start_date=datetime.date(2099, 4, 1),
+                end_date=datetime.date(2100, 3, 31),
+                priority=self.random.choice(priorities),
+                owner=self.random.choice(roles),
+                measure=LOREM,
+                status=self.random.choice(statuses),
+                comment=LOREM,
+                order=i,
+            )
+            for i in range(count)
+        ]
+        Activity.objects.bulk_create(activities, batch_size=5000)
+        Through = Activity.aims.through
+        Through.objects.bulk_create(
+            [
+                Through(activity_id=a.pk, strategicaim_id=aims[i % 5].pk)
+                for i, a in enumerate(activities)
+            ],
+            batch_size=5000,
+        )
+        ActivityUpdate.objects.bulk_create(
+            [
+                ActivityUpdate(
+                    activity=a,
+                    quarter=1,
+                    status=a.status,
+                    comment="Q1 update",
+                    updated_by=people[0],
+                )
+                for a in activities
+            ],
+            batch_size=5000,
+        )
+        return len(activities)

@@ -1,0 +1,39 @@
+from django.core.management import call_command
+
+from businessplan.models import Activity
+from projects.models import HighlightReport, Project, RagRating
+from risks.models import Risk
+
+
+def portfolio_state():
+    return sorted(
+        Project.objects.filter(code__startswith="SC").values_list(
+            "code", "kind", "parent__code", "sponsor__username"
+        )
+    )
+
+
+def test_seed_scale_is_deterministic_realistic_and_replaces_itself(db):
+    call_command("seed_scale", projects=40, months=3, risks_per_project=2, activities=30, seed=7)
+    first = portfolio_state()
+    projects = Project.objects.filter(code__startswith="SC", kind="project")
+    assert projects.count() == 40
+    sizes = [
+        p.children.count() for p in Project.objects.filter(code__startswith="SC", kind="programme")
+    ]
+    assert all(1 <= size <= 30 for size in sizes) and sum(sizes) == 40
+    reports = HighlightReport.objects.filter(project__code__startswith="SC")
+    assert reports.count() == (40 + len(sizes)) * 3
+    assert reports.exclude(summary="").count() == reports.count()  # every section filled
+    latest = reports.filter(period_start="2024-12-01", status="approved")
+    assert latest.exists() and not latest.filter(approved_snapshot__isnull=True).exists()
+    spread = {
+        name: RagRating.objects.filter(report__in=reports, status__name=name).count()
+        for name in ("Green", "Amber", "Red")
+    }
+    assert spread["Green"] > spread["Amber"] > spread["Red"] > 0
+    assert Risk.objects.filter(register__name__startswith="SC ").count() == 80
+    assert Activity.objects.filter(section__plan__year="2099-00").count() == 30
+    call_command("seed_scale", projects=40, months=3, risks_per_project=2, activities=30, seed=7)
+    assert portfolio_state() == first  # same seed, same data, nothing doubled
+    assert Project.objects.filter(code__startswith="SC", kind="project").count() == 40
