@@ -243,9 +243,12 @@ def programme_punctuality(month, today):
     record = schedule.punctuality(
         members, add_months(month, -(TREND_MONTHS - 1)), month_end(month), today
     )
+    by_programme = {}
+    for member in members:
+        by_programme.setdefault(member.parent_id, []).append(member)
     result = []
     for programme in programmes:
-        mine = [p for p in members if p.parent_id == programme.pk]
+        mine = by_programme.get(programme.pk, [])
         on_time = sum(record[p.pk].on_time for p in mine if p.pk in record)
         expected = sum(record[p.pk].expected for p in mine if p.pk in record)
         result.append(
