@@ -84,3 +84,13 @@ def test_pages_carry_a_strict_csp_and_no_inline_script_or_style(client_for, repo
 def test_login_page_uses_only_local_assets(client, db):
     html = client.get("/accounts/login/").content.decode()
     assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def test_postgresql_sessions_run_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is a PostgreSQL setting; this run uses " + connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
