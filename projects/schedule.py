@@ -145,11 +145,22 @@ def outstanding_reports(projects, today, months_back=3):
 
 def periods_between(project, first_day, last_day):
     """The project's reporting periods that end between two days."""
-    start, end = period_containing(project, first_day)
+    return _periods_between(PERIOD_MONTHS[project.reporting_cadence], first_day, last_day)
+
+
+@lru_cache(maxsize=4096)
+def _periods_between(months, first_day, last_day):
+    # Periods depend only on the cadence and the dates, and a portfolio's projects share
+    # a handful of them: the dashboard asks the same question for every project.
+    periods = []
+    start = _add_months(first_day.replace(day=1), -((first_day.month - 1) % months))
+    end = month_end(_add_months(start, months - 1))
     while end <= last_day:
         if end >= first_day:
-            yield start, end
-        start, end = period_containing(project, end + datetime.timedelta(days=1))
+            periods.append((start, end))
+        start = _add_months(start, months)
+        end = month_end(_add_months(start, months - 1))
+    return tuple(periods)
 
 
 @dataclass(frozen=True)

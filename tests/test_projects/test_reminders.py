@@ -11,7 +11,7 @@ from django.core import mail
 from projects import workflow
 from projects.models import Project, ReportReminder
 from projects.reminders import kinds_due, send_reminders
-from projects.schedule import add_working_days, due_date
+from projects.schedule import add_working_days, due_date, periods_between
 from tests.factories import ProjectFactory, ReportFactory
 
 D = datetime.date
@@ -127,3 +127,29 @@ def test_escalation_days_come_from_settings(settings):
     settings.REPORT_REMINDER_DAYS_BEFORE = 1
     assert kinds_due(D(2024, 4, 8), D(2024, 4, 6)) == []
     assert kinds_due(D(2024, 4, 8), D(2024, 4, 11)) == ["overdue", "to_sponsor", "to_director"]
+
+
+@pytest.mark.parametrize(
+    ("cadence", "last", "expected"),
+    [
+        (
+            Project.Cadence.QUARTERLY,
+            datetime.date(2024, 4, 20),
+            [("2023-10-01", "2023-12-31"), ("2024-01-01", "2024-03-31")],
+        ),
+        (
+            Project.Cadence.MONTHLY,
+            datetime.date(2024, 2, 20),
+            [
+                ("2023-11-01", "2023-11-30"),
+                ("2023-12-01", "2023-12-31"),
+                ("2024-01-01", "2024-01-31"),
+            ],
+        ),
+    ],
+)
+def test_periods_ending_between_two_days_cross_the_year_end(cadence, last, expected):
+    project = Project(reporting_cadence=cadence)
+    first = datetime.date(2023, 11, 15)
+    periods = [(s.isoformat(), e.isoformat()) for s, e in periods_between(project, first, last)]
+    assert periods == expected
