@@ -43,9 +43,11 @@ PERIOD_MONTHS = {Project.Cadence.MONTHLY: 1, Project.Cadence.QUARTERLY: 3}
 
 def period_containing(project, day):
     """The reporting period holding `day`: its month, or its calendar quarter."""
-    months = PERIOD_MONTHS[project.reporting_cadence]
-    start = day.replace(day=1)
-    start = _add_months(start, -((start.month - 1) % months))
+    return _period_containing(PERIOD_MONTHS[project.reporting_cadence], day)
+
+
+def _period_containing(months, day):
+    start = _add_months(day.replace(day=1), -((day.month - 1) % months))
     return start, month_end(_add_months(start, months - 1))
 
 
@@ -153,13 +155,11 @@ def _periods_between(months, first_day, last_day):
     # Periods depend only on the cadence and the dates, and a portfolio's projects share
     # a handful of them: the dashboard asks the same question for every project.
     periods = []
-    start = _add_months(first_day.replace(day=1), -((first_day.month - 1) % months))
-    end = month_end(_add_months(start, months - 1))
+    start, end = _period_containing(months, first_day)
     while end <= last_day:
         if end >= first_day:
             periods.append((start, end))
-        start = _add_months(start, months)
-        end = month_end(_add_months(start, months - 1))
+        start, end = _period_containing(months, end + datetime.timedelta(days=1))
     return tuple(periods)
 
 
