@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 export DEMO_PASSWORD ?= highlight-demo
 
-.PHONY: help install system-deps run test worker beat lint format migrations lock clean
+.PHONY: help install system-deps run test bench worker beat lint format migrations lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 
 test: install ## Run the whole test suite (uses DATABASE_URL and REDIS_URL when set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install ## Time pages, PDFs and imports at scale: bench/results/latest.json (bench/README.md)
+	$(BIN)/python bench/run.py
 
 worker: install ## Start a Celery worker for every queue (needs REDIS_URL or CELERY_BROKER_URL)
 	$(BIN)/celery -A config worker -Q default,pdf-large --loglevel=INFO --without-mingle --without-gossip

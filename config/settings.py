@@ -187,8 +187,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Celery ---------------------------------------------------------------------------
+# --- Celery and the cache ------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
+
+# The dashboard keeps what it has worked out here until a change it shows commits. Every
+# web process must share one cache (Redis), or a process would go on showing the portfolio
+# as it stood before another process's change. Tests get a fresh one per process.
+if env("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+elif REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "highlight",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 # With no broker, tasks run in-process so that one command starts Highlight. Tests run
 # tasks in-process too, except those marked `worker`, which start a real worker.

@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = "Projects and highlight reports"
+
+    def ready(self):
+        from . import dashboard
+        from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User
+
+        # Everything the dashboard prints or counts: a save or delete of any of them makes
+        # the cached dashboard out of date.
+        for model in (Project, HighlightReport, RagRating, RagStatus, RagDimension, User):
+            post_save.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}")
+            post_delete.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}-")

@@ -10,10 +10,14 @@ fetch their ratings and trends in one query each.
 """
 
 import datetime
+import hashlib
+import uuid
 from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -23,6 +27,46 @@ APPROVED = HighlightReport.Status.APPROVED
 TREND_MONTHS = 12
 PAGE_SIZE = 50
 NO_REPORT = "none"
+
+
+# What the dashboard has worked out stays cached until a change it shows is saved (see
+# portfolio_changed); the time limit only bounds how long a change made behind the ORM's
+# back (a raw UPDATE) can go unseen.
+CACHE_SECONDS = 15 * 60
+VERSION_KEY = "dashboard:version"
+QUERY_FIELDS = ("month", "programme", "sponsor", "manager", "rag", "page")
+
+
+def data_version():
+    """A token naming the portfolio as it stands: forgotten on every change, so entries
+    cached under an older token are never read again."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def portfolio_changed():
+    cache.delete(VERSION_KEY)
+
+
+def note_change(sender, update_fields=None, **kwargs):
+    """Signal receiver for every model the dashboard shows. Forgets the cached dashboard at
+    once (so the person who made the change sees it) and again after commit, in case a
+    reader cached the old data in between."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a sign-in changes nothing the dashboard shows
+    portfolio_changed()
+    transaction.on_commit(portfolio_changed)
+
+
+def cache_key(part, query, today):
+    """A key for one part of the dashboard as asked for (only the fields the page reads, so
+    made-up parameters cannot fill the cache) on one day (punctuality counts to today)."""
+    asked = "&".join(f"{name}={value}" for name in QUERY_FIELDS for value in query.getlist(name))
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
+    return f"dashboard:{part}:{data_version()}:{today.isoformat()}:{digest}"
 
 
 def add_months(day, months):

@@ -1,11 +1,13 @@
 """Project and programme pages, and the home page."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -115,19 +117,28 @@ def _dashboard_selection(request):
 
 @require_GET
 def dashboard_page(request):
-    month_form, filters, month, projects = _dashboard_selection(request)
-    page = Paginator(projects, dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "month_form": month_form,
-        "filters": filters,
-        "page": page,
-        "position": dashboard.position(page.object_list, month),
-        "programmes": dashboard.programme_punctuality(month, timezone.localdate()),
-        "query": query.urlencode(),
-    }
-    return render(request, "projects/dashboard.html", context)
+    """The same for everyone who may see it, so its body is cached (dashboard.cache_key)
+    until a change it shows is saved: most requests cost a cache read."""
+    key = dashboard.cache_key("page", request.GET, timezone.localdate())
+    content = cache.get(key)
+    if content is None:
+        month_form, filters, month, projects = _dashboard_selection(request)
+        page = Paginator(projects, dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        content = render_to_string(
+            "projects/_dashboard.html",
+            {
+                "month_form": month_form,
+                "filters": filters,
+                "page": page,
+                "position": dashboard.position(page.object_list, month),
+                "programmes": dashboard.programme_punctuality(month, timezone.localdate()),
+                "query": query.urlencode(),
+            },
+        )
+        cache.set(key, content, dashboard.CACHE_SECONDS)
+    return render(request, "projects/dashboard.html", {"content": content})
 
 
 @require_GET

@@ -26,6 +26,15 @@ def need(available, what):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: the database is rolled back after a test, the
+    process's cache is not, and a dashboard cached by one test must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Generated documents go to a folder of the test's own, never the repository's."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -2,10 +2,12 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from projects import dashboard
 from projects.models import (
     HighlightReport,
     Project,
@@ -14,6 +16,7 @@ from projects.models import (
     RagStatus,
     month_end,
 )
+from projects.workflow import reopen
 from tests.factories import ProjectFactory, UserFactory
 
 D = datetime.date
@@ -48,7 +51,9 @@ def make_portfolio(count, manager, sponsor, programme=None, overall=("Green", "G
 
 
 def dashboard_queries(client, url):
+    """Queries of a dashboard worked out afresh (the cache emptied, as after a change)."""
     client.get(url)
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -71,6 +76,52 @@ def test_dashboard_queries_are_the_same_for_10_and_200_projects(client_for, dian
     page = response.content.decode()
     assert "201 projects, page 1 of 5" in page  # 200 and the programme itself
     assert page.count('<tr class="exception">') == 50  # the 190 Reds come first
+
+
+def projects_table(response):
+    return response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+
+
+def test_dashboard_is_read_from_the_cache_until_something_it_shows_changes(
+    client_for, diana, pam, alice, bob
+):
+    project = make_portfolio(1, alice, bob, overall=("Green", "Red"))[0]
+    client = client_for(diana)
+    url = "/dashboard/?month=2024-03"
+    worked_out, first = dashboard_queries(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        cached = client.get(url)
+    assert len(queries) < worked_out and len(queries) <= 3  # session, user, groups
+    assert projects_table(cached) == projects_table(first)
+    assert "March 2024" in projects_table(cached) and "was Green" in projects_table(cached)
+    # The PMO reopens the March report: February's is the latest approved one at once.
+    march = HighlightReport.objects.get(project=project, period_start=D(2024, 3, 1))
+    february = HighlightReport.objects.get(project=project, period_start=D(2024, 2, 1))
+    assert march.get_absolute_url() in projects_table(cached)
+    reopen(march, pam, "Typo")
+    table = projects_table(client.get(url))
+    assert february.get_absolute_url() in table and march.get_absolute_url() not in table
+    assert "March 2024: no approved report" in table and 'class="exception"' not in table
+
+
+def test_signing_in_keeps_the_cached_dashboard(client_for, diana, olive, alice, bob):
+    make_portfolio(1, alice, bob)
+    client_for(diana).get("/dashboard/?month=2024-03")
+    version = dashboard.data_version()
+    client_for(olive)  # signs in: last_login saved
+    assert dashboard.data_version() == version
+    olive.first_name = "Olivia"
+    olive.save()  # a name the dashboard may show
+    assert dashboard.data_version() != version
+
+
+def test_made_up_parameters_share_the_cached_page(client_for, diana, alice, bob):
+    make_portfolio(1, alice, bob)
+    client = client_for(diana)
+    client.get("/dashboard/?month=2024-03")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/dashboard/?month=2024-03&utm=1&x=2")
+    assert len(queries) <= 3
 
 
 def test_exceptions_come_first(client_for, diana, alice, bob):

@@ -2,6 +2,7 @@ from django.core.management import call_command
 
 from businessplan.models import Activity
 from projects.models import HighlightReport, Project, RagRating
+from reports.models import Document
 from risks.models import Risk
 
 
@@ -36,4 +37,6 @@ def test_seed_scale_is_deterministic_realistic_and_replaces_itself(db):
     assert Activity.objects.filter(section__plan__year="2099-00").count() == 30
     call_command("seed_scale", projects=40, months=3, risks_per_project=2, activities=30, seed=7)
     assert portfolio_state() == first  # same seed, same data, nothing doubled
+    # The monthly run's PDFs of the approved reports, for the documents page.
+    assert Document.objects.filter(status="done").count() == latest.count()
     assert Project.objects.filter(code__startswith="SC", kind="project").count() == 40

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from projects import demo
+from projects import dashboard, demo
 from projects.models import (
     Concern,
     Deliverable,
@@ -51,6 +51,7 @@ class Command(BaseCommand):
         self.seed_cap()
         self.seed_risks()
         self.seed_plan()
+        dashboard.portfolio_changed()  # some of the above are bulk writes, which send no signal
 
     def user(self, username, first, last, title, unit, groups):
         user, _ = User.objects.update_or_create(

@@ -15,6 +15,7 @@ import random
 import time
 
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from businessplan.models import (
     Section,
     StrategicAim,
 )
+from projects.dashboard import portfolio_changed
 from projects.models import (
     Concern,
     Deliverable,
@@ -41,7 +43,8 @@ from projects.models import (
     WorkstreamProgress,
     month_end,
 )
-from reports.kinds import get_kind
+from reports.kinds import fingerprint, get_kind
+from reports.models import Document, params_key
 from risks.models import Risk, RiskCategory, RiskMatrix, RiskRegister, RiskReview
 
 PREFIX = "SC"  # every generated code starts so, to find (and replace) them again
@@ -82,6 +85,7 @@ class Command(BaseCommand):
         self.snapshots(last)
         risk_count = self.risks(portfolio, risks_per_project, people)
         activity_count = self.plan(activities, people)
+        portfolio_changed()  # bulk writes send no signals
         if connection.vendor == "postgresql":
             # Fresh planner statistics, as autovacuum would give a live database in time;
             # without them timings after a bulk load measure a misinformed planner.
@@ -101,7 +105,13 @@ class Command(BaseCommand):
         registers = RiskRegister.objects.filter(name__startswith=f"{PREFIX} ")
         plan = BusinessPlan.objects.filter(year="2099-00")
         activities = Activity.objects.filter(section__plan__in=plan)
+        documents = Document.objects.filter(
+            source_type=ContentType.objects.get_for_model(HighlightReport),
+            source_id__in=reports.values("pk"),
+        )
         for queryset in (
+            Document.requesters.through.objects.filter(document__in=documents),
+            documents,
             RagRating.objects.filter(report__in=reports),
             Concern.objects.filter(report__in=reports),
             WorkstreamProgress.objects.filter(report__in=reports),
@@ -243,10 +253,31 @@ class Command(BaseCommand):
         latest = HighlightReport.objects.filter(
             project__code__startswith=PREFIX, status="approved", period_start=last
         ).select_related("project__sponsor", "project__manager", "project__parent", "approved_by")
+        documents = []
         for report in latest:
-            HighlightReport.objects.filter(pk=report.pk).update(
-                approved_snapshot=spec.gather_live(report)
+            snapshot = spec.gather_live(report)
+            HighlightReport.objects.filter(pk=report.pk).update(approved_snapshot=snapshot)
+            params = spec.params_for(report)
+            # The PDFs the monthly run made of them (no files: the documents page lists them).
+            documents.append(
+                Document(
+                    kind=spec.kind,
+                    params=params,
+                    params_key=params_key(params),
+                    title=spec.title(report, params),
+                    source_type=ContentType.objects.get_for_model(report),
+                    source_id=report.pk,
+                    fingerprint=fingerprint(snapshot),
+                    status=Document.Status.DONE,
+                    attempts=1,
+                    pages=3,
+                    bytes=180_000,
+                    render_seconds=0.3,
+                    requested_by=report.approved_by,
+                    finished_at=timezone.now(),
+                )
             )
+        Document.objects.bulk_create(documents, batch_size=2000)
 
     def risks(self, portfolio, per_project, people):
         matrix = RiskMatrix.objects.get(is_default=True)
