@@ -16,7 +16,7 @@ from .forms import ActivityFilter, AimFormSet, ImportForm, PlanForm, UpdateForm
 from .models import Activity, StrategicAim
 from .summary import status_summary
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # rows per page, as every list
 
 
 def rank(field, choices):

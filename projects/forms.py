@@ -4,6 +4,8 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from .models import (
     Concern,
@@ -22,6 +24,27 @@ from .models import (
 from .reporting import comment_needed
 
 MARKDOWN_HELP = "Markdown: start a line with - for a bullet, **bold**, ### for a heading."
+
+
+class LongSelect(forms.Select):
+    """A select of hundreds of options (every project, every register) written out in one
+    pass. Django renders each option through a template of its own, which costs about
+    0.2 ms apiece: 400 ms of the documents page at 1,000 projects."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 class MonthField(forms.DateField):

@@ -1,6 +1,6 @@
 from django import forms
 
-from projects.forms import MonthField
+from projects.forms import LongSelect, MonthField
 from projects.models import Project
 
 KIND_CHOICES = [
@@ -14,11 +14,16 @@ KIND_CHOICES = [
 class DocumentRequestForm(forms.Form):
     kind = forms.ChoiceField(choices=KIND_CHOICES)
     programme = forms.ChoiceField(
-        required=False, label="Board pack for", help_text="A programme, or the whole portfolio."
+        required=False,
+        label="Board pack for",
+        help_text="A programme, or the whole portfolio.",
+        widget=LongSelect,
     )
-    project = forms.ChoiceField(required=False, label="Project (highlight report)")
+    project = forms.ChoiceField(
+        required=False, label="Project (highlight report)", widget=LongSelect
+    )
     period = MonthField(required=False, label="Month")
-    register = forms.ChoiceField(required=False, label="Risk register")
+    register = forms.ChoiceField(required=False, label="Risk register", widget=LongSelect)
     plan = forms.ChoiceField(required=False, label="Business plan")
     internal = forms.BooleanField(required=False, label="Internal version (with document links)")
 

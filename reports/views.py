@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -8,6 +9,8 @@ from . import access, services
 from .forms import DocumentRequestForm
 from .kinds import SourceMissing
 from .models import Document
+
+PAGE_SIZE = 50
 
 
 def _request_form(request, data=None):
@@ -36,11 +39,14 @@ def document_list(request):
         else:
             messages.success(request, f"{document} requested.")
             return redirect("reports:document-list")
-    documents = list(access.visible_documents(request.user)[:200])
+    page = Paginator(access.visible_documents(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "documents": documents,
+        "documents": page,
+        "page": page,
         "form": form,
-        "polling": any(not d.is_finished for d in documents),
+        "polling": any(not d.is_finished for d in page),
     }
     template = "reports/_document_table.html" if request.htmx else "reports/document_list.html"
     return render(request, template, context)

@@ -6,7 +6,7 @@ Every page, import and PDF asks these functions.
 
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from .models import Level
 
@@ -72,6 +72,21 @@ def outside_appetite(risk, matrix=None):
         matrix or risk.register.matrix, risk.residual_probability, risk.residual_impact
     )
     return bool(residual and residual.band and residual.band.level > risk.category.tolerated_level)
+
+
+def beyond_appetite(risks):
+    """The risks among these whose residual band is above what their category tolerates:
+    outside_appetite()'s rule in SQL, so finding a portfolio's few breaches does not load
+    its thousands of risks."""
+    from .models import RiskBand
+
+    above = RiskBand.objects.filter(
+        matrix=OuterRef("register__matrix"),
+        min_score__lte=OuterRef("appetite_score"),
+        max_score__gte=OuterRef("appetite_score"),
+        level__gt=OuterRef("category__tolerated_level"),
+    )
+    return risks.alias(appetite_score=RESIDUAL_SCORE).filter(Exists(above))
 
 
 def achievable_scores(matrix):

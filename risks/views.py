@@ -14,7 +14,7 @@ from . import access, exports, importers, registers, scoring
 from .forms import ImportForm, RegisterForm, ReviewForm, RiskFilter, RiskForm
 from .models import AppetiteStatement, Risk, RiskMatrix
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # rows per page of every list
 
 
 @require_GET
@@ -23,11 +23,13 @@ def register_list(request):
         access.readable_registers(request.user)
         .select_related("project", "owner", "matrix")
         .annotate(open_risks=Count("risks", filter=Q(risks__status=Risk.Status.OPEN)))
+        .order_by("name")  # Meta.ordering is not applied to a grouped query
     )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "risks/register_list.html",
-        {"registers": items, "can_create": project_access.is_pmo(request.user)},
+        {"page": page, "can_create": project_access.is_pmo(request.user)},
     )
 
 
@@ -169,22 +171,24 @@ def risk_review(request, slug, ref):
 @require_GET
 def outside_appetite(request):
     readable = access.readable_registers(request.user)
-    risks = registers.with_scores(
+    breaches = scoring.beyond_appetite(
         Risk.objects.filter(register__in=readable, status=Risk.Status.OPEN, category__isnull=False)
-    ).select_related("register")
+    )
+    page = Paginator(
+        registers.with_scores(breaches)
+        .select_related("register")
+        .order_by("-residual_score", "register__name", "ref"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     # One object per matrix, bands prefetched, rather than a query per risk.
     matrices = {m.pk: m for m in RiskMatrix.objects.prefetch_related("bands")}
-    breaches = [
-        row
-        for risk in risks
-        for row in registers.rows([risk], matrices[risk.register.matrix_id])
-        if row.outside_appetite
+    page.object_list = [
+        registers.rows([risk], matrices[risk.register.matrix_id])[0] for risk in page.object_list
     ]
-    breaches.sort(key=lambda row: (-row.residual.score, row.risk.register.name, row.risk.ref))
     return render(
         request,
         "risks/outside_appetite.html",
-        {"rows": breaches, "statement": AppetiteStatement.objects.first()},
+        {"page": page, "statement": AppetiteStatement.objects.first()},
     )
 
 
