@@ -64,6 +64,7 @@ def bench_environment():
         "MEDIA_ROOT": str(WORK / "media"),
         "DATABASE_URL": bench_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "1",
+        "CONN_MAX_AGE": "60",  # as docker-compose.yml runs it: one connection per process
         "LOG_LEVEL": "WARNING",
     }
 
