@@ -1,13 +1,13 @@
 """One PDF measurement in a process of its own, so its peak RSS is its own.
 
     python bench/pdf.py ours KIND PARAMS_JSON HTML_OUT WARM_PARAMS_JSON
-    python bench/pdf.py floor HTML_IN OPTIONS_JSON WARM_HTML
+    python bench/pdf.py floor HTML_IN OPTIONS_JSON WARM_HTML STATIC_DIR
 
 `ours` renders a document as a worker does (resolve, gather, template, WeasyPrint) and
-saves the final HTML with its static URLs pointed at the collected static files; `floor`
-gives that HTML to WeasyPrint alone. Each first renders a highlight report, untimed, as a
-worker that has been running a while has (templates compiled, fonts loaded, a database
-connection open); the floor likewise. Each prints one JSON line: seconds, pages, peak RSS.
+saves the final HTML; `floor` gives that HTML to WeasyPrint alone, its relative URLs (the
+stylesheet) resolved against the collected static files. Each first renders a highlight
+report, untimed, as a worker that has been running a while has (templates compiled, fonts
+loaded, a database connection open). Each prints one JSON line: seconds, pages, peak RSS.
 """
 
 import json
@@ -39,18 +39,20 @@ def ours(kind, params, html_out, warm):
     pdf, _fingerprint, _ = services.render_source(kind, source, spec.params_for(source, params))
     seconds = time.perf_counter() - started
     static = Path(settings.STATIC_ROOT).resolve().as_uri() + "/"
+    # Print templates link their stylesheet relative to STATIC_BASE; absolute links too.
     Path(html_out).write_text(pdf.html.replace(rendering.STATIC_BASE, static))
     Path(html_out).with_suffix(".pdf").write_bytes(pdf.content)
     options = getattr(spec, "pdf_options", {})
     return {"seconds": seconds, "pages": pdf.pages, "options": options}
 
 
-def floor(html_in, options, warm_html):
+def floor(html_in, options, warm_html, static_dir):
     from weasyprint import HTML
 
-    HTML(filename=warm_html).write_pdf()
+    base = Path(static_dir).resolve().as_uri() + "/"
+    HTML(filename=warm_html, base_url=base).write_pdf()
     started = time.perf_counter()
-    document = HTML(filename=html_in).render(**options)
+    document = HTML(filename=html_in, base_url=base).render(**options)
     document.write_pdf(**options)
     return {"seconds": time.perf_counter() - started, "pages": len(document.pages)}
 
@@ -60,5 +62,5 @@ if __name__ == "__main__":
     if mode == "ours":
         result = ours(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4], json.loads(sys.argv[5]))
     else:
-        result = floor(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4])
+        result = floor(sys.argv[2], json.loads(sys.argv[3]), sys.argv[4], sys.argv[5])
     print(json.dumps({**result, "peak_rss_mib": peak_rss_mib()}))

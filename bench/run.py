@@ -383,7 +383,8 @@ def measure_pdf(name, kind, params, runs, warm):
         for _ in range(runs)
     ]
     options = json.dumps(ours[0]["options"])
-    floor = [pdf_run(["floor", str(html), options, str(warm_html)]) for _ in range(runs)]
+    static = str(WORK / "static")
+    floor = [pdf_run(["floor", str(html), options, str(warm_html), static]) for _ in range(runs)]
     seconds = statistics.median(r["seconds"] for r in ours)
     floor_seconds = statistics.median(r["seconds"] for r in floor)
     return {

@@ -1,11 +1,13 @@
 import datetime
 import re
+from html import escape
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .models import (
     Concern,
@@ -27,23 +29,23 @@ MARKDOWN_HELP = "Markdown: start a line with - for a bullet, **bold**, ### for a
 
 
 class LongSelect(forms.Select):
-    """A select of hundreds of options (every project, every register) written out in one
-    pass. Django renders each option through a template of its own, which costs about
-    0.2 ms apiece: 400 ms of the documents page at 1,000 projects."""
+    """A select of hundreds of flat choices (every project, every register) written out in
+    one pass. Django renders each option through a template of its own, about 0.2 ms
+    apiece: 400 ms of the documents page at 1,000 projects."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
+        chosen = set(self.format_value(value))
+        # The standard library's escape: Django's wraps it for lazy strings, at 5 µs a call.
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) in chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for key, label in self.choices
         )
         return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe(options),  # noqa: S308  (every value and label escaped above)
         )
 
 

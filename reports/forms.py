@@ -29,14 +29,15 @@ class DocumentRequestForm(forms.Form):
 
     def __init__(self, *args, registers=(), plans=(), **kwargs):
         super().__init__(*args, **kwargs)
-        programmes = Project.objects.filter(kind=Project.Kind.PROGRAMME).order_by("code")
+        projects = Project.objects.order_by("code").values_list("code", "name", "kind")
+        projects = [(code, f"{code} {name}", kind) for code, name, kind in projects]
         self.fields["programme"].choices = [("", "The whole portfolio")] + [
-            (p.code, f"{p.code} {p.name}") for p in programmes
+            (code, label) for code, label, kind in projects if kind == Project.Kind.PROGRAMME
         ]
         self.fields["project"].choices = [("", "—")] + [
-            (p.code, f"{p.code} {p.name}") for p in Project.objects.order_by("code")
+            (code, label) for code, label, _kind in projects
         ]
-        self.fields["register"].choices = [("", "—")] + [(r.slug, r.name) for r in registers]
+        self.fields["register"].choices = [("", "—"), *registers]  # (slug, name) pairs
         self.fields["plan"].choices = [("", "—")] + [(p.year, str(p)) for p in plans]
 
     def clean(self):

@@ -18,7 +18,9 @@ def _request_form(request, data=None):
     from risks.access import readable_registers
 
     return DocumentRequestForm(
-        data, registers=readable_registers(request.user), plans=visible_plans(request.user)
+        data,
+        registers=readable_registers(request.user).values_list("slug", "name"),
+        plans=visible_plans(request.user),
     )
 
 
