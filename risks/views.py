@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
@@ -25,11 +27,23 @@ def register_list(request):
         .annotate(open_risks=Count("risks", filter=Q(risks__status=Risk.Status.OPEN)))
         .order_by("name")  # Meta.ordering is not applied to a grouped query
     )
+    search = request.GET.get("q", "").strip()[:100]
+    if search:
+        items = items.filter(
+            Q(name__icontains=search)
+            | Q(project__code__icontains=search)
+            | Q(project__name__icontains=search)
+        )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "risks/register_list.html",
-        {"page": page, "can_create": project_access.is_pmo(request.user)},
+        {
+            "page": page,
+            "search": search,
+            "query": urlencode({"q": search}) if search else "",
+            "can_create": project_access.is_pmo(request.user),
+        },
     )
 
 

@@ -57,3 +57,26 @@ def test_a_failed_document_shows_its_error_and_can_be_retried(client_for, report
     assert "Font went missing" in client.get("/documents/").content.decode()
     client.post(reverse("reports:document-retry", args=[failed.pk]))
     assert Document.objects.exclude(pk=failed.pk).get().kind == "highlight_report"
+
+
+def test_documents_come_in_pages_of_50_and_the_request_form_lists_every_project(
+    client_for, diana, alice, bob
+):
+    from projects.models import Project
+
+    Project.objects.create(code="A&B", name="<Roads> & paths", manager=alice, sponsor=bob)
+    Document.objects.bulk_create(
+        Document(kind="board_pack", params={"period": f"20{n:02d}-01"},
+                 params_key=f"pack-{n}", title=f"Pack number {n:02d}", fingerprint=str(n),
+                 status="done")
+        for n in range(55)
+    )  # fmt: skip
+    client = client_for(diana)
+    first = client.get("/documents/").content.decode()
+    assert "Page 1 of 2" in first and first.count("Pack number") == 50
+    second = client.get("/documents/?page=2").content.decode()
+    assert second.count("Pack number") == 5
+    # The project select is written out by hand (LongSelect): escaped like any other.
+    assert '<option value="A&amp;B">A&amp;B &lt;Roads&gt; &amp; paths</option>' in first
+    chosen = client.post("/documents/", {"kind": "highlight_report", "project": "A&B"})
+    assert '<option value="A&amp;B" selected>' in chosen.content.decode()

@@ -317,3 +317,23 @@ def test_top_risks_are_shown_only_to_readers_of_the_register(
     assert "SECRET" not in outsider_page and "Top risks" not in outsider_page
     pdf, _, _ = render_source("highlight_report", report)
     assert "SECRET" not in pdf_text(pdf.content)  # the approved PDF goes to everyone
+
+
+def test_register_list_comes_in_pages_of_50_and_finds_by_name_or_project(
+    client_for, diana, alice, matrix_4x4
+):
+    RiskRegister.objects.bulk_create(
+        RiskRegister(name=f"Service {n:02d}", slug=f"service-{n:02d}", matrix=matrix_4x4,
+                     owner=alice)
+        for n in range(60)
+    )  # fmt: skip
+    client = client_for(diana)
+    first = client.get(reverse("risks:register-list")).content.decode()
+    assert "60 registers, page 1 of 2" in first
+    assert "Service 49" in first and "Service 50" not in first
+    second = client.get(reverse("risks:register-list") + "?page=2").content.decode()
+    assert "Service 50" in second and "Service 59" in second
+    found = client.get(reverse("risks:register-list") + "?q=service+07").content.decode()
+    assert "Service 07" in found and "Service 08" not in found
+    hostile = client.get(reverse("risks:register-list") + "?q=<script>x</script>").content.decode()
+    assert "<script>x</script>" not in hostile and "&lt;script&gt;x&lt;/script&gt;" in hostile
