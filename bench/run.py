@@ -9,7 +9,7 @@ says how to read it.
 Environment: BENCH_SIZES (default 100,1000), BENCH_DB (a database URL, or a database name
 on DATABASE_URL's server; default highlight_bench there, or SQLite when DATABASE_URL is
 unset), BENCH_REQUESTS (timed requests per page, default 30), BENCH_PDF_RUNS (default 3),
-BENCH_WRK_SECONDS (default 30).
+BENCH_WRK_SECONDS (default 30), BENCH_ONLY (some of pages,throughput,pdfs,imports).
 """
 
 import datetime
@@ -35,6 +35,11 @@ WORK = BENCH / ".work"  # static files, media, saved HTML (git-ignored)
 # The newest reports are last month's, as on a live system on the day the bench runs.
 LAST_MONTH = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
 REGISTER = "sc-bench-register"  # the register of the register, heat-map and PDF timings
+PARTS = ("pages", "throughput", "pdfs", "imports")  # BENCH_ONLY picks some of them
+PARALLEL_PACKS = (
+    "not built: parts rendered apart and merged lose the pack's PDF/UA structure tree "
+    "(bench/README.md)"
+)
 
 
 def bench_database_url():
@@ -500,7 +505,7 @@ def table(results):
             m = by_size.get(size)
             cells += f"  {m['median_ms']:>10.1f} {m['p95_ms']:>7.1f} {m['queries']:>7}"
         lines.append(f"{name:<24}{cells}")
-    rps = results["dashboard_rps"]
+    rps = results.get("dashboard_rps")
     lines.append("")
     lines.append(
         "dashboard under wrk, 2 gunicorn workers: "
@@ -508,7 +513,7 @@ def table(results):
     )
     lines.append("")
     lines.append(f"{'pdf':<24}{'s':>8}{'floor s':>9}{'ratio':>7}{'pages':>7}{'RSS MiB':>9}")
-    for name, m in results["pdfs"].items():
+    for name, m in results.get("pdfs", {}).items():
         lines.append(
             f"{name:<24}{m['seconds']:>8.2f}{m['floor_seconds']:>9.2f}{m['ratio']:>7.2f}"
             f"{m['pages']:>7}{m['peak_rss_mib']:>9.0f}"
@@ -516,7 +521,7 @@ def table(results):
     for name, why in results.get("pdfs_not_measured", {}).items():
         lines.append(f"{name:<24}{why}")
     lines.append("")
-    for name, m in results["imports"].items():
+    for name, m in results.get("imports", {}).items():
         lines.append(f"import {name:<26}{m['rows']:>7} rows {m['rows_per_s']:>8} rows/s")
     return "\n".join(lines)
 
@@ -528,6 +533,7 @@ def main():
     requests = int(os.environ.get("BENCH_REQUESTS", "30"))
     pdf_runs = int(os.environ.get("BENCH_PDF_RUNS", "3"))
     wrk_seconds = int(os.environ.get("BENCH_WRK_SECONDS", "30"))
+    parts = set(os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",")) & set(PARTS)
     WORK.mkdir(parents=True, exist_ok=True)
     create_database(env["DATABASE_URL"])
     sys.path.insert(0, str(ROOT))
@@ -542,32 +548,34 @@ def main():
     call_command("collectstatic", verbosity=0, interactive=False)
     results = {"machine": machine(), "sizes": sizes, "pages": {}, "seed_seconds": {}}
     director = bench_people()
-    for size in sizes:
+    for size in sizes if "pages" in parts else sizes[-1:]:
         print(f"Seeding {size} projects × 24 months…", flush=True)
         results["seed_seconds"][str(size)] = round(seed(size), 1)
         bench_register(200)
-        for name, url, user in page_targets(director):
+        for name, url, user in page_targets(director) if "pages" in parts else []:
             print(f"  {name} at {size}", flush=True)
             results["pages"].setdefault(name, {})[str(size)] = time_page(url, user, requests)
     results["query_counts_constant"] = all(
         len({m["queries"] for m in by_size.values()}) == 1 for by_size in results["pages"].values()
     )
-    print("Dashboard throughput…", flush=True)
-    rps, note = dashboard_throughput(director, wrk_seconds)
-    results["dashboard_rps"] = rps
-    if note:
-        results["dashboard_rps_note"] = note
-    print("PDFs…", flush=True)
-    results["pdfs"] = measure_pdfs(pdf_runs)
-    results["pdfs_not_measured"] = {
-        "board_pack_100_parallel": "not built yet: a board pack renders whole on one worker"
-    }
-    print("Imports…", flush=True)
-    results["imports"] = measure_imports()
+    if "throughput" in parts:
+        print("Dashboard throughput…", flush=True)
+        rps, note = dashboard_throughput(director, wrk_seconds)
+        results["dashboard_rps"] = rps
+        if note:
+            results["dashboard_rps_note"] = note
+    if "pdfs" in parts:
+        print("PDFs…", flush=True)
+        results["pdfs"] = measure_pdfs(pdf_runs)
+        results["pdfs_not_measured"] = {"board_pack_100_parallel": PARALLEL_PACKS}
+    if "imports" in parts:
+        print("Imports…", flush=True)
+        results["imports"] = measure_imports()
     results["bench_seconds"] = round(time.perf_counter() - started)
     RESULTS.mkdir(exist_ok=True)
     text = json.dumps(results, indent=2)
-    (RESULTS / "latest.json").write_text(text + "\n")
+    if parts == set(PARTS):  # a partial run (BENCH_ONLY) only gets its dated file
+        (RESULTS / "latest.json").write_text(text + "\n")
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     (RESULTS / f"{stamp}.json").write_text(text + "\n")
     print()

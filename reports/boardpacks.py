@@ -10,7 +10,7 @@ missing reports, then the rest.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from projects import access as project_access
 from projects.models import HighlightReport, Project, RagStatus, month_end, period_label
@@ -196,14 +196,11 @@ class BoardPackKind:
         open_risks = Risk.objects.filter(status=Risk.Status.OPEN)
         if projects is not None:
             open_risks = open_risks.filter(register__project__in=projects)
-        risks = list(registers.with_scores(open_risks).select_related("register"))
-        by_matrix = {}
-        for risk in risks:
-            by_matrix.setdefault(risk.register.matrix_id, []).append(risk)
+        # Counted in SQL, and only the top ten loaded: a portfolio has thousands of risks.
         maps = []
-        for matrix_id, group in by_matrix.items():
+        for matrix_id, (counts, breaches) in sorted(registers.residual_counts(open_risks).items()):
             matrix = matrices[matrix_id]
-            rows = registers.heat_map(registers.rows(group, matrix), matrix, "residual")
+            rows = registers.heat_cells(counts, breaches, matrix)
             maps.append({
                 "matrix": matrix.name,
                 "impact_labels": matrix.impact_labels,
@@ -216,7 +213,11 @@ class BoardPackKind:
                     for r in rows
                 ],
             })  # fmt: skip
-        top = sorted(risks, key=lambda r: (-r.residual_score, r.ref))[:10]
+        top = (
+            registers.with_scores(open_risks)
+            .select_related("register")
+            .order_by(F("residual_score").desc(nulls_last=True), "ref")[:10]
+        )
         return {
             "heat_maps": maps,
             "top": [

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from . import scoring
@@ -120,6 +120,28 @@ def heat_map(risk_rows, matrix, kind):
         key = (score.probability, score.impact)
         counts[key] = counts.get(key, 0) + 1
         breaches[key] = breaches.get(key, 0) + row.outside_appetite
+    return heat_cells(counts, breaches, matrix)
+
+
+def residual_counts(risks):
+    """{matrix id: (counts, breaches)} of these risks' residual cells, each a dict keyed
+    (probability, impact): the numbers of heat_map(…, "residual") for many registers at
+    once, read as a few columns per risk rather than as model objects."""
+    breach = Exists(scoring.beyond_appetite(Risk.objects.filter(pk=OuterRef("pk"))))
+    result = {}
+    for matrix_id, p, i, beyond in (
+        risks.filter(residual_probability__isnull=False, residual_impact__isnull=False)
+        .annotate(beyond=breach)
+        .order_by()
+        .values_list("register__matrix_id", "residual_probability", "residual_impact", "beyond")
+    ):
+        counts, breaches = result.setdefault(matrix_id, ({}, {}))
+        counts[(p, i)] = counts.get((p, i), 0) + 1
+        breaches[(p, i)] = breaches.get((p, i), 0) + beyond
+    return result
+
+
+def heat_cells(counts, breaches, matrix):
     return [
         [
             HeatCell(

@@ -2,7 +2,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,11 +22,19 @@ PAGE_SIZE = 50  # rows per page of every list
 
 @require_GET
 def register_list(request):
+    # Counted per register shown (a subquery), not by grouping every register's risks.
+    open_risks = (
+        Risk.objects.filter(register=OuterRef("pk"), status=Risk.Status.OPEN)
+        .order_by()
+        .values("register")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     items = (
         access.readable_registers(request.user)
         .select_related("project", "owner", "matrix")
-        .annotate(open_risks=Count("risks", filter=Q(risks__status=Risk.Status.OPEN)))
-        .order_by("name")  # Meta.ordering is not applied to a grouped query
+        .annotate(open_risks=Coalesce(Subquery(open_risks), 0))
+        .order_by("name")
     )
     search = request.GET.get("q", "").strip()[:100]
     if search:

@@ -327,9 +327,16 @@ def test_register_list_comes_in_pages_of_50_and_finds_by_name_or_project(
                      owner=alice)
         for n in range(60)
     )  # fmt: skip
+    counted = RiskRegister.objects.get(name="Service 00")
+    risk(counted, "R1")
+    risk(counted, "R2")
+    risk(counted, "R3", status=Risk.Status.CLOSED)
     client = client_for(diana)
     first = client.get(reverse("risks:register-list")).content.decode()
     assert "60 registers, page 1 of 2" in first
+    row = first.split(">Service 00</a>")[1].split("</tr>")[0]
+    assert row.endswith("<td>2</td>")  # open risks only
+    assert first.split(">Service 01</a>")[1].split("</tr>")[0].endswith("<td>0</td>")
     assert "Service 49" in first and "Service 50" not in first
     second = client.get(reverse("risks:register-list") + "?page=2").content.decode()
     assert "Service 50" in second and "Service 59" in second
@@ -337,3 +344,25 @@ def test_register_list_comes_in_pages_of_50_and_finds_by_name_or_project(
     assert "Service 07" in found and "Service 08" not in found
     hostile = client.get(reverse("risks:register-list") + "?q=<script>x</script>").content.decode()
     assert "<script>x</script>" not in hostile and "&lt;script&gt;x&lt;/script&gt;" in hostile
+
+
+def test_heat_map_counted_in_sql_is_the_register_pages_heat_map(register):
+    """Board packs count residual cells in SQL (registers.residual_counts); the register
+    page counts them from its rows. Same cells, same counts, same breaches."""
+    risk(register, "A", residual=(2, 4))
+    risk(register, "B", residual=(3, 4))
+    risk(register, "C", residual=(3, 4), category="Health and Safety")
+    risk(register, "D", residual=(2, 3), category="Health and Safety")
+    risk(register, "E", residual=(4, 4), category=None)
+    risk(register, "F", residual=(4, 4), status=Risk.Status.CLOSED)
+    matrix = register.matrix
+    from_rows = registers.heat_map(
+        registers.rows(registers.with_scores(register.risks.all()), matrix), matrix, "residual"
+    )
+    counts, breaches = registers.residual_counts(register.risks.filter(status=Risk.Status.OPEN))[
+        matrix.pk
+    ]
+    from_sql = registers.heat_cells(counts, breaches, matrix)
+    assert from_sql == from_rows
+    assert sum(cell.count for row in from_sql for cell in row) == 5
+    assert sum(cell.outside_appetite for row in from_sql for cell in row) == 3  # B, C, D
