@@ -19,6 +19,13 @@ from pathlib import Path
 
 
 def peak_rss_mib():
+    """This process's peak resident memory. Linux carries ru_maxrss across exec, so a child
+    of the (large) bench process would report the parent's peak; VmHWM starts afresh."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
 
 

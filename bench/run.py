@@ -580,7 +580,8 @@ def main():
     (RESULTS / f"{stamp}.json").write_text(text + "\n")
     print()
     print(table(results))
-    print(f"\nWritten bench/results/latest.json in {results['bench_seconds']} s.")
+    written = "latest.json" if parts == set(PARTS) else f"{stamp}.json"
+    print(f"\nWritten bench/results/{written} in {results['bench_seconds']} s.")
 
 
 if __name__ == "__main__":
