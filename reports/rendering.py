@@ -73,18 +73,10 @@ class RenderedPdf:
     html: str = ""  # what WeasyPrint was given (the bench renders it again as its floor)
 
 
-def render_html(template_name, context):
-    """The print template's HTML, exactly as WeasyPrint is given it."""
-    return render_to_string(template_name, {**context, "STATIC_BASE": STATIC_BASE})
-
-
-def html_to_pdf(html, **options):
+def render_pdf(template_name, context, **options):
     """`options` go to WeasyPrint (e.g. pdf_variant="pdf/ua-1" for a tagged PDF)."""
+    html = render_to_string(template_name, {**context, "STATIC_BASE": STATIC_BASE})
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).render(
         **options
     )
     return RenderedPdf(content=document.write_pdf(**options), pages=len(document.pages), html=html)
-
-
-def render_pdf(template_name, context, **options):
-    return html_to_pdf(render_html(template_name, context), **options)
