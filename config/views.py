@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from kombu import Connection
 
 
@@ -27,6 +28,7 @@ def _broker_state():
 
 
 @login_not_required
+@require_safe
 @never_cache
 def healthz(request):
     """For load balancers and monitoring: 503 when the database does not answer. A broker

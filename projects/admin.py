@@ -11,6 +11,13 @@ class HighlightUserAdmin(UserAdmin):
         ("Role in reports", {"fields": ("job_title", "organisation_unit")}),
     )
     list_display = ("username", "first_name", "last_name", "job_title", "organisation_unit")
+    # Who is staff, superuser, a director or in the PMO, and any extra rights: a superuser
+    # decides. Anyone else able to change people could otherwise grant themselves more.
+    RIGHTS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, *self.RIGHTS)
 
 
 @admin.register(Project)

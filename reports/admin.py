@@ -16,7 +16,8 @@ class MonthlyRunAdmin(admin.ModelAdmin):
     filter_horizontal = ("programmes", "notify")
 
     def has_add_permission(self, request):
-        return not MonthlyRun.objects.exists()  # one set of settings
+        # One set of settings, and only for those with the right to add it.
+        return super().has_add_permission(request) and not MonthlyRun.objects.exists()
 
 
 @admin.register(ReportingRun)

@@ -1,0 +1,510 @@
+"""Every URL × every role × GET and POST, against DESIGN.md's "who may do what".
+
+The table below is the contract: one row per URL case (a URL name with the object it points
+at), and for each method the outcome each role must get. A URL the table does not name
+fails `test_the_table_names_every_url`, so a new page cannot arrive without its row.
+
+Outcomes: OK (200, or a redirect that is not to a login page), LOGIN (sent to sign in),
+ADMIN (sent to the admin's own sign-in), 403 (may read but not do), 404 (may not read),
+405 (method not allowed). Each request runs in a savepoint that is rolled back, so one
+role's POST (an approval, say) never changes what the next role meets.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from businessplan.models import Activity, BusinessPlan, OwnerRole, Section
+from projects import workflow
+from reports import kinds
+from reports.models import Document, params_key
+from risks.models import Risk, RiskMatrix, RiskRegister
+from tests.factories import ReportFactory, UserFactory
+
+OK, LOGIN, ADMIN = "OK", "LOGIN", "ADMIN"
+
+ROLES = (
+    "anonymous",
+    "plain",  # signed in, no role anywhere
+    "other_manager",  # manages another project
+    "manager",  # manages TEST.1
+    "editor",  # drafts TEST.1's reports
+    "other_sponsor",  # sponsors another project
+    "sponsor",  # sponsors TEST.1
+    "risk_owner",  # owns a risk in the corporate register, nothing else
+    "director",
+    "pmo",
+)
+
+
+def expect(default, anonymous=LOGIN, **roles):
+    """Outcome per role: `default` for every signed-in role not named."""
+    unknown = set(roles) - set(ROLES)
+    assert not unknown, f"no such role: {unknown}"
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], default), **roles}
+
+
+EVERYONE = expect(OK)
+PUBLIC = expect(OK, anonymous=OK)
+POST_ONLY = expect(405)  # GET on a POST-only action, for anyone signed in
+PMO_ONLY = expect(403, pmo=OK)
+# TEST.1's drafts: its team, sponsor, directors and the PMO read them; nobody else knows
+# they exist.
+DRAFT_READERS = expect(404, manager=OK, editor=OK, sponsor=OK, director=OK, pmo=OK)
+DRAFTERS = expect(404, manager=OK, editor=OK, sponsor=403, director=403, pmo=OK)
+SUBMITTERS = expect(404, manager=OK, editor=403, sponsor=403, director=403, pmo=OK)
+APPROVERS = expect(404, manager=403, editor=403, sponsor=OK, director=403, pmo=403)
+# TEST.1's risk register: alice (its manager) owns it.
+PROJECT_REGISTER_READERS = DRAFT_READERS
+PROJECT_REGISTER_MANAGERS = expect(404, manager=OK, editor=403, sponsor=403, director=403, pmo=OK)
+# The corporate register: owned by someone outside the roles; rita owns one risk in it.
+CORPORATE_READERS = expect(404, risk_owner=OK, director=OK, pmo=OK)
+CORPORATE_MANAGERS = expect(404, risk_owner=403, director=403, pmo=OK)
+INTERNAL_READERS = expect(404, director=OK, pmo=OK)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # the URL name
+    target: str  # which object of the world it points at
+    get: dict
+    post: dict | None  # None: the same as GET (a form page and its submission)
+    data: dict = field(default_factory=dict, hash=False)  # what a POST sends
+
+    def expected(self, method):
+        return self.get if method == "get" or self.post is None else self.post
+
+    @property
+    def id(self):
+        return f"{self.name}@{self.target}"
+
+
+C = Case
+TABLE = [
+    # --- sign-in, health ---
+    C("healthz", "-", get=PUBLIC, post=expect(405, anonymous=405)),
+    C("login", "-", get=expect(OK, anonymous=OK), post=expect(OK, anonymous=OK)),
+    C("logout", "-", get=expect(405), post=EVERYONE),
+    C("password_change", "-", get=EVERYONE, post=EVERYONE),
+    C("password_change_done", "-", get=EVERYONE, post=expect(405)),
+    C("password_reset", "-", get=PUBLIC, post=PUBLIC, data={"email": "alice@example.org"}),
+    C("password_reset_done", "-", get=PUBLIC, post=expect(405, anonymous=405)),
+    C("password_reset_confirm", "bad-token", get=PUBLIC, post=PUBLIC),
+    C("password_reset_complete", "-", get=PUBLIC, post=expect(405, anonymous=405)),
+    # --- projects and highlight reports ---
+    C("projects:home", "-", get=EVERYONE, post=expect(405)),
+    C("projects:dashboard", "-", get=EVERYONE, post=expect(405)),
+    C("projects:dashboard-export", "-", get=EVERYONE, post=expect(405)),
+    C("projects:project-list", "-", get=EVERYONE, post=expect(405)),
+    C("projects:project-create", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:project-detail", "TEST.1", get=EVERYONE, post=expect(405)),
+    C("projects:project-detail", "OTHER.2", get=EVERYONE, post=expect(405)),
+    C("projects:project-edit", "TEST.1", get=expect(403, manager=OK, pmo=OK), post=None),
+    C(
+        "projects:report-create",
+        "TEST.1",
+        get=expect(403, manager=OK, editor=OK, pmo=OK),
+        post=None,
+    ),
+    C(
+        "projects:report-next",
+        "TEST.1",
+        get=POST_ONLY,
+        post=expect(403, manager=OK, editor=OK, pmo=OK),
+    ),
+    C("projects:report-detail", "draft", get=DRAFT_READERS, post=expect(405)),
+    C("projects:report-detail", "approved", get=EVERYONE, post=expect(405)),
+    C("projects:report-edit", "draft", get=DRAFTERS, post=DRAFTERS),
+    C("projects:report-history", "draft", get=DRAFT_READERS, post=expect(405)),
+    C("projects:report-history", "approved", get=DRAFT_READERS, post=expect(405)),
+    C("projects:report-pdf", "draft", get=POST_ONLY, post=DRAFT_READERS),
+    C("projects:report-pdf", "approved", get=POST_ONLY, post=EVERYONE),
+    C("projects:report-submit", "draft", get=POST_ONLY, post=SUBMITTERS),
+    C("projects:report-withdraw", "submitted", get=POST_ONLY, post=SUBMITTERS),
+    C("projects:report-approve", "submitted", get=POST_ONLY, post=APPROVERS),
+    C("projects:report-return", "submitted", get=POST_ONLY, post=APPROVERS),
+    C("projects:report-reopen", "approved", get=POST_ONLY, post=PMO_ONLY),
+    # --- risks ---
+    C("risks:register-list", "-", get=EVERYONE, post=expect(405)),
+    C("risks:register-create", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("risks:outside-appetite", "-", get=EVERYONE, post=expect(405)),
+    C("risks:register", "project", get=PROJECT_REGISTER_READERS, post=expect(405)),
+    C("risks:register", "corporate", get=CORPORATE_READERS, post=expect(405)),
+    C("risks:risk-create", "project", get=PROJECT_REGISTER_MANAGERS, post=None),
+    C("risks:register-pdf", "project", get=POST_ONLY, post=PROJECT_REGISTER_READERS),
+    C("risks:register-pdf", "corporate", get=POST_ONLY, post=CORPORATE_READERS),
+    C("risks:register-import", "project", get=PROJECT_REGISTER_MANAGERS, post=None),
+    C("risks:register-import", "corporate", get=CORPORATE_MANAGERS, post=None),
+    C("risks:register-import-confirm", "project", get=POST_ONLY, post=PROJECT_REGISTER_MANAGERS),
+    C("risks:register-export", "project", get=PROJECT_REGISTER_READERS, post=expect(405)),
+    C("risks:register-export", "corporate", get=CORPORATE_READERS, post=expect(405)),
+    C("risks:risk", "project", get=PROJECT_REGISTER_READERS, post=expect(405)),
+    C("risks:risk", "corporate-own", get=CORPORATE_READERS, post=expect(405)),
+    C("risks:risk-edit", "project", get=PROJECT_REGISTER_MANAGERS, post=None),
+    C(
+        "risks:risk-edit",
+        "corporate-own",
+        get=expect(404, risk_owner=OK, director=403, pmo=OK),
+        post=None,
+    ),
+    C("risks:risk-edit", "corporate-other", get=CORPORATE_MANAGERS, post=None),
+    C(
+        "risks:risk-review",
+        "corporate-own",
+        get=expect(404, risk_owner=OK, director=403, pmo=OK),
+        post=None,
+    ),
+    C("risks:risk-review", "corporate-other", get=CORPORATE_MANAGERS, post=None),
+    # --- business plans ---
+    C("businessplan:plan-list", "-", get=EVERYONE, post=expect(405)),
+    C("businessplan:plan-create", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("businessplan:plan", "published", get=EVERYONE, post=expect(405)),
+    C("businessplan:plan", "draft", get=INTERNAL_READERS, post=expect(405)),
+    C("businessplan:plan-edit", "published", get=PMO_ONLY, post=PMO_ONLY),
+    C("businessplan:plan-edit", "draft", get=expect(404, director=403, pmo=OK), post=None),
+    C("businessplan:changes", "published", get=EVERYONE, post=expect(405)),
+    C("businessplan:changes", "draft", get=INTERNAL_READERS, post=expect(405)),
+    C("businessplan:plan-import", "published", get=PMO_ONLY, post=PMO_ONLY),
+    C("businessplan:plan-import-confirm", "published", get=POST_ONLY, post=PMO_ONLY),
+    C("businessplan:plan-pdf", "published", get=POST_ONLY, post=EVERYONE),
+    C("businessplan:plan-pdf", "draft", get=POST_ONLY, post=INTERNAL_READERS),
+    C("businessplan:plan-export", "published", get=EVERYONE, post=expect(405)),
+    C("businessplan:plan-export", "draft", get=INTERNAL_READERS, post=expect(405)),
+    C("businessplan:section", "published", get=EVERYONE, post=expect(405)),
+    C("businessplan:section", "draft", get=INTERNAL_READERS, post=expect(405)),
+    C("businessplan:activity", "published", get=EVERYONE, post=expect(405)),
+    C("businessplan:activity", "draft", get=INTERNAL_READERS, post=expect(405)),
+    # The activity's owner role is held by the other project's manager.
+    C(
+        "businessplan:activity-update",
+        "published",
+        get=expect(403, other_manager=OK, pmo=OK),
+        post=None,
+    ),
+    C("businessplan:activity-update", "draft", get=expect(404, director=403, pmo=OK), post=None),
+    # --- documents: downloads follow the document's source ---
+    C("reports:document-list", "-", get=EVERYONE, post=EVERYONE),
+    C("reports:document-detail", "draft-report", get=DRAFT_READERS, post=expect(405)),
+    C("reports:document-detail", "approved-report", get=EVERYONE, post=expect(405)),
+    C("reports:document-detail", "board-pack", get=INTERNAL_READERS, post=expect(405)),
+    C("reports:document-detail", "corporate-register", get=CORPORATE_READERS, post=expect(405)),
+    C("reports:document-download", "draft-report", get=DRAFT_READERS, post=expect(405)),
+    C("reports:document-download", "approved-report", get=EVERYONE, post=expect(405)),
+    C("reports:document-download", "board-pack", get=INTERNAL_READERS, post=expect(405)),
+    C("reports:document-download", "corporate-register", get=CORPORATE_READERS, post=expect(405)),
+    C("reports:document-download", "draft-plan", get=INTERNAL_READERS, post=expect(405)),
+    C("reports:document-retry", "failed-draft-report", get=POST_ONLY, post=DRAFT_READERS),
+]
+
+
+# --- the world every case is tried in ---------------------------------------------------
+
+
+@pytest.fixture
+def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, diana):
+    rita = UserFactory(username="rita", first_name="Rita", last_name="Rowe")
+    outsider = UserFactory(username="owen", first_name="Owen", last_name="Oakes")
+    approved = ReportFactory(project=project, period_start=datetime.date(2024, 1, 1), rated=True)
+    workflow.approve(workflow.submit(approved, alice), bob)
+    submitted = ReportFactory(project=project, period_start=datetime.date(2024, 2, 1), rated=True)
+    workflow.submit(submitted, alice)
+    draft = ReportFactory(project=project, period_start=datetime.date(2024, 3, 1), rated=True)
+
+    matrix = RiskMatrix.objects.get(name="5x5")
+    project_register = RiskRegister.objects.create(
+        name="Library Refurbishment risks", project=project, matrix=matrix, owner=alice
+    )
+    corporate = RiskRegister.objects.create(name="Corporate risks", matrix=matrix, owner=outsider)
+    scores = {"inherent_probability": 4, "inherent_impact": 4}
+    scores |= {"residual_probability": 3, "residual_impact": 3}
+    Risk.objects.create(register=project_register, ref="LR_1", title="Asbestos", **scores)
+    Risk.objects.create(register=corporate, ref="CR_1", title="Cyber attack", owner=rita, **scores)
+    Risk.objects.create(register=corporate, ref="CR_2", title="Budget cut", **scores)
+
+    owner_role = OwnerRole.objects.create(name="Dir - C&I")
+    owner_role.users.add(charlie)
+    plans = {}
+    for year, status in (("2019-20", "published"), ("2020-21", "draft")):
+        plan = BusinessPlan.objects.create(title=f"Plan {year}", year=year, status=status)
+        section = Section.objects.create(plan=plan, name="C&I", slug="c-i")
+        Activity.objects.create(section=section, ref="CI 1", title="Refresh the website",
+                                owner=owner_role)  # fmt: skip
+        plans[status] = plan
+
+    documents = {
+        "draft-report": done_document("highlight_report", draft, alice),
+        "approved-report": done_document("highlight_report", approved, alice),
+        "board-pack": done_document(
+            "board_pack", None, diana, {"programme": "", "period": "2024-03"}
+        ),
+        "corporate-register": done_document("risk_register", corporate, pam),
+        "draft-plan": done_document("business_plan", plans["draft"], pam),
+        "failed-draft-report": Document.objects.create(
+            kind="highlight_report",
+            params={"project": project.code, "period": "2024-03"},
+            source=draft,
+            fingerprint="0" * 64,
+            status=Document.Status.FAILED,
+            error="WeasyPrint ran out of memory",
+            requested_by=alice,
+        ),
+    }
+    users = {
+        "plain": olive, "other_manager": charlie, "manager": alice, "editor": erin,
+        "other_sponsor": dave, "sponsor": bob, "risk_owner": rita, "director": diana, "pmo": pam,
+    }  # fmt: skip
+    return {
+        "users": users,
+        "reports": {"draft": draft, "submitted": submitted, "approved": approved},
+        "registers": {"project": project_register, "corporate": corporate},
+        "risks": {
+            "project": (project_register, "LR_1"),
+            "corporate-own": (corporate, "CR_1"),
+            "corporate-other": (corporate, "CR_2"),
+        },
+        "plans": plans,
+        "documents": documents,
+    }
+
+
+def done_document(kind, source, requested_by, params=None):
+    """A finished document with a file, fingerprinted as the renderer would fingerprint it."""
+    spec = kinds.get_kind(kind)
+    # A portfolio pack has no source row: its parameters say what it prints.
+    source_for_data = spec.resolve(params) if source is None else source
+    params = spec.params_for(source_for_data, params)
+    # Approval asks for the approved PDF itself: finish that one rather than make a twin.
+    document, _ = Document.objects.update_or_create(
+        kind=kind,
+        params_key=params_key(params),
+        fingerprint=kinds.fingerprint(spec.gather(source_for_data, params)),
+        defaults={"params": params, "source": source, "status": Document.Status.DONE,
+                  "pages": 1, "requested_by": requested_by},
+    )  # fmt: skip
+    document.file.save(f"{kind}.pdf", ContentFile(b"%PDF-1.7 a test file"))
+    return document
+
+
+def url_for(case, world):
+    """The case's URL in this world."""
+    if case.target == "-":
+        return reverse(case.name)
+    app = case.name.split(":")[0]
+    if case.name == "password_reset_confirm":
+        return reverse(case.name, args=["MQ", "bad-token"])
+    if case.name.startswith("reports:"):
+        return reverse(case.name, args=[world["documents"][case.target].pk])
+    if app == "projects" and case.target in world["reports"]:
+        report = world["reports"][case.target]
+        return reverse(case.name, args=[report.project.code, report.period_slug])
+    if app == "projects":
+        return reverse(case.name, args=[case.target])
+    if case.name in ("risks:risk", "risks:risk-edit", "risks:risk-review"):
+        register, ref = world["risks"][case.target]
+        return reverse(case.name, args=[register.slug, ref])
+    if app == "risks":
+        return reverse(case.name, args=[world["registers"][case.target].slug])
+    plan = world["plans"][case.target]
+    if case.name in (
+        "businessplan:section",
+        "businessplan:activity",
+        "businessplan:activity-update",
+    ):
+        args = [plan.year, "c-i"] + (["CI 1"] if "activity" in case.name else [])
+        return reverse(case.name, args=args)
+    return reverse(case.name, args=[plan.year])
+
+
+def post_data(case, world):
+    if case.target in world["reports"]:
+        report = world["reports"][case.target]
+        return {"version": report.version, "comment": "Please add the budget figures."}
+    return case.data
+
+
+def outcome(response):
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return ADMIN
+        if location.startswith(reverse("login")) and "next=" in location:
+            return LOGIN
+        return OK
+    return OK if response.status_code == 200 else response.status_code
+
+
+def attempt(world, role, method, url, data):
+    """One request as `role`, in a savepoint rolled back afterwards."""
+    client = Client(raise_request_exception=False)
+    with transaction.atomic():
+        if role != "anonymous":
+            client.force_login(world["users"][role])
+        response = client.get(url) if method == "get" else client.post(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("case", TABLE, ids=lambda case: case.id)
+def test_each_role_gets_what_the_table_says(case, world):
+    url = url_for(case, world)
+    wrong = []
+    for method in ("get", "post"):
+        data = post_data(case, world) if method == "post" else None
+        for role in ROLES:
+            got = outcome(attempt(world, role, method, url, data))
+            want = case.expected(method)[role]
+            if got != want:
+                wrong.append(f"{method.upper()} as {role}: got {got}, table says {want}")
+    assert not wrong, f"{url}\n" + "\n".join(wrong)
+
+
+# --- the table covers every URL ---------------------------------------------------------
+
+
+def url_names(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield name, namespace, str(pattern.pattern)
+
+
+def test_the_table_names_every_url():
+    named = {case.name for case in TABLE}
+    missing = sorted(
+        name or f"(unnamed) {route}"
+        for name, namespace, route in url_names()
+        if namespace != "admin" and name not in named
+    )
+    assert not missing, f"URLs with no row in the access table: {missing}"
+    gone = sorted(named - {name for name, _, _ in url_names()})
+    assert not gone, f"rows for URLs that no longer exist: {gone}"
+
+
+# --- the admin: staff only, and the PMO's staff account only where it is given rights ---
+
+
+def admin_urls(world):
+    """Every named admin URL, with real objects of the world in its arguments."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    models = {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+    for name, namespace, route in url_names():
+        if namespace != "admin" or name is None:
+            continue  # the unnamed ones redirect to named ones, or are the catch-all
+        short = name.removeprefix("admin:")
+        model = next((m for key, m in models.items() if short.startswith(key + "_")), None)
+        kwargs = {}
+        if "<path:object_id>" in route and model is not None:
+            obj = model._default_manager.order_by("pk").first()
+            kwargs["object_id"] = obj.pk if obj else 1
+        if "<id>" in route:
+            kwargs["id"] = world["users"]["plain"].pk
+        if "content_type_id" in route:
+            kwargs["content_type_id"] = ContentType.objects.get_for_model(Risk).pk
+            kwargs["object_id"] = world["risks"]["project"][0].risks.get().pk
+        if "app_label" in route:
+            kwargs["app_label"] = "projects"
+        yield (
+            name,
+            reverse(name, kwargs=kwargs),
+            model and apps.get_app_config(model._meta.app_label).label,
+        )
+
+
+def test_the_admin_is_closed_to_everyone_without_staff_status(world):
+    """None of the roles is staff: every admin URL sends them to a sign-in page (the admin's
+    own sign-in and sign-out pages excepted)."""
+    wrong = []
+    urls = list(admin_urls(world))
+    assert len(urls) > 100  # every model's pages, not just the index
+    for name, url, _ in urls:
+        if name in ("admin:login", "admin:logout"):
+            continue
+        for method in ("get", "post"):
+            for role in ROLES:
+                got = outcome(attempt(world, role, method, url, {}))
+                # Strangers meet the site's sign-in first (LoginRequiredMiddleware).
+                if got != ADMIN and not (role == "anonymous" and got == LOGIN):
+                    wrong.append(f"{method.upper()} {url} as {role}: got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.fixture
+def staff_pmo(pam):
+    """The PMO's account as the demo sets it up: staff, with rights over the projects app
+    (RAG scales, projects, people) and nothing else."""
+    from django.contrib.auth.models import Group, Permission
+
+    pam.is_staff = True
+    pam.save()
+    Group.objects.get(name="PMO").permissions.set(
+        Permission.objects.filter(content_type__app_label="projects")
+    )
+    return pam
+
+
+def test_the_pmo_admin_reaches_only_what_its_rights_name(world, staff_pmo):
+    wrong = []
+    for name, url, app in admin_urls(world):
+        got = outcome(attempt(world, "pmo", "get", url, None))
+        if app is None:
+            continue  # the index, sign-in, jsi18n and the like
+        # Reports are read-only in the admin (they change only through their workflow),
+        # and deleting one is for superusers.
+        denied_here = app != "projects" or name.startswith(
+            ("admin:projects_highlightreport_add", "admin:projects_highlightreport_delete")
+        )
+        # A missing object's page sends to the admin index, showing nothing.
+        refused = got == 403 or (got == OK and "/1/" in url and no_object(name))
+        if denied_here and not refused:
+            wrong.append(f"GET {url}: got {got}, should be refused")
+        if not denied_here and got != OK:
+            wrong.append(f"GET {url}: got {got}, should open")
+    assert not wrong, "\n".join(wrong)
+
+
+def no_object(name):
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_"):
+            return not model._default_manager.filter(pk=1).exists()
+    return False
+
+
+def test_the_pmo_cannot_make_itself_a_superuser(world, staff_pmo):
+    """Rights over people must not be a way to more rights: the PMO edits names and job
+    titles, not staff or superuser status, groups or permissions."""
+    from django.contrib.auth.models import Group
+
+    client = Client()
+    client.force_login(staff_pmo)
+    url = reverse("admin:projects_user_change", args=[staff_pmo.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    for locked in ("is_superuser", "is_staff", "groups", "user_permissions"):
+        assert locked not in form.fields, f"the PMO may change {locked}"
+    directors = Group.objects.get(name="Directors")
+    client.post(
+        url,
+        {
+            "username": "pam", "first_name": "Pam", "last_name": "Price",
+            "email": "pam@example.org", "job_title": "PMO lead", "is_active": "on",
+            "is_superuser": "on", "is_staff": "on", "groups": [directors.pk],
+            "date_joined_0": "01/01/2024", "date_joined_1": "09:00:00",
+        },
+    )  # fmt: skip
+    staff_pmo.refresh_from_db()
+    assert not staff_pmo.is_superuser
+    assert not staff_pmo.groups.filter(name="Directors").exists()
