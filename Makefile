@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 export DEMO_PASSWORD ?= highlight-demo
 
-.PHONY: help install system-deps run test bench worker beat lint format migrations lock clean
+.PHONY: help install system-deps run test bench worker beat lint audit format migrations lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,6 +54,10 @@ beat: install ## Start the Celery beat scheduler (schedule kept in the database)
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+audit: install ## Known vulnerabilities in the locked dependencies (pip-audit) and bandit on the code
+	$(BIN)/python scripts/audit_dependencies.py requirements.lock
+	$(BIN)/bandit -c pyproject.toml -q -r config projects risks businessplan reports scripts
 
 format: install ## Format and fix what ruff can
 	$(BIN)/ruff format .

@@ -76,7 +76,7 @@ class Command(BaseCommand):
         self, *args, projects, months, risks_per_project, activities, seed, last_month, **options
     ):
         started = time.perf_counter()
-        self.random = random.Random(seed)  # noqa: S311  (test data, repeatable by design)
+        self.random = random.Random(seed)  # noqa: S311 (test data, repeatable by design)  # nosec B311
         self.clear()
         last = datetime.datetime.strptime(last_month, "%Y-%m").date()
         people = self.people(projects)
