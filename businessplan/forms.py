@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from projects.forms import MARKDOWN_HELP
+from projects.forms import MARKDOWN_HELP, BoundedModelForm
 
 from .models import Activity, ActivityUpdate, BusinessPlan, OwnerRole, StrategicAim
 
@@ -16,7 +16,7 @@ FRONT_MATTER = [
 ]
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(BoundedModelForm):
     class Meta:
         model = BusinessPlan
         fields = [
@@ -44,6 +44,7 @@ class PlanForm(forms.ModelForm):
 AimFormSet = forms.inlineformset_factory(
     BusinessPlan,
     StrategicAim,
+    form=BoundedModelForm,
     fields=["number", "text"],
     extra=1,
     can_delete=True,
@@ -51,7 +52,7 @@ AimFormSet = forms.inlineformset_factory(
 )
 
 
-class UpdateForm(forms.ModelForm):
+class UpdateForm(BoundedModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

@@ -13,7 +13,7 @@ from reports import services as documents
 
 from . import access, exports, importers
 from .forms import ActivityFilter, AimFormSet, ImportForm, PlanForm, UpdateForm
-from .models import Activity, StrategicAim
+from .models import Activity, BusinessPlan, StrategicAim
 from .summary import status_summary
 
 PAGE_SIZE = 50  # rows per page, as every list
@@ -74,6 +74,8 @@ def plan_edit(request, year):
             aims.save()
         messages.success(request, "Plan saved.")
         return redirect(plan)
+    # A refused form has written what was typed (the year, say) onto the instance.
+    plan = BusinessPlan.objects.get(pk=plan.pk)
     return render(
         request, "businessplan/plan_form.html", {"plan": plan, "form": form, "aims": aims}
     )

@@ -21,7 +21,17 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User, month_end
+from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    HighlightReport,
+    Project,
+    RagDimension,
+    RagRating,
+    RagStatus,
+    User,
+    month_end,
+)
 
 APPROVED = HighlightReport.Status.APPROVED
 TREND_MONTHS = 12
@@ -172,6 +182,12 @@ class MonthForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month and not FIRST_YEAR <= month.year <= LAST_YEAR:
+            raise forms.ValidationError(f"Choose a month between {FIRST_YEAR} and {LAST_YEAR}.")
+        return month
 
 
 @dataclass

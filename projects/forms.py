@@ -5,11 +5,14 @@ from html import escape
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
     Concern,
     DatePrecision,
     Deliverable,
@@ -26,6 +29,29 @@ from .models import (
 from .reporting import comment_needed
 
 MARKDOWN_HELP = "Markdown: start a line with - for a bullet, **bold**, ### for a heading."
+
+
+# The most free text one field takes: some eight pages of a printed report. A paste of a
+# whole document (or a megabyte from a script) is refused with the field's message, rather
+# than saved and printed as hundreds of pages.
+TEXT_LIMIT = 20_000
+
+
+class BoundedText:
+    """Every free-text field of the form without a length of its own gets TEXT_LIMIT, in
+    the browser (maxlength) and on the server."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_LIMIT
+                field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+                field.widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
+
+
+class BoundedModelForm(BoundedText, forms.ModelForm):
+    pass
 
 
 class LongSelect(forms.Select):
@@ -56,6 +82,13 @@ class MonthField(forms.DateField):
         day = super().to_python(value)
         return day.replace(day=1) if day else day
 
+    def validate(self, value):
+        super().validate(value)
+        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                f"Choose a month between {FIRST_YEAR} and {LAST_YEAR}.", code="out_of_range"
+            )
+
 
 class PartialDateField(forms.CharField):
     """A date as precise as it is known: "05/06/2011", "June 2011" or "2013"."""
@@ -73,7 +106,7 @@ class PartialDateField(forms.CharField):
         if not value:
             return (None, DatePrecision.DAY)
         if re.fullmatch(r"\d{4}", value):
-            return (datetime.date(int(value), 1, 1), DatePrecision.YEAR)
+            return (self.in_range(datetime.date(max(int(value), 1), 1, 1)), DatePrecision.YEAR)
         for pattern, precision in (
             ("%d/%m/%Y", DatePrecision.DAY),
             ("%Y-%m-%d", DatePrecision.DAY),
@@ -82,10 +115,19 @@ class PartialDateField(forms.CharField):
             ("%m/%Y", DatePrecision.MONTH),
         ):
             try:
-                return (datetime.datetime.strptime(value, pattern).date(), precision)
+                day = datetime.datetime.strptime(value, pattern).date()
             except ValueError:
                 continue
+            return (self.in_range(day), precision)
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+    @staticmethod
+    def in_range(day):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.", code="out_of_range"
+            )
+        return day
 
 
 class NewReportForm(forms.Form):
@@ -119,7 +161,7 @@ LONG_TEXT = [
 ]
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(BoundedModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -167,7 +209,7 @@ class ReportForm(forms.ModelForm):
         return value
 
 
-class RagRatingForm(forms.ModelForm):
+class RagRatingForm(BoundedModelForm):
     class Meta:
         model = RagRating
         fields = ["status", "comment"]
@@ -213,7 +255,7 @@ RagRatingFormSet = forms.inlineformset_factory(
 )
 
 
-class ConcernForm(forms.ModelForm):
+class ConcernForm(BoundedModelForm):
     class Meta:
         model = Concern
         fields = ["concern", "countermeasure", "resolved"]
@@ -228,7 +270,7 @@ ConcernFormSet = forms.inlineformset_factory(
 )
 
 
-class WorkstreamProgressForm(forms.ModelForm):
+class WorkstreamProgressForm(BoundedModelForm):
     class Meta:
         model = WorkstreamProgress
         fields = ["planned", "achievements", "next_steps"]
@@ -244,7 +286,7 @@ WorkstreamProgressFormSet = forms.inlineformset_factory(
 )
 
 
-class DeliverableForm(forms.ModelForm):
+class DeliverableForm(BoundedModelForm):
     class Meta:
         model = Deliverable
         fields = ["workstream", "description", "status", "due_date", "forecast_date", "order"]
@@ -279,7 +321,7 @@ DeliverableFormSet = forms.inlineformset_factory(
 )
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(BoundedModelForm):
     start_text = PartialDateField(label="Start", required=False)
     end_text = PartialDateField(label="Anticipated end", required=False)
 
@@ -388,7 +430,7 @@ class ProjectForm(forms.ModelForm):
         return super().save(commit)
 
 
-class ManagerProjectForm(forms.ModelForm):
+class ManagerProjectForm(BoundedModelForm):
     """What a project manager may change: the project's description and its editors. The
     PMO decides its people, status and reporting rules (who approves, who is chased)."""
 
@@ -433,6 +475,7 @@ def workstream_in_approved_report(workstream):
 WorkstreamFormSet = forms.inlineformset_factory(
     Project,
     Workstream,
+    form=BoundedModelForm,
     formset=BaseWorkstreamFormSet,
     fields=["name", "order"],
     extra=2,

@@ -59,6 +59,12 @@ def format_partial_date(value, precision):
     return value.strftime("%d/%m/%Y")
 
 
+# Dates people type are kept within these years: far enough either way for any programme,
+# and clear of the calendar's ends, where working out a due date or the next period would
+# run off the end of the calendar.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
 def month_end(day):
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 

@@ -110,7 +110,10 @@ def start_next_report(project):
     last = project.reports.order_by("-period_start").first()
     if last is None:
         raise ReportExists(f"{project.code} has no report yet to carry forward.")
-    start, end = next_period(project, last)
+    try:
+        start, end = next_period(project, last)
+    except OverflowError:
+        raise ReportExists(f"{project.code}'s last report is at the end of the calendar.") from None
     with transaction.atomic():
         report = create_report(
             project,

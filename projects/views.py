@@ -90,6 +90,10 @@ def _project_form(request, project, template):
             workstreams.save()
         messages.success(request, f"{project.code} saved.")
         return redirect(project)
+    if project.pk:
+        # A refused form has already written what was typed (a code, say) onto the
+        # instance; the page's links and heading are for the project as it is stored.
+        project = Project.objects.get(pk=project.pk)
     return render(request, template, {"project": project, "form": form, "workstreams": workstreams})
 
 

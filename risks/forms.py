@@ -3,7 +3,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from projects.forms import MARKDOWN_HELP
+from projects.forms import MARKDOWN_HELP, BoundedModelForm, BoundedText
 from projects.models import User
 
 from . import registers
@@ -33,7 +33,7 @@ def score_field(matrix, name, required):
     )
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(BoundedModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -95,7 +95,7 @@ class RiskForm(forms.ModelForm):
         return ref
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BoundedText, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reviewed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     comment = forms.CharField(
@@ -135,7 +135,7 @@ class ReviewForm(forms.Form):
         return cleaned
 
 
-class RegisterForm(forms.ModelForm):
+class RegisterForm(BoundedModelForm):
     class Meta:
         model = RiskRegister
         fields = ["name", "project", "matrix", "owner", "description"]

@@ -140,6 +140,10 @@ def _risk_form(request, register, risk, template, extra, manage=True):
         else:
             messages.success(request, f"{saved.ref} saved.")
             return redirect(saved)
+    if risk.pk:
+        # A refused form has written what was typed (a ref, say) onto the instance; the
+        # page's links and heading are for the risk as it is stored.
+        risk = Risk.objects.select_related("register").get(pk=risk.pk)
     context = {"form": form, "register": register, "risk": risk, **extra}
     return render(request, template, context, status=409 if stale else 200)
 
