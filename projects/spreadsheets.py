@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -64,8 +65,29 @@ def _read_xlsx(content):
         raise ImportFailed(TOO_LARGE)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return _rows_of(book)
+    except ImportFailed:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+        if _caused_by(exc, DefusedXmlException):
+            # openpyxl parses through defusedxml when it is installed: entity declarations
+            # (a "billion laughs" bomb) are refused rather than expanded.
+            raise ImportFailed(
+                "The workbook cannot be read: it declares XML entities, which no spreadsheet "
+                "needs and which can expand to gigabytes. Save it again from Excel and retry."
+            ) from None
         raise ImportFailed(f"The workbook cannot be read ({type(exc).__name__}).") from None
+
+
+def _caused_by(exc, kind):
+    while exc is not None:
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _rows_of(book):
     sheets, total, cells = [], 0, 0
     for sheet in book.worksheets:
         # The sheet's stated size is not trusted: it can be stale (rows beyond it would be

@@ -1,0 +1,171 @@
+"""Hostile spreadsheets through the real upload pages, and hostile links in what is printed:
+an XML entity bomb, a 100,000-row workbook, a workbook of the wrong layout, and Markdown
+pointing PDFs at file://, a local web server and data: URLs. Each is refused with a
+message a person can act on, changes nothing, and makes WeasyPrint fetch nothing."""
+
+import functools
+import io
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from businessplan.models import Activity, BusinessPlan, Section
+from projects.models import HighlightReport
+from reports.services import render_source
+from risks.models import Risk, RiskMatrix, RiskRegister
+from tests.pdf import pdf_text
+
+
+@pytest.fixture
+def register(project, alice):
+    return RiskRegister.objects.create(
+        name="Library risks", project=project, matrix=RiskMatrix.objects.get(name="5x5"),
+        owner=alice,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def plan(db):
+    return BusinessPlan.objects.create(title="Plan", year="2019-20", status="published")
+
+
+def entity_bomb():
+    """A workbook whose worksheet expands to gigabytes if XML entities are expanded."""
+    book = Workbook()
+    book.active.append(["Ref", "Risk"])
+    book.active.append(["R1", "placeholder"])
+    out = io.BytesIO()
+    book.save(out)
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = data.split(b"?>", 1)[-1]
+                data = (
+                    b'<?xml version="1.0"?><!DOCTYPE worksheet [' + entities.encode() + b"]>"
+                    + body.replace(b"placeholder", b"&lol9;")
+                )  # fmt: skip
+            target.writestr(item, data)
+    return bomb.getvalue()
+
+
+@functools.cache  # 4 s to write; the same bytes serve both importers
+def many_rows(count):
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Register")
+    sheet.append(["Ref", "Risk", "Owner", "Probability", "Impact"])
+    for i in range(count):
+        sheet.append([f"R{i}", f"Risk {i}", "Someone", 3, 4])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def wrong_layout():
+    book = Workbook()
+    book.active.append(["Invoice", "Amount", "Paid on"])
+    book.active.append(["INV-1", 120.5, "01/02/2024"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def state():
+    return (
+        list(Risk.objects.values_list("ref", "title")),
+        list(Activity.objects.values_list("ref", "title")),
+        list(Section.objects.values_list("name")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (entity_bomb, "it declares XML entities"),
+        (lambda: many_rows(100_000), "far larger than a register or a plan"),
+        (wrong_layout, "No header row"),
+    ],
+    ids=["entity bomb", "100,000 rows", "wrong layout"],
+)
+@pytest.mark.parametrize("target", ["register", "plan"])
+def test_hostile_workbooks_are_refused_with_a_reason_and_change_nothing(
+    request, client_for, pam, register, plan, content, message, target
+):
+    client = client_for(pam)
+    url = (
+        reverse("risks:register-import", args=[register.slug])
+        if target == "register"
+        else reverse("businessplan:plan-import", args=[plan.year])
+    )
+    before = state()
+    upload = SimpleUploadedFile("upload.xlsx", content())
+    response = client.post(url, {"file": upload})
+    assert response.status_code in (200, 400)
+    page = response.content.decode()
+    assert message in page, page[page.find("alert") - 200 : page.find("alert") + 600]
+    assert 'name="token"' not in page  # nothing offered for confirmation
+    assert state() == before
+
+
+class Recorder(BaseHTTPRequestHandler):
+    hits = []
+
+    def do_GET(self):  # noqa: N802 (the standard library's name)
+        Recorder.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def local_server():
+    Recorder.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_pdfs_fetch_nothing_a_user_points_them_at(report, register, plan, local_server):
+    hostile = (
+        f"![chart]({local_server}/markdown.png) [minutes](file:///etc/passwd)\n\n"
+        f'<img src="{local_server}/raw.png"> <img src="file:///etc/passwd">\n\n'
+        f'<link rel="stylesheet" href="{local_server}/sheet.css">'
+        f"<style>@import url({local_server}/import.css); body {{ background: "
+        f"url({local_server}/bg.png) }}</style>\n\n"
+        f'<div style="background-image: url({local_server}/inline.png)">styled</div>\n\n'
+        "![pixel](data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9z"
+        "dmciIHdpZHRoPSIxIiBoZWlnaHQ9IjEiLz4=) Written by hand."
+    )
+    HighlightReport.objects.filter(pk=report.pk).update(summary=hostile, issues=hostile)
+    Risk.objects.create(
+        register=register, ref="R1", title="Leak", controls=hostile, actions=hostile,
+        inherent_probability=3, inherent_impact=3, residual_probability=2, residual_impact=2,
+    )  # fmt: skip
+    section = Section.objects.create(plan=plan, name="C&I", slug="c-i")
+    Activity.objects.create(section=section, ref="1", title="Leak", measure=hostile)
+    for kind, source in (
+        ("highlight_report", HighlightReport.objects.get(pk=report.pk)),
+        ("risk_register", register),
+        ("business_plan", plan),
+    ):
+        pdf, _, _ = render_source(kind, source)
+        text = pdf_text(pdf.content)
+        assert "Written by hand" in text, kind
+        assert "root:x:0" not in text, kind
+    assert Recorder.hits == []
