@@ -21,9 +21,8 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from .forms import MonthField
 from .models import (
-    FIRST_YEAR,
-    LAST_YEAR,
     HighlightReport,
     Project,
     RagDimension,
@@ -176,18 +175,7 @@ class DashboardFilter(django_filters.FilterSet):
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(
-        label="As at",
-        input_formats=["%Y-%m"],
-        required=False,
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-    )
-
-    def clean_month(self):
-        month = self.cleaned_data["month"]
-        if month and not FIRST_YEAR <= month.year <= LAST_YEAR:
-            raise forms.ValidationError(f"Choose a month between {FIRST_YEAR} and {LAST_YEAR}.")
-        return month
+    month = MonthField(label="As at", required=False)
 
 
 @dataclass

@@ -11,8 +11,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .models import (
-    FIRST_YEAR,
-    LAST_YEAR,
     Concern,
     DatePrecision,
     Deliverable,
@@ -25,6 +23,7 @@ from .models import (
     WorkstreamProgress,
     format_partial_date,
     month_end,
+    validate_year,
 )
 from .reporting import comment_needed
 
@@ -84,10 +83,7 @@ class MonthField(forms.DateField):
 
     def validate(self, value):
         super().validate(value)
-        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            raise forms.ValidationError(
-                f"Choose a month between {FIRST_YEAR} and {LAST_YEAR}.", code="out_of_range"
-            )
+        validate_year(value)
 
 
 class PartialDateField(forms.CharField):
@@ -123,10 +119,7 @@ class PartialDateField(forms.CharField):
 
     @staticmethod
     def in_range(day):
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise forms.ValidationError(
-                f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.", code="out_of_range"
-            )
+        validate_year(day)
         return day
 
 

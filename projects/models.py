@@ -3,6 +3,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -63,6 +64,13 @@ def format_partial_date(value, precision):
 # and clear of the calendar's ends, where working out a due date or the next period would
 # run off the end of the calendar.
 FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def validate_year(day):
+    if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError(
+            f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.", code="out_of_range"
+        )
 
 
 def month_end(day):
