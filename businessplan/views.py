@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects import access as project_access
 from projects import portfolio, spreadsheets, uploads
+from projects.history import last_change
 from projects.models import Project
 from reports import services as documents
 
@@ -159,14 +160,14 @@ def activity_update(request, year, section, ref):
             messages.success(request, f"Q{update.quarter} update of {activity.ref} recorded.")
             return redirect(activity)
         stale = True
-        messages.error(
-            request,
-            "Someone updated this activity after you opened the form, so your update was not "
-            "saved. It is still below, with the latest update above it: check it, then save "
-            "again.",
-        )
         # Offer the form again against the version now current, so saving again works.
         activity.refresh_from_db()
+        messages.error(
+            request,
+            f"{last_change(activity)} updated this activity after you opened the form, so "
+            "your update was not saved. It is still below, with the latest update above it: "
+            "check it, then save again.",
+        )
         data = request.POST.copy()
         data["version"] = activity.version
         form = UpdateForm(data)

@@ -153,3 +153,14 @@ def report_changes(report):
         {},
     )
     return sorted(changes, key=lambda c: c.when, reverse=True)
+
+
+def last_change(obj):
+    """Who last saved obj and when, for a conflict message ("Erin Ellis at 14:02 on 23
+    November"); "Someone else" when history does not say."""
+    record = obj.history.select_related("history_user").order_by("-history_date").first()
+    if record is None:
+        return "Someone else"
+    when = timezone.localtime(record.history_date)
+    who = str(record.history_user) if record.history_user else "Someone else"
+    return f"{who} at {when:%H:%M} on {when.day} {when:%B}"

@@ -18,6 +18,7 @@ from .forms import (
     ReportForm,
     WorkstreamProgressFormSet,
 )
+from .models import HighlightReport
 from .reporting import (
     ReportExists,
     StaleReport,
@@ -89,16 +90,30 @@ def report_detail(request, code, month):
 
 
 STALE_MESSAGE = (
-    "Someone else changed this report after you opened it, so your changes were not saved. "
+    "{who} changed this report after you opened it, so your changes were not saved. "
     "They are still in the form below: open the report in a new tab to see the latest "
     "version, then copy your changes across."
 )
 
 
+def stale_message(report):
+    current = HighlightReport.objects.get(pk=report.pk)
+    who = history.last_change(current)
+    if current.is_editable:
+        return STALE_MESSAGE.format(who=who)
+    return (
+        f"This report was {current.get_status_display().lower()} after you opened it ({who}), "
+        "so your changes were not saved. They are still in the form below for you to copy; "
+        "it must be returned or reopened before it can be changed again."
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def report_edit(request, code, month):
     report, role = access.get_report(request.user, code, month, "edit")
-    if not report.is_editable:
+    # A save posted after the report was submitted or approved is refused in save_report,
+    # with what was typed shown again: only opening the form is turned away here.
+    if request.method == "GET" and not report.is_editable:
         messages.error(
             request,
             f"This report is {report.get_status_display().lower()}, so it cannot be edited.",
@@ -131,7 +146,7 @@ def report_edit(request, code, month):
             save_report(form, formsets, form.cleaned_data["version"])
         except StaleReport:
             stale = True
-            messages.error(request, STALE_MESSAGE)
+            messages.error(request, stale_message(report))
         else:
             messages.success(request, "Report saved.")
             return redirect(report)

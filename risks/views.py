@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects import access as project_access
 from projects import spreadsheets, uploads
+from projects.history import last_change
 from reports import services as documents
 
 from . import access, exports, importers, registers, scoring
@@ -133,9 +134,9 @@ def _risk_form(request, register, risk, template, extra, manage=True):
             stale = True
             messages.error(
                 request,
-                "Someone else changed this risk after you opened it, so your changes were not "
-                "saved. They are still below: open the risk in a new tab to see the latest "
-                "version, then copy your changes across.",
+                f"{last_change(risk)} changed this risk after you opened it, so your changes "
+                "were not saved. They are still below: open the risk in a new tab to see the "
+                "latest version, then copy your changes across.",
             )
         else:
             messages.success(request, f"{saved.ref} saved.")
@@ -184,9 +185,9 @@ def risk_review(request, slug, ref):
             stale = True
             messages.error(
                 request,
-                "Someone changed this risk after you opened the review, so it was not "
-                "recorded. Your review is still below: open the risk in a new tab to see the "
-                "change, then record the review again.",
+                f"{last_change(risk)} changed this risk after you opened the review, so it "
+                "was not recorded. Your review is still below: open the risk in a new tab to "
+                "see the change, then record the review again.",
             )
         else:
             messages.success(request, f"Review of {risk.ref} recorded.")
