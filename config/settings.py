@@ -166,6 +166,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = 10  # seconds: a mail server that hangs must not hold a worker, or a page
 # Links in emails point here (no request to take the host from in a Celery task).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Highlight <highlight@localhost>")
@@ -224,13 +225,23 @@ if env("CACHE_URL", default=""):
 elif REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # django-redis rather than Django's own backend for IGNORE_EXCEPTIONS: with Redis
+            # down the dashboard is worked out afresh (a miss), where Django's backend would
+            # turn every save that forgets the cache (an approval) into a 500. Entries
+            # expire (dashboard.CACHE_SECONDS), which bounds what a lost forget can leave.
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "highlight",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # a Redis outage shows in the logs, not on pages
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 # With no broker, tasks run in-process so that one command starts Highlight. Tests run
 # tasks in-process too, except those marked `worker`, which start a real worker.
@@ -246,6 +257,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# WeasyPrint's memory is not all given back after a big board pack: a worker process that
+# has grown past this (KiB) is replaced after its task, so a month of renders cannot
+# exhaust the machine.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=600_000)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Redis re-delivers an unacknowledged message after the visibility timeout. It must be
@@ -274,12 +289,18 @@ CELERY_BEAT_SCHEDULE = {
     # forever; this sweep re-sends such documents and those whose worker died.
     "requeue-stalled-documents": {
         "task": "reports.tasks.requeue_stalled_documents",
-        "schedule": 300.0,
+        "schedule": 60.0,
     },
 }
 # A document claimed by a worker is its own until this lease runs out; after that
 # another worker may take it over (the first one died).
-DOCUMENT_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+DOCUMENT_LEASE_SECONDS = env.int("DOCUMENT_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+if DOCUMENT_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    # A lease shorter than a render may take would let a second worker start a live render.
+    raise ImproperlyConfigured("DOCUMENT_LEASE_SECONDS must be longer than CELERY_TASK_TIME_LIMIT.")
+# A render that met a passing fault (the database restarting) is tried again after 5, 10,
+# 20 ... seconds (at most 5 minutes), up to reports.tasks.MAX_ATTEMPTS times in all.
+DOCUMENT_RETRY_SECONDS = env.int("DOCUMENT_RETRY_SECONDS", default=5)
 
 # Reporting reminders (projects/reminders.py): managers are reminded this many days before
 # a report is due and again when it is overdue; an overdue report is escalated to the

@@ -2,10 +2,14 @@
 a Celery task once the transaction commits, so a slow mail server never holds up a page
 and a rolled-back transition sends nothing."""
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def absolute(path):
@@ -27,9 +31,22 @@ def send(template, recipients, **context):
     if not recipients:
         return
     subject, body = compose(template, **context)
+    transaction.on_commit(lambda: queue_email(subject, body, recipients))
+
+
+def queue_email(subject, body, recipients):
     from .tasks import send_email
 
-    transaction.on_commit(lambda: send_email.delay(subject, body, recipients))
+    try:
+        send_email.delay(subject, body, recipients)
+    except Exception:
+        # The broker (Redis) is down. What the email tells of has happened already, so send
+        # it now rather than lose it; a mail server down as well is logged, with the email.
+        logger.exception("Could not queue an email; sending it from the request instead")
+        try:
+            send_mail(subject, body, None, recipients)
+        except OSError:
+            logger.exception("Email not sent: %s, to %s", subject, ", ".join(recipients))
 
 
 def report_submitted(report):

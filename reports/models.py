@@ -58,6 +58,9 @@ class Document(models.Model):
         help_text="Everyone who asked for it (a live document is shared, not made twice).",
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    # Set when the task could not be handed to the broker (Redis down): the document waits,
+    # queued, for the sweep (reports.tasks.requeue_stalled_documents) to send it.
+    unsent_since = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
@@ -90,6 +93,11 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("reports:document-detail", args=[self.pk])
+
+    WAITING_FOR_SERVICE = (
+        "The document service could not be reached, so this PDF is waiting. It will be made "
+        "automatically when the service is back: there is no need to ask again."
+    )
 
     @property
     def is_finished(self):

@@ -10,6 +10,7 @@ transaction commits, so a worker never looks for a row that is not there yet.
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -81,14 +82,20 @@ def queue_for(kind):
 
 
 def enqueue(document_id, kind=None):
+    """Hand the render to a worker; True if the broker took it."""
     from .tasks import render_document
 
     try:
         render_document.apply_async(args=[document_id], queue=queue_for(kind))
     except Exception:
-        # The document stays queued; the periodic sweep sends it again once the broker
-        # is back. The user sees "queued" rather than an error page.
+        # The document stays queued and says so; the periodic sweep sends it again once
+        # the broker is back. The user sees why it waits rather than an error page.
         logger.exception("Could not queue document %s; the sweep will resend it", document_id)
+        Document.objects.filter(pk=document_id, unsent_since__isnull=True).update(
+            unsent_since=timezone.now()
+        )
+        return False
+    return True
 
 
 def freeze_approved_report(report, approver):
@@ -224,4 +231,14 @@ def build_document(document):
     if not won:
         path.unlink(missing_ok=True)
         return "lost lease"
+    remove_other_attempts(path.parent)
     return "done"
+
+
+def remove_other_attempts(attempt_dir):
+    """What earlier attempts left: a worker killed between writing its PDF (or half of it)
+    and recording it cannot clean up after itself, so the attempt that won does."""
+    for other in attempt_dir.parent.iterdir():
+        if other != attempt_dir and other.is_dir():
+            logger.info("Removing %s, left by an attempt that did not finish", other)
+            shutil.rmtree(other, ignore_errors=True)

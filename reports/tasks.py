@@ -42,6 +42,7 @@ def claim(document_id):
         lease_expires=now + datetime.timedelta(seconds=settings.DOCUMENT_LEASE_SECONDS),
         attempts=F("attempts") + 1,
         started_at=now,
+        unsent_since=None,
     )
 
 
@@ -72,7 +73,8 @@ def render_document(self, document_id):
             _finish_with(document, status=Document.Status.QUEUED)
         except DatabaseError:
             logger.warning("Could not requeue document %s; its lease will expire", document_id)
-        raise self.retry(exc=exc, countdown=min(300, 5 * 2**document.attempts)) from exc
+        countdown = min(300, settings.DOCUMENT_RETRY_SECONDS * 2 ** (document.attempts - 1))
+        raise self.retry(exc=exc, countdown=countdown) from exc
     except SoftTimeLimitExceeded:
         _fail(document, "Rendering took longer than the time limit.")
         return "failed"
@@ -104,6 +106,7 @@ def requeue_stalled_documents(queued_for_minutes=10):
             status=Document.Status.QUEUED,
             requested_at__lt=now - datetime.timedelta(minutes=queued_for_minutes),
         )
+        | Q(status=Document.Status.QUEUED, unsent_since__isnull=False)
         | Q(status=Document.Status.RUNNING, lease_expires__lt=now)
     )
     stalled.filter(attempts__gte=MAX_ATTEMPTS).update(
@@ -112,11 +115,12 @@ def requeue_stalled_documents(queued_for_minutes=10):
         finished_at=now,
         lease_expires=None,
     )
-    count = 0
+    sent = []
     for document_id, kind in stalled.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", "kind"):
-        services.enqueue(document_id, kind)
-        count += 1
-    return count
+        if services.enqueue(document_id, kind):
+            sent.append(document_id)
+    Document.objects.filter(pk__in=sent, unsent_since__isnull=False).update(unsent_since=None)
+    return len(sent)
 
 
 @shared_task

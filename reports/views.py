@@ -24,6 +24,14 @@ def _request_form(request, data=None):
     )
 
 
+def tell_requested(request, document, done):
+    document.refresh_from_db(fields=["status", "unsent_since"])
+    if document.status == Document.Status.QUEUED and document.unsent_since:
+        messages.warning(request, f"{done} {Document.WAITING_FOR_SERVICE}")
+    else:
+        messages.success(request, done)
+
+
 @require_http_methods(["GET", "POST"])
 def document_list(request):
     """Every document the user may see, newest first, with a form to ask for another; the
@@ -39,7 +47,7 @@ def document_list(request):
         except PermissionDenied:
             form.add_error(None, "You may not read what that document would print.")
         else:
-            messages.success(request, f"{document} requested.")
+            tell_requested(request, document, f"{document} requested.")
             return redirect("reports:document-list")
     page = Paginator(access.visible_documents(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -77,7 +85,7 @@ def document_retry(request, pk):
         for run in document.runs.all():
             run.documents.remove(document)
             run.documents.add(again)
-        messages.success(request, f"{again} requested again.")
+        tell_requested(request, again, f"{again} requested again.")
     return redirect("reports:document-list")
 
 

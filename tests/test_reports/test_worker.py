@@ -1,18 +1,12 @@
 """End to end through a real Celery worker process on Redis, against the test database."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import redis
-from django.conf import settings
 from django.db import connection
 
-from config.celery import app
 from projects import workflow
 from projects.models import RagDimension
 from reports.models import Document
@@ -20,23 +14,7 @@ from reports.services import request_document
 from tests.conftest import need
 from tests.factories import ProjectFactory, ReportFactory, UserFactory
 from tests.pdf import pdf_text
-
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
-ROOT = Path(settings.BASE_DIR)
-
-
-def redis_available():
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
-
-def database_url():
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{db['USER']}{password}@{host}/{db['NAME']}"
+from tests.workers import REDIS_URL, Worker, redis_available, sending_to, wait_for
 
 
 @pytest.fixture
@@ -44,55 +22,12 @@ def celery_worker(transactional_db, django_db_serialized_rollback, settings, med
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     need(redis_available(), f"Redis at {REDIS_URL}")
     redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),  # the test database, with pytest-django's test_ prefix
-        "REDIS_URL": REDIS_URL,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "CELERY_TASK_ALWAYS_EAGER": "0",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DEBUG": "0",
-        "SECRET_KEY": "worker-test-" + "x" * 50,
-        "ALLOWED_HOSTS": "localhost",
-    }
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        worker = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,pdf-large",
-                "--pool=prefork", "--concurrency=1", "--without-mingle", "--without-gossip",
-                "--loglevel=INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
-            ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while "ready." not in log.read_text():
-        assert worker.poll() is None, f"worker exited:\n{log.read_text()}"
-        assert time.monotonic() < deadline, f"worker not ready in 60 s:\n{log.read_text()}"
-        time.sleep(0.2)
-
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, REDIS_URL
+    worker = Worker(tmp_path / "worker.log")
     try:
-        yield log
+        with sending_to(REDIS_URL):
+            yield worker.log
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-
-
-def wait_for(document, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        document.refresh_from_db()
-        if document.is_finished:
-            return document
-        time.sleep(0.2)
-    raise AssertionError(f"document {document.pk} still {document.status} after {seconds} s")
+        worker.stop()
 
 
 @pytest.mark.worker
