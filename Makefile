@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 export DEMO_PASSWORD ?= highlight-demo
+# Without a SECRET_KEY (a developer's checkout) commands run as `make run` does, with DEBUG.
+MANAGE = $(if $(SECRET_KEY),,DEBUG=1 )$(BIN)/python manage.py
 
-.PHONY: help install system-deps run test bench worker beat lint audit format migrations lock clean
+.PHONY: help install system-deps run test bench worker beat backup restore lint audit format migrations lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +52,13 @@ worker: install ## Start a Celery worker for every queue (needs REDIS_URL or CEL
 
 beat: install ## Start the Celery beat scheduler (schedule kept in the database)
 	$(BIN)/celery -A config beat --loglevel=INFO
+
+backup: install ## Back up the database and documents to backups/ (or FILE=path.tar.gz)
+	$(MANAGE) backup $(if $(FILE),--output "$(FILE)")
+
+restore: install ## Replace all data with a backup's: make restore FILE=backups/highlight-....tar.gz
+	@test -n "$(FILE)" || { echo "Name the backup: make restore FILE=path"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .

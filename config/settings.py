@@ -150,6 +150,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Generated documents are served only through the access-checked download view, so
 # there is deliberately no public MEDIA_URL route.
 MEDIA_URL = "/media/"
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")  # make backup writes here
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from config import backups
+
+
+class Command(BaseCommand):
+    help = "Replace ALL data and documents with a backup's (make restore FILE=path)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="A backup made by `make backup`.")
+        parser.add_argument(
+            "--no-input", action="store_false", dest="interactive", help="Do not ask to confirm."
+        )
+
+    def handle(self, *args, file, interactive=True, **options):
+        if interactive:
+            where = connection.settings_dict["NAME"]
+            answer = input(
+                f"This replaces every report, risk, plan, user and document in {where} with "
+                f"those in {file}. Type 'yes' to go on: "
+            )
+            if answer.strip().lower() != "yes":
+                raise CommandError("Restore cancelled; nothing was changed.")
+        try:
+            manifest = backups.restore_backup(file)
+        except backups.RestoredWithDifferences as exc:
+            raise CommandError(f"{exc} The database was replaced; check it.") from exc
+        except backups.BackupError as exc:
+            raise CommandError(f"{exc} Nothing was changed.") from exc
+        rows = sum(manifest["counts"].values())
+        self.stdout.write(
+            f"Restored {rows:,} rows and {manifest['media_files']} documents from the backup "
+            f"made {manifest['made_at']}."
+        )

@@ -1,0 +1,167 @@
+"""make backup / make restore: the demo data and its documents come back exactly, and a bad
+or foreign backup is refused with its reason and changes nothing. On PostgreSQL (CI) this
+runs pg_dump and pg_restore; on SQLite, dumpdata and loaddata."""
+
+import hashlib
+import io
+import json
+import os
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from config.backups import FORMAT, applied_migrations
+from projects.models import HighlightReport, Project, User
+from reports.models import Document
+from reports.services import render_source
+from tests.pdf import pdf_text
+
+PASSWORD = os.environ.get("DEMO_PASSWORD", "highlight-demo")
+
+
+def rows():
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.label not in ("contenttypes.ContentType", "auth.Permission")
+        and model._meta.label != "sessions.Session"
+    }
+
+
+def documents_on_disk(media_root):
+    return {p.relative_to(media_root).as_posix(): p.read_bytes() for p in media_root.rglob("*.pdf")}
+
+
+def rendered_text(report):
+    pdf, _, _ = render_source("highlight_report", report, {})
+    return pdf_text(pdf.content)
+
+
+@pytest.fixture
+def demo(transactional_db, django_db_serialized_rollback, media_root):
+    call_command("seed_demo", verbosity=0)
+    assert Document.objects.filter(status="done").count() >= 3  # seed_demo renders some
+
+
+def test_backup_and_restore_round_trip_the_demo(demo, media_root, tmp_path, capsys):
+    before = rows()
+    files = documents_on_disk(media_root)
+    texts = {name: pdf_text(content) for name, content in files.items()}
+    approved = HighlightReport.objects.filter(status="approved").order_by("pk").first()
+    approved_text = rendered_text(approved)
+    backup = tmp_path / "backups" / "highlight.tar.gz"
+
+    call_command("backup", output=str(backup))
+    assert f"documents to {backup}" in capsys.readouterr().out
+
+    # Then a bad day: a project deleted with its reports, a stray account, the documents lost.
+    Project.objects.get(code="SORPv.1").delete()
+    User.objects.create_user("intruder", password="x" * 16)
+    for path in media_root.rglob("*.pdf"):
+        path.unlink()
+    assert rows() != before
+
+    call_command("restore", str(backup), interactive=False)
+
+    assert rows() == before
+    assert documents_on_disk(media_root) == files
+    for document in Document.objects.filter(status="done"):
+        content = Path(document.file.path).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == document.sha256
+        assert pdf_text(content) == texts[document.file.name]
+    assert rendered_text(HighlightReport.objects.get(pk=approved.pk)) == approved_text
+    assert not User.objects.filter(username="intruder").exists()
+    # People sign in with the passwords they had.
+    assert User.objects.get(username="director").check_password(PASSWORD)
+
+
+def archive(tmp_path, manifest=None, members=None):
+    path = tmp_path / "crafted.tar.gz"
+    entries = {"manifest.json": json.dumps(manifest).encode()} if manifest else {}
+    entries.update(members or {})
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in entries.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def manifest_like_ours(**changes):
+    return {"format": FORMAT, "made_at": "2026-11-23T10:00:00+00:00",
+            "engine": connection.vendor, "migrations": applied_migrations(), "counts": {},
+            "media_files": 0, **changes}  # fmt: skip
+
+
+BAD_BACKUPS = {
+    "not a backup at all": (lambda tmp: _write(tmp, b"PK\x03\x04 a spreadsheet, say"),
+                            "cannot be read"),
+    "cut short in the copy": (lambda tmp: _write(tmp, _half(_real_backup_bytes(tmp))),
+                              "cannot be read"),
+    "an archive without a manifest": (lambda tmp: archive(tmp, members={"notes.txt": b"hi"}),
+                                      "not a Highlight backup"),
+    "from a newer Highlight": (
+        lambda tmp: archive(tmp, manifest_like_ours(migrations={"projects": ["9999_future"]})),
+        "made by a newer Highlight"),
+    "of the other database engine": (
+        lambda tmp: archive(tmp, manifest_like_ours(engine="oracle")), "backup is of a oracle"),
+    "missing a document it lists": (
+        lambda tmp: archive(tmp, manifest_like_ours(media_files=2),
+                            {"media/documents/1/1/a.pdf": b"%PDF-1.7"}),
+        "should hold 2 documents, but holds 1"),
+    "with a path out of the folder": (
+        lambda tmp: archive(tmp, manifest_like_ours(), {"../../escaped.txt": b"x"}),
+        "cannot be read"),
+}  # fmt: skip
+
+
+def _write(tmp, content):
+    path = tmp / "bad.tar.gz"
+    path.write_bytes(content)
+    return path
+
+
+def _half(content):
+    return content[: len(content) // 2]
+
+
+def _real_backup_bytes(tmp):
+    path = tmp / "real.tar.gz"
+    call_command("backup", output=str(path), verbosity=0)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("what", BAD_BACKUPS)
+def test_a_bad_backup_is_refused_and_changes_nothing(what, report, media_root, tmp_path):
+    make, message = BAD_BACKUPS[what]
+    (media_root / "documents").mkdir(parents=True)
+    (media_root / "documents" / "kept.pdf").write_bytes(b"%PDF-1.7 kept")
+    bad = make(tmp_path)
+    before = rows()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(bad), interactive=False)
+
+    assert message in str(refused.value) and "Nothing was changed." in str(refused.value)
+    assert rows() == before
+    assert [p.name for p in media_root.rglob("*") if p.is_file()] == ["kept.pdf"]
+    assert not list(media_root.parent.glob(".restore-*"))  # no unpacked leftovers
+    assert not (tmp_path.parent / "escaped.txt").exists()
+
+
+def test_restore_asks_before_replacing_everything(report, tmp_path, monkeypatch):
+    backup = tmp_path / "b.tar.gz"
+    call_command("backup", output=str(backup), verbosity=0)
+    report.summary = "Typed after the backup"
+    report.save()
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+
+    with pytest.raises(CommandError, match="cancelled; nothing was changed"):
+        call_command("restore", str(backup))
+
+    report.refresh_from_db()
+    assert report.summary == "Typed after the backup"
