@@ -42,6 +42,7 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 test: install ## Run the whole test suite (uses DATABASE_URL and REDIS_URL when set)
+	@scripts/test-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install ## Time pages, PDFs and imports at scale: bench/results/latest.json (bench/README.md)

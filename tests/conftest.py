@@ -16,6 +16,14 @@ from tests.factories import ProjectFactory, ReportFactory, UserFactory
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last: Playwright's event loop stays up until the session ends, and
+    Django refuses database calls with a loop running in the thread (tests/e2e/conftest.py
+    lifts that check for the rest of the session)."""
+    items.sort(key=lambda item: "e2e" in item.path.parts)
+
+
 def need(available, what):
     """Skip a test whose service is missing, or fail it when CI requires the services."""
     if available:
