@@ -2,7 +2,7 @@ import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -42,10 +42,6 @@ class Command(BaseCommand):
             demo.USERS + demo.SIB_USERS + demo.CAP_USERS + demo.RISK_USERS + demo.PLAN_USERS
         ):
             self.user(*spec)
-        # The PMO configures RAG scales, projects and people in the admin.
-        Group.objects.get(name="PMO").permissions.set(
-            Permission.objects.filter(content_type__app_label="projects")
-        )
         self.seed_sorp()
         self.seed_sib()
         self.seed_cap()
