@@ -1,10 +1,12 @@
 """Hostile spreadsheets through the real upload pages, and hostile links in what is printed:
-an XML entity bomb, a 100,000-row workbook, a workbook of the wrong layout, and Markdown
-pointing PDFs at file://, a local web server and data: URLs. Each is refused with a
+an XML entity bomb, a zip bomb, a 100,000-row workbook, a workbook of the wrong layout, a
+CSV full of formulas, and Markdown pointing PDFs at file://, a local web server and data:
+URLs. Each is refused with a
 message a person can act on, changes nothing, and makes WeasyPrint fetch nothing."""
 
 import functools
 import io
+import re
 import threading
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,13 +14,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from businessplan.models import Activity, BusinessPlan, Section
 from projects.models import HighlightReport
+from projects.spreadsheets import MAX_UNCOMPRESSED_BYTES
 from reports.services import render_source
 from risks.models import Risk, RiskMatrix, RiskRegister
 from tests.pdf import pdf_text
+from tests.test_risks.test_import import HEADER, ROW
 
 
 @pytest.fixture
@@ -116,6 +120,67 @@ def test_hostile_workbooks_are_refused_with_a_reason_and_change_nothing(
     assert message in page, page[page.find("alert") - 200 : page.find("alert") + 600]
     assert 'name="token"' not in page  # nothing offered for confirmation
     assert state() == before
+
+
+def zip_bomb():
+    """Under 100 KB on disk, more than the unpacked-size limit once inflated."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (MAX_UNCOMPRESSED_BYTES + 1))
+    assert len(out.getvalue()) < 100_000
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("target", ["register", "plan"])
+def test_a_zip_bomb_through_the_upload_page_is_refused(client_for, pam, register, plan, target):
+    url = (
+        reverse("risks:register-import", args=[register.slug])
+        if target == "register"
+        else reverse("businessplan:plan-import", args=[plan.year])
+    )
+    before = state()
+    response = client_for(pam).post(url, {"file": SimpleUploadedFile("upload.xlsx", zip_bomb())})
+    page = response.content.decode()
+    assert "unpacks to more than" in page and 'name="token"' not in page
+    assert state() == before
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/","Click")', "=1+1", "+SUM(A1:A2)", "-2+3",
+            "@SUM(1,1)", '=cmd|"/c calc"!A0']  # fmt: skip
+
+
+def test_formulas_in_an_imported_csv_stay_text_in_every_export(client_for, pam, alice):
+    """A register kept in a spreadsheet arrives with formulas in it: they are imported as
+    the text they are, and no export turns them back into formulas."""
+    register = RiskRegister.objects.create(
+        name="Corporate risks", matrix=RiskMatrix.objects.get(name="4x4"), owner=alice
+    )  # the sample's matrix, which the sample row's scores are written in
+    rows = [HEADER]
+    for n, formula in enumerate(FORMULAS, start=1):
+        row = dict(zip(HEADER, ROW, strict=True))
+        row.update({"Ref": f"R{n}", "Risk": formula, "Current Controls": formula})
+        rows.append(list(row.values()))
+    text = "\n".join(",".join(f'"{value.replace(chr(34), chr(34) * 2)}"' for value in row)
+                     for row in rows)  # fmt: skip
+    client = client_for(pam)
+    preview = client.post(
+        reverse("risks:register-import", args=[register.slug]),
+        {"file": SimpleUploadedFile("register.csv", text.encode())},
+    )
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
+    client.post(reverse("risks:register-import-confirm", args=[register.slug]), {"token": token})
+    assert sorted(Risk.objects.values_list("title", flat=True)) == sorted(FORMULAS)
+
+    export = client.get(reverse("risks:register-export", args=[register.slug]))
+    book = load_workbook(io.BytesIO(export.content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    shown = {cell.value for cell in cells if isinstance(cell.value, str)}
+    for formula in FORMULAS:
+        assert "'" + formula in shown  # quoted: a spreadsheet shows it, never runs it
+    text = pdf_text(render_source("risk_register", register, {})[0].content)
+    assert 'HYPERLINK("http://evil.example/","Click")' in text
 
 
 class Recorder(BaseHTTPRequestHandler):
