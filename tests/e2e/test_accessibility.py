@@ -21,6 +21,8 @@ from tests.e2e.conftest import ARTIFACTS, sign_in
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING = ("serious", "critical")
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 # The demo is loaded afresh for each test on the database as the migrations leave it
@@ -104,9 +106,8 @@ def checking(browser, demo):
     axe (a test tool, never on our pages) can be put into pages; all else as users have it."""
     contexts = []
 
-    def new_context():
-        contexts.append(browser.new_context(bypass_csp=True, locale="en-GB",
-                                            viewport={"width": 1366, "height": 900}))  # fmt: skip
+    def new_context(viewport=DESKTOP):
+        contexts.append(browser.new_context(bypass_csp=True, locale="en-GB", viewport=viewport))
         return contexts[-1]
 
     yield new_context
@@ -114,17 +115,20 @@ def checking(browser, demo):
         context.close()
 
 
-def test_every_main_page_meets_wcag_22_aa(checking, demo):
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_main_page_meets_wcag_22_aa(checking, demo, viewport):
+    """On a desktop and on a phone, where the menu folds away and tables must scroll in
+    their own box rather than push the page sideways (WCAG 1.4.10, reflow)."""
     server = demo
     found, seen = {}, {}
-    folder = ARTIFACTS / "accessibility"
+    folder = ARTIFACTS / f"accessibility-{viewport['width']}"
     folder.mkdir(parents=True, exist_ok=True)
     pages = pages_to_check()
     by_person = {}
     for who, what, url in pages:
         by_person.setdefault(who, []).append((what, url))
     for who, visits in by_person.items():
-        page = checking().new_page()
+        page = checking(viewport).new_page()
         if who:
             sign_in(page, server, who)
         for what, url in visits:
@@ -135,6 +139,10 @@ def test_every_main_page_meets_wcag_22_aa(checking, demo):
             failing = [v for v in violations if v["impact"] in FAILING]
             if failing:
                 found[what] = described(failing)
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            if wide > viewport["width"]:
+                found.setdefault(what, []).append(f"the page is {wide} px wide, not fitting")
+            if what in found:
                 page.screenshot(path=folder / f"{what}.png", full_page=True)
         page.close()
     (folder / "axe-results.json").write_text(json.dumps(seen, indent=2))
