@@ -15,9 +15,9 @@ COPY requirements.lock .
 RUN pip install --require-hashes -r requirements.lock
 COPY . .
 RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
- && mkdir -p /data/media && chown highlight /data/media
+ && mkdir -p /data/media /data/backups && chown highlight /data/media /data/backups
 
 USER highlight
-ENV MEDIA_ROOT=/data/media
+ENV MEDIA_ROOT=/data/media BACKUP_DIR=/data/backups
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

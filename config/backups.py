@@ -7,7 +7,8 @@ A backup is one .tar.gz holding
     media/           the generated PDFs
 
 A restore replaces everything. It checks the whole archive first, loads the database in a
-single transaction, and only then swaps the documents folder, so a bad file changes nothing.
+single transaction, and only then moves the documents into place, so a bad file changes
+nothing. The counts in the manifest come from the same snapshot as the dump.
 """
 
 import gzip
@@ -19,11 +20,11 @@ import subprocess
 import tarfile
 import tempfile
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -31,6 +32,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 FORMAT = 1
+WORK_PREFIX = ".restore-"  # a restore unpacks into MEDIA_ROOT/.restore-*
 # Rebuilt by migrate on any database; sessions are sign-ins, not data.
 NOT_BACKED_UP = ("contenttypes.contenttype", "auth.permission", "sessions.session")
 
@@ -40,14 +42,15 @@ class BackupError(Exception):
 
 
 class RestoredWithDifferences(BackupError):
-    """pg_restore committed, but what it restored does not match the backup's own counts."""
+    """The database was replaced (pg_restore committed), but something after it failed."""
 
 
 def counts():
-    """Rows per table, the check that a restore brought everything back."""
+    """Rows per table, many-to-many tables included (group memberships, project editors):
+    the check that a restore brought everything back."""
     return {
         model._meta.label_lower: model._default_manager.count()
-        for model in apps.get_models()
+        for model in apps.get_models(include_auto_created=True)
         if model._meta.label_lower not in NOT_BACKED_UP and not model._meta.proxy
     }
 
@@ -62,8 +65,15 @@ def applied_migrations():
 
 def _pg_command(program, *args):
     db = connection.settings_dict
-    command = [program, "--host", db["HOST"] or "127.0.0.1", "--port", str(db["PORT"] or 5432)]
-    command += ["--username", db["USER"], *args]
+    command = [program]
+    # As Django connects: no host means the local socket, as for psql.
+    if db["HOST"]:
+        command += ["--host", db["HOST"]]
+    if db["PORT"]:
+        command += ["--port", str(db["PORT"])]
+    if db["USER"]:
+        command += ["--username", db["USER"]]
+    command += args
     env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
     try:
         # The program is ours (pg_dump, pg_restore), its arguments come from settings.
@@ -80,42 +90,78 @@ def _is_postgresql():
     return connection.vendor == "postgresql"
 
 
+@contextmanager
+def one_snapshot():
+    """Everything read inside sees the database at one moment; on PostgreSQL the snapshot's
+    name is given, for pg_dump to dump that same moment."""
+    if connection.in_atomic_block:
+        raise BackupError("A backup cannot be taken inside another transaction.")
+    with transaction.atomic():
+        if _is_postgresql():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot()")
+                yield cursor.fetchone()[0]
+        else:
+            # SQLite: a read transaction holds its snapshot until it ends.
+            yield None
+
+
+def documents(media):
+    """The files to back up: not a render's half-written .tmp- file, nor a restore's own."""
+    if not media.exists():
+        return []
+    return sorted(
+        p for p in media.rglob("*")
+        if p.is_file() and not p.name.startswith(".tmp-")
+        and not p.relative_to(media).parts[0].startswith(WORK_PREFIX)
+    )  # fmt: skip
+
+
 def make_backup(output):
     """Write a backup of everything to `output` (a path ending .tar.gz); returns its manifest."""
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     media = Path(settings.MEDIA_ROOT)
+    partial = output.with_name(output.name + ".partial")
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        # Counted inside the dump's own snapshot would be better; a backup is taken when
-        # the office is quiet, and the restore checks the counts it finds against these.
-        manifest = {
-            "format": FORMAT,
-            "made_at": timezone.now().isoformat(),
-            "engine": connection.vendor,
-            "migrations": applied_migrations(),
-            "counts": counts(),
-        }
-        if _is_postgresql():
-            database = work / "database.dump"
-            _pg_command("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                        "--file", str(database), connection.settings_dict["NAME"])  # fmt: skip
-        else:
-            database = work / "database.json"
-            exclude = [f"--exclude={label}" for label in NOT_BACKED_UP]
-            call_command("dumpdata", "--natural-foreign", *exclude, output=str(database))
-        files = sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
-        manifest["media_files"] = len(files)
-        partial = output.with_name(output.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
-            data = json.dumps(manifest, indent=2).encode()
-            info = tarfile.TarInfo("manifest.json")
-            info.size, info.mtime = len(data), int(timezone.now().timestamp())
-            archive.addfile(info, io.BytesIO(data))
-            archive.add(database, arcname=database.name)
-            for path in files:
-                archive.add(path, arcname=f"media/{path.relative_to(media).as_posix()}")
-        partial.replace(output)  # never a half-written backup under the real name
+        with one_snapshot() as snapshot:
+            manifest = {
+                "format": FORMAT,
+                "made_at": timezone.now().isoformat(),
+                "engine": connection.vendor,
+                "migrations": applied_migrations(),
+                "counts": counts(),
+            }
+            if snapshot:
+                database = work / "database.dump"
+                _pg_command("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                            f"--snapshot={snapshot}", "--file", str(database),
+                            connection.settings_dict["NAME"])  # fmt: skip
+            else:
+                database = work / "database.json"
+                exclude = [f"--exclude={label}" for label in NOT_BACKED_UP]
+                call_command("dumpdata", "--natural-foreign", *exclude, output=str(database))
+        try:
+            with tarfile.open(partial, "w:gz") as archive:
+                archive.add(database, arcname=database.name)
+                added = 0
+                for path in documents(media):
+                    try:
+                        archive.add(path, arcname=f"media/{path.relative_to(media).as_posix()}")
+                    except FileNotFoundError:
+                        continue  # a killed attempt's file, removed by the attempt that won
+                    added += 1
+                manifest["media_files"] = added
+                data = json.dumps(manifest, indent=2).encode()
+                info = tarfile.TarInfo("manifest.json")
+                info.size, info.mtime = len(data), int(timezone.now().timestamp())
+                archive.addfile(info, io.BytesIO(data))
+            partial.replace(output)  # never a half-written backup under the real name
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     return manifest
 
 
@@ -157,15 +203,34 @@ def check_migrations(manifest):
         )
 
 
+def check_same_migrations(manifest):
+    """loaddata cannot run the data migrations an older backup has not seen: on SQLite a
+    backup restores only into the Highlight that made it."""
+    current = applied_migrations()
+    missing = [
+        f"{app}.{name}"
+        for app, names in current.items()
+        for name in names
+        if name not in manifest["migrations"].get(app, [])
+    ]
+    if missing:
+        raise BackupError(
+            "This backup was made before an upgrade (it lacks migrations "
+            + ", ".join(missing[:5])
+            + "). On SQLite, restore it with the Highlight that made it, then upgrade."
+        )
+
+
 def restore_backup(path):
     """Replace the database and the documents with the backup's; returns its manifest."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"No backup at {path}.")
     media = Path(settings.MEDIA_ROOT)
-    media.parent.mkdir(parents=True, exist_ok=True)
-    # Unpacked beside the documents folder, so the swap at the end is a rename.
-    work = Path(tempfile.mkdtemp(prefix=".restore-", dir=media.parent))
+    media.mkdir(parents=True, exist_ok=True)
+    # Unpacked inside the documents folder (often a volume of its own), so that putting
+    # the documents in place is a rename on one file system.
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=media))
     try:
         try:
             read_to_the_end(path)
@@ -183,6 +248,8 @@ def restore_backup(path):
                 f"{expected}. Restore it on {manifest['engine']}, or move the data with "
                 "dumpdata and loaddata."
             )
+        if not _is_postgresql():
+            check_same_migrations(manifest)
         restored_media = work / "media"
         restored_media.mkdir(exist_ok=True)
         found = sum(1 for p in restored_media.rglob("*") if p.is_file())
@@ -190,10 +257,24 @@ def restore_backup(path):
             raise BackupError(f"The backup should hold {manifest['media_files']} documents, "
                               f"but holds {found}.")  # fmt: skip
         _restore_database(work, manifest)
-        _swap(restored_media, media, work)
+        try:
+            _swap(restored_media, media, work)
+        except OSError as exc:
+            raise RestoredWithDifferences(
+                f"The database was restored, but the documents could not be put in place: {exc}"
+            ) from exc
+        if _is_postgresql():
+            try:
+                check_counts(manifest)
+            except BackupError as exc:
+                raise RestoredWithDifferences(str(exc)) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    cache.clear()  # the dashboard must not show the data that was replaced
+    from projects.dashboard import portfolio_changed
+
+    # Only the dashboard's entries: the cache's Redis may be the broker's too, and clearing
+    # it all would drop queued renders and emails.
+    portfolio_changed()
     return manifest
 
 
@@ -206,11 +287,13 @@ def _restore_database(work, manifest):
         _pg_command("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
                     "--single-transaction", "--dbname", connection.settings_dict["NAME"],
                     str(dump))  # fmt: skip
-        call_command("migrate", interactive=False, verbosity=0)  # a backup from before an upgrade
         try:
-            check_counts(manifest)
-        except BackupError as exc:
-            raise RestoredWithDifferences(str(exc)) from exc
+            # A backup from before an upgrade is brought up to this Highlight.
+            call_command("migrate", interactive=False, verbosity=0)
+        except Exception as exc:
+            raise RestoredWithDifferences(
+                f"The restored database could not be migrated: {exc}"
+            ) from exc
     else:
         data = work / "database.json"
         if not data.is_file():
@@ -235,7 +318,12 @@ def check_counts(manifest):
 
 
 def _swap(restored, media, work):
-    old = work / "media-before-restore"
-    if media.exists():
-        media.rename(old)
-    restored.rename(media)
+    """The documents folder's contents replaced by the backup's: moved, not the folder itself,
+    which may be a mount point. What was there goes with the unpacked backup."""
+    before = work / "before"
+    before.mkdir()
+    for entry in media.iterdir():
+        if entry != work:
+            entry.rename(before / entry.name)
+    for entry in restored.iterdir():
+        entry.rename(media / entry.name)

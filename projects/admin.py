@@ -19,6 +19,25 @@ class HighlightUserAdmin(UserAdmin):
         readonly = super().get_readonly_fields(request, obj)
         return readonly if request.user.is_superuser else (*readonly, *self.RIGHTS)
 
+    def _guards_an_admin(self, request, obj):
+        # An account that can reach the admin is a superuser's to change: setting its
+        # password or email (or deleting it) would otherwise be a way into it.
+        return (
+            obj is not None
+            and (obj.is_staff or obj.is_superuser)
+            and (not request.user.is_superuser)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if self._guards_an_admin(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._guards_an_admin(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):

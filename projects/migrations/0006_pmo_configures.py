@@ -32,7 +32,15 @@ def grant(apps, schema_editor):
 
 
 def take_back(apps, schema_editor):
-    apps.get_model("auth", "Group").permissions.through.objects.filter(group__name="PMO").delete()
+    """Only what `grant` gave: rights a superuser added by hand stay."""
+    Group = apps.get_model("auth", "Group")
+    for app_label, models in CONFIGURED.items():
+        granted = Group.permissions.through.objects.filter(
+            group__name="PMO", permission__content_type__app_label=app_label
+        )
+        if models is not None:
+            granted = granted.filter(permission__content_type__model__in=models)
+        granted.delete()
 
 
 class Migration(migrations.Migration):

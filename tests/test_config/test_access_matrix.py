@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from businessplan.models import Activity, BusinessPlan, OwnerRole, Section
 from projects import workflow
+from projects.models import User
 from reports import kinds
 from reports.models import Document, params_key
 from risks.models import Risk, RiskMatrix, RiskRegister
@@ -515,3 +516,27 @@ def test_the_pmo_cannot_make_itself_a_superuser(world, staff_pmo):
     staff_pmo.refresh_from_db()
     assert not staff_pmo.is_superuser
     assert not staff_pmo.groups.filter(name="Directors").exists()
+
+
+def test_the_pmo_cannot_take_over_an_admin_account(world, staff_pmo):
+    """Rights over people do not reach accounts that reach the admin: the PMO can neither
+    set a superuser's (or another staff member's) password nor change or delete them, and
+    still keeps everyone else's names and job titles."""
+    boss = User.objects.create_superuser("boss", "boss@example.org", "a-long-passphrase-1")
+    client = Client()
+    client.force_login(staff_pmo)
+
+    password_url = reverse("admin:auth_user_password_change", args=[boss.pk])
+    attempt = {"password1": "taken-over-123!", "password2": "taken-over-123!"}
+    assert client.post(password_url, attempt).status_code == 403
+    assert client.post(reverse("admin:projects_user_delete", args=[boss.pk]),
+                       {"post": "yes"}).status_code == 403  # fmt: skip
+    change = client.post(reverse("admin:projects_user_change", args=[boss.pk]),
+                         {"username": "boss", "email": "pmo@example.org"})  # fmt: skip
+    assert change.status_code == 403
+    boss.refresh_from_db()
+    assert boss.check_password("a-long-passphrase-1") and boss.email == "boss@example.org"
+
+    plain = world["users"]["plain"]
+    page = client.get(reverse("admin:projects_user_change", args=[plain.pk]))
+    assert page.status_code == 200 and "job_title" in page.context["adminform"].form.fields
