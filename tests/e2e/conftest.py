@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
+from playwright.sync_api import expect
 
 from tests.conftest import need
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 PASSWORD = os.environ.get("DEMO_PASSWORD", "highlight-demo")
+DESKTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +37,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "locale": "en-GB"}
+    return {**browser_context_args, "viewport": DESKTOP, "locale": "en-GB"}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -96,5 +98,6 @@ def sign_in(page, server, username, password=PASSWORD):
     assert "/accounts/login/" not in page.url, f"{username} could not sign in"
 
 
-def sign_out(page, server):
-    page.context.clear_cookies()
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in to Highlight")).to_be_visible()

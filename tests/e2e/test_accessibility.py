@@ -16,12 +16,11 @@ from projects.models import HighlightReport, Project
 from projects.reporting import start_next_report
 from reports.models import Document
 from risks.models import Risk
-from tests.e2e.conftest import ARTIFACTS, PASSWORD, sign_in
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, PASSWORD, sign_in
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING = ("serious", "critical")
-DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 

@@ -7,17 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, sign_out
 from tests.pdf import pdf_text
 
 # The demo is loaded afresh for each test on the database as the migrations leave it
 # (serialised for that at the start; tests/e2e/conftest.py puts it back).
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def sign_out(page):
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in to Highlight")).to_be_visible()
 
 
 def test_a_report_from_draft_to_board_pack(demo, page, shots, console_errors, tmp_path):
