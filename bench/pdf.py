@@ -49,7 +49,7 @@ def ours(kind, params, html_out, warm):
     # Print templates link their stylesheet relative to STATIC_BASE; absolute links too.
     Path(html_out).write_text(pdf.html.replace(rendering.STATIC_BASE, static))
     Path(html_out).with_suffix(".pdf").write_bytes(pdf.content)
-    options = getattr(spec, "pdf_options", {})
+    options = spec.pdf_options
     return {"seconds": seconds, "pages": pdf.pages, "options": options}
 
 

@@ -14,6 +14,11 @@ def sees_internal(user):
     return is_pmo(user) or is_director(user)
 
 
+def can_manage_plans(user):
+    """Creating, editing and importing plans."""
+    return is_pmo(user)
+
+
 def visible_plans(user):
     plans = BusinessPlan.objects.all()
     if sees_internal(user):
@@ -25,7 +30,7 @@ def get_plan(user, year, manage=False):
     plan = visible_plans(user).filter(year=year).first()
     if plan is None:
         raise Http404("No such plan.")
-    if manage and not is_pmo(user):
+    if manage and not can_manage_plans(user):
         raise PermissionDenied
     return plan
 

@@ -5,15 +5,7 @@ from projects.forms import MARKDOWN_HELP, BoundedModelForm
 
 from .models import Activity, ActivityUpdate, BusinessPlan, OwnerRole, StrategicAim
 
-FRONT_MATTER = [
-    "introduction",
-    "vision",
-    "values",
-    "equalities",
-    "risk_appetite",
-    "resources",
-    "glossary",
-]
+FRONT_MATTER = BusinessPlan.FRONT_MATTER
 
 
 class PlanForm(BoundedModelForm):

@@ -36,6 +36,17 @@ class BusinessPlan(models.Model):
     risk_appetite = models.TextField(blank=True)
     resources = models.TextField("resources and budget", blank=True)
     glossary = models.TextField("commonly used terms", blank=True)
+
+    # The plan's front matter, in Markdown: a text box each on the form, printed as written.
+    FRONT_MATTER = (
+        "introduction",
+        "vision",
+        "values",
+        "equalities",
+        "risk_appetite",
+        "resources",
+        "glossary",
+    )
     history = HistoricalRecords()
 
     class Meta:

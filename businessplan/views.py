@@ -1,18 +1,18 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, F, Prefetch, Sum, Value, When
+from django.db.models import Case, F, Prefetch, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
-from projects import portfolio, spreadsheets, uploads
+from projects import portfolio, uploads
+from projects.documents import request_pdf, shown_pdf
 from projects.history import last_change
 from projects.models import Project
-from reports import services as documents
 
-from . import access, exports, importers
+from . import access, activities, exports, importers
 from .forms import ActivityFilter, AimFormSet, ImportForm, PlanForm, UpdateForm
 from .models import Activity, BusinessPlan, StrategicAim
 from .summary import status_summary
@@ -45,7 +45,7 @@ def plan_list(request):
         "businessplan/plan_list.html",
         {
             "plans": access.visible_plans(request.user),
-            "can_manage": project_access.is_pmo(request.user),
+            "can_manage": access.can_manage_plans(request.user),
         },
     )
 
@@ -57,9 +57,9 @@ def plan_detail(request, year):
         "plan": plan,
         "aims": plan.aims.all(),
         "summaries": status_summary(plan),
-        "can_manage": project_access.is_pmo(request.user),
+        "can_manage": access.can_manage_plans(request.user),
         "sees_internal": access.sees_internal(request.user),
-        "document": documents.latest_document_for(plan, request.user),
+        "document": shown_pdf("business_plan", plan, request.user),
     }
     return render(request, "businessplan/plan_detail.html", context)
 
@@ -144,33 +144,26 @@ def activity_update(request, year, section, ref):
     )
     stale = False
     if form.is_valid():
-        with transaction.atomic():
-            bumped = Activity.objects.filter(
-                pk=activity.pk, version=form.cleaned_data["version"]
-            ).update(version=F("version") + 1)
-            if bumped:
-                update = form.save(commit=False)
-                update.activity, update.updated_by = activity, request.user
-                update.save()
-                activity.refresh_from_db()
-                activity.status, activity.comment = update.status, update.comment
-                activity._history_user = request.user
-                activity.save(update_fields=["status", "comment"])
-        if bumped:
+        try:
+            update = activities.record_update(
+                activity, form, request.user, form.cleaned_data["version"]
+            )
+        except activities.StaleActivity:
+            stale = True
+            # Offer the form again against the version now current, so saving again works.
+            activity.refresh_from_db()
+            messages.error(
+                request,
+                f"{last_change(activity)} updated this activity after you opened the form, so "
+                "your update was not saved. It is still below, with the latest update above "
+                "it: check it, then save again.",
+            )
+            data = request.POST.copy()
+            data["version"] = activity.version
+            form = UpdateForm(data)
+        else:
             messages.success(request, f"Q{update.quarter} update of {activity.ref} recorded.")
             return redirect(activity)
-        stale = True
-        # Offer the form again against the version now current, so saving again works.
-        activity.refresh_from_db()
-        messages.error(
-            request,
-            f"{last_change(activity)} updated this activity after you opened the form, so "
-            "your update was not saved. It is still below, with the latest update above it: "
-            "check it, then save again.",
-        )
-        data = request.POST.copy()
-        data["version"] = activity.version
-        form = UpdateForm(data)
     context = {
         "activity": activity,
         "section": activity.section,
@@ -205,13 +198,7 @@ def changes(request, year):
 def plan_pdf(request, year):
     plan = access.get_plan(request.user, year)
     internal = request.POST.get("internal") == "1" and access.sees_internal(request.user)
-    document = documents.request_document(
-        "business_plan", {"plan": plan.year, "internal": internal}, request.user
-    )
-    document.refresh_from_db()
-    if request.htmx:
-        return render(request, "reports/_document_status.html", {"document": document})
-    return redirect(document)
+    return request_pdf(request, "business_plan", plan, internal=internal)
 
 
 @require_GET
@@ -242,71 +229,18 @@ def plan_create(request):
     )
 
 
-def records_state(plan):
-    """Changes whenever an activity is added or edited (each edit bumps its version)."""
-    return list(
-        Activity.objects.filter(section__plan=plan)
-        .aggregate(n=Count("id"), v=Sum("version"))
-        .values()
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def plan_import(request, year):
     """Upload the plan's workbook and see what it would do; nothing is written until the
     PMO confirms."""
     plan = access.get_plan(request.user, year, manage=True)
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = failure = token = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read(spreadsheets.MAX_FILE_BYTES + 1)
-        try:
-            outcome = importers.import_plan(plan, content, upload.name, dry_run=True)
-        except importers.ImportFailed as exc:
-            failure = str(exc)
-        else:
-            if not outcome.errors:
-                token = uploads.keep(
-                    request,
-                    f"plan:{plan.pk}",
-                    upload.name,
-                    content,
-                    uploads.describe([outcome.changes, records_state(plan)]),
-                )
-    context = {"plan": plan, "form": form, "outcome": outcome, "failure": failure, "token": token}
-    return render(request, "businessplan/import.html", context, status=400 if failure else 200)
+    template, context = "businessplan/import.html", {"plan": plan}
+    return uploads.upload_page(request, importers.PlanImporter, plan, form, template, context)
 
 
 @require_POST
 def plan_import_confirm(request, year):
     plan = access.get_plan(request.user, year, manage=True)
-    pending = uploads.take(request, f"plan:{plan.pk}", request.POST.get("token"))
-    if pending is None:
-        messages.error(request, "That import has expired: upload the file again.")
-        return redirect("businessplan:plan-import", plan.year)
-    name, content, preview = pending
-    try:
-        # What confirming would do now must be what the preview showed: someone may have
-        # changed the records in between.
-        check = importers.import_plan(plan, content, name, dry_run=True)
-        if check.errors or uploads.describe([check.changes, records_state(plan)]) != preview:
-            messages.error(
-                request,
-                "Records changed since the preview, so nothing was "
-                "imported: check the file again to see what it would do now.",
-            )
-            return redirect("businessplan:plan-import", plan.year)
-        outcome = importers.import_plan(plan, content, name, user=request.user)
-    except importers.ImportFailed as exc:
-        messages.error(request, f"The import failed: {exc}")
-        return redirect("businessplan:plan-import", plan.year)
-    if outcome.errors:
-        messages.error(request, "The file no longer imports cleanly: check it and try again.")
-        return redirect("businessplan:plan-import", plan.year)
-    messages.success(
-        request,
-        f"Imported {name}: {outcome.created} created, "
-        f"{outcome.updated} updated, {outcome.unchanged} unchanged.",
-    )
-    return redirect(plan)
+    page = ("businessplan:plan-import", plan.year)
+    return uploads.confirm_page(request, importers.PlanImporter, plan, *page)

@@ -109,6 +109,25 @@ def visible_reports(user, reports):
     )
 
 
+def writable_reports(user, reports):
+    """Filter a report queryset to the reports the user drafts (ProjectRole.can_draft): their
+    projects' as manager or editor, and every project's for the PMO."""
+    if is_pmo(user):
+        return reports
+    return reports.filter(Q(project__manager=user) | Q(project__editors=user)).distinct()
+
+
+def approvable_reports(user, reports):
+    """Filter a report queryset to the reports the user would approve (ProjectRole.can_approve):
+    their sponsored projects', except those they also manage."""
+    return reports.filter(project__sponsor=user).exclude(project__manager=user)
+
+
+def team_projects(user):
+    """The projects the user manages, sponsors or edits."""
+    return Project.objects.filter(Q(manager=user) | Q(sponsor=user) | Q(editors=user)).distinct()
+
+
 def get_project(user, code):
     """Any signed-in user reads project pages; returns the project and the user's role."""
     try:
@@ -122,6 +141,16 @@ def can_edit_project(user, project):
     """The project's description (benefits, workstreams, editors): its manager and the PMO.
     Its people, status and reporting rules are the PMO's alone (forms.ProjectForm)."""
     return project.manager_id == user.pk or is_pmo(user)
+
+
+def can_create_project(user):
+    return is_pmo(user)
+
+
+def can_configure_project(user):
+    """A project's people, status and reporting rules (who approves, who is chased) are the
+    PMO's alone; its manager edits the rest of it (forms.ManagerProjectForm)."""
+    return is_pmo(user)
 
 
 def require_pmo(user):
@@ -151,6 +180,15 @@ def find_report(project, month):
         .order_by("period_start")
         .first()
     )
+
+
+def get_report_history(user, code, month):
+    """The report, for its history page: earlier drafts and the sponsor's comments are for
+    those who read drafts, and the page is 404 for everyone else."""
+    report, role = get_report(user, code, month)
+    if not role.can_read_drafts:
+        raise Http404("No such report.")
+    return report
 
 
 def get_report(user, code, month, action="read"):

@@ -29,8 +29,8 @@ from .models import (
     RagRating,
     RagStatus,
     User,
-    month_end,
 )
+from .periods import add_months, month_end
 
 APPROVED = HighlightReport.Status.APPROVED
 TREND_MONTHS = 12
@@ -76,11 +76,6 @@ def cache_key(part, query, today):
     asked = "&".join(f"{name}={value}" for name in QUERY_FIELDS for value in query.getlist(name))
     digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
     return f"dashboard:{part}:{data_version()}:{today.isoformat()}:{digest}"
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
 
 
 def overall_dimension():

@@ -78,81 +78,65 @@ def _changes(records, model, fields, subject, lookups):
     return changes
 
 
+# Report fields that are not the report's content, or are shown by name below.
+NOT_SHOWN = {
+    "id",
+    "project",
+    "created_at",
+    "updated_at",
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "submitted_by",
+    "approved_by",
+}
+
+
 def report_changes(report):
+    """Every change to the report and its lines (RAG, concerns, deliverables, workstream
+    progress), newest first, with ids written as names."""
     statuses = dict(RagStatus.objects.values_list("pk", "name"))
     dimensions = dict(RagDimension.objects.values_list("pk", "name"))
     workstreams = dict(
         Workstream.objects.filter(project=report.project_id).values_list("pk", "name")
     )
-    report_fields = [
-        f.name
-        for f in HighlightReport.history.model._meta.fields
-        if f.name
-        not in {
-            "id",
-            "project",
-            "created_at",
-            "updated_at",
-            "history_id",
-            "history_date",
-            "history_change_reason",
-            "history_type",
-            "history_user",
-            "submitted_by",
-            "approved_by",
-        }  # fmt: skip
-    ]
+    people = _report_people(report)
+    fields = [f.name for f in HighlightReport.history.model._meta.fields if f.name not in NOT_SHOWN]
+    # (model, fields shown, what a line is called, names for ids and choices)
+    sources = [
+        (HighlightReport, [*fields, "submitted_by_id", "approved_by_id"], lambda r: "Report", {
+            "status": dict(HighlightReport.Status.choices),
+            "submitted_by_id": people,
+            "approved_by_id": people,
+        }),
+        (RagRating, ["status_id", "comment"],
+         lambda r: f"RAG: {dimensions.get(r.dimension_id, '?')}", {"status_id": statuses}),
+        (Concern, ["concern", "countermeasure", "resolved"], lambda r: "Concern", {}),
+        (Deliverable, ["workstream_id", "description", "status", "due_date", "forecast_date"],
+         lambda r: "Deliverable",
+         {"workstream_id": workstreams, "status": dict(Deliverable.Status.choices)}),
+        (WorkstreamProgress, ["planned", "achievements", "next_steps"],
+         lambda r: f"Workstream: {workstreams.get(r.workstream_id, '?')}", {}),
+    ]  # fmt: skip
+    changes = []
+    for model, shown, subject, lookups in sources:
+        key = {"id": report.pk} if model is HighlightReport else {"report_id": report.pk}
+        versions = model.history.select_related("history_user").filter(**key)
+        changes += _changes(versions, model, shown, subject, lookups)
+    return sorted(changes, key=lambda c: c.when, reverse=True)
+
+
+def _report_people(report):
+    """{user id: name} of everyone who submitted or approved any version of the report."""
     users = {}
     for record in HighlightReport.history.filter(id=report.pk).select_related(
         "submitted_by", "approved_by"
     ):
         users[record.submitted_by_id] = record.submitted_by
         users[record.approved_by_id] = record.approved_by
-    people = {pk: str(user) for pk, user in users.items() if user}
-
-    def history(model):
-        return model.history.select_related("history_user")
-
-    changes = _changes(
-        history(HighlightReport).filter(id=report.pk),
-        HighlightReport,
-        [*report_fields, "submitted_by_id", "approved_by_id"],
-        lambda r: "Report",
-        {
-            "status": dict(HighlightReport.Status.choices),
-            "submitted_by_id": people,
-            "approved_by_id": people,
-        },  # fmt: skip
-    )
-    changes += _changes(
-        history(RagRating).filter(report_id=report.pk),
-        RagRating,
-        ["status_id", "comment"],
-        lambda r: f"RAG: {dimensions.get(r.dimension_id, '?')}",
-        {"status_id": statuses},
-    )
-    changes += _changes(
-        history(Concern).filter(report_id=report.pk),
-        Concern,
-        ["concern", "countermeasure", "resolved"],
-        lambda r: "Concern",
-        {},
-    )
-    changes += _changes(
-        history(Deliverable).filter(report_id=report.pk),
-        Deliverable,
-        ["workstream_id", "description", "status", "due_date", "forecast_date"],
-        lambda r: "Deliverable",
-        {"workstream_id": workstreams, "status": dict(Deliverable.Status.choices)},
-    )
-    changes += _changes(
-        history(WorkstreamProgress).filter(report_id=report.pk),
-        WorkstreamProgress,
-        ["planned", "achievements", "next_steps"],
-        lambda r: f"Workstream: {workstreams.get(r.workstream_id, '?')}",
-        {},
-    )
-    return sorted(changes, key=lambda c: c.when, reverse=True)
+    return {pk: str(user) for pk, user in users.items() if user}
 
 
 def last_change(obj):

@@ -1,9 +1,14 @@
 """Emails about highlight reports. Messages are composed when the event happens and sent by
 a Celery task once the transaction commits, so a slow mail server never holds up a page
-and a rolled-back transition sends nothing."""
+and a rolled-back transition sends nothing.
+
+The sending task lives here, beside the only code that queues it: `tasks.py` imports the
+rule modules (reminders, and this one through them), and no rule module imports `tasks`.
+"""
 
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -34,9 +39,16 @@ def send(template, recipients, **context):
     transaction.on_commit(lambda: queue_email(subject, body, recipients))
 
 
-def queue_email(subject, body, recipients):
-    from .tasks import send_email
+# Named as when it lived in tasks.py, so emails queued by an older release still go out.
+@shared_task(name="projects.tasks.send_email", bind=True, max_retries=5, acks_late=True)
+def send_email(self, subject, body, recipients):
+    try:
+        send_mail(subject, body, None, recipients)
+    except OSError as exc:  # the mail server is down or refused us: try again later
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
 
+
+def queue_email(subject, body, recipients):
     try:
         send_email.delay(subject, body, recipients)
     except Exception:

@@ -2,14 +2,13 @@
 history and PDF."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reports import services as documents
-from reports.models import Document
+from reports import services
 
 from . import access, history, workflow
+from .documents import request_pdf, shown_pdf
 from .forms import (
     ConcernFormSet,
     DeliverableFormSet,
@@ -27,6 +26,7 @@ from .reporting import (
     previous_ratings,
     save_report,
     start_next_report,
+    unexplained,
 )
 
 
@@ -68,23 +68,21 @@ def report_detail(request, code, month):
     """The report as its PDF prints it (for an approved report, the frozen snapshot), with
     the actions the user may take."""
     report, role = access.get_report(request.user, code, month)
-    if report.status == report.Status.APPROVED:
-        document = documents.approved_document(report)
-    else:
-        document = documents.latest_document_for(report)
-    data = documents.report_contents(report)
-    missing = [
-        f"{line['dimension']}: {line['comment_needed']}"
-        for line in data["ratings"]
-        if line.get("comment_needed") and not line["comment"].strip()
+    actions = workflow.available_actions(report, role)
+    data = services.report_contents(report)
+    # What submitting would refuse, for those who can put it right; read from what the page
+    # shows (the live data, while the report can be edited) rather than queried again.
+    lines = [
+        (line["dimension"], line["comment_needed"], line["comment"]) for line in data["ratings"]
     ]
     context = {
         "report": report,
         "project": report.project,
         "role": role,
+        "actions": actions,
         "data": data,
-        "document": document,
-        "missing_comments": missing if report.is_editable else [],
+        "document": shown_pdf("highlight_report", report, request.user),
+        "missing_comments": unexplained(lines) if "edit" in actions else [],
     }
     return render(request, "projects/report_detail.html", context)
 
@@ -194,23 +192,12 @@ def report_transition(request, code, month, action):
 @require_POST
 def report_pdf(request, code, month):
     report, role = access.get_report(request.user, code, month)
-    document = documents.request_document(
-        Document.Kind.HIGHLIGHT_REPORT,
-        {"project": report.project.code, "period": report.period_slug},
-        request.user,
-    )
-    document.refresh_from_db()  # with tasks in-process it may be done already
-    if request.htmx:
-        return render(request, "reports/_document_status.html", {"document": document})
-    return redirect(document)
+    return request_pdf(request, "highlight_report", report)
 
 
 @require_GET
 def report_history(request, code, month):
-    # History shows earlier drafts and the sponsor's comments: for those who read drafts.
-    report, role = access.get_report(request.user, code, month)
-    if not role.can_read_drafts:
-        raise Http404("No such report.")
+    report = access.get_report_history(request.user, code, month)
     return render(
         request,
         "projects/report_history.html",

@@ -14,8 +14,8 @@ from .models import (
     RagDimension,
     RagRating,
     WorkstreamProgress,
-    month_end,
 )
+from .periods import add_months, month_end, months_spanned
 
 
 class StaleReport(Exception):
@@ -24,16 +24,6 @@ class StaleReport(Exception):
 
 class ReportExists(Exception):
     pass
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
-
-
-def months_covered(report):
-    start, end = report.period_start, report.period_end
-    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def create_report(project, period_start, period_end=None, **fields):
@@ -100,7 +90,8 @@ def next_period(project, last):
     start = last.period_end + datetime.timedelta(days=1)
     if project.reporting_cadence in PERIOD_MONTHS:
         return start, period_containing(project, start)[1]
-    return start, month_end(add_months(start, months_covered(last) - 1))
+    months = months_spanned(last.period_start, last.period_end)
+    return start, month_end(add_months(start, months - 1))
 
 
 def start_next_report(project):
@@ -229,16 +220,24 @@ def comment_needed(status, previous_status):
     return None
 
 
-def rag_comment_problems(ratings, previous):
+def unexplained(lines):
     """The RAG lines that need a comment and have none, as "Overall: say why it is Red".
-    `ratings` with their dimension and status loaded; `previous` from previous_ratings()."""
-    problems = []
+    `lines` are (dimension name, comment_needed() for the line, comment): submitting reads
+    them from the ratings (rag_comment_problems), the report's page from what it prints."""
+    return [
+        f"{name}: {reason}" for name, reason, comment in lines if reason and not comment.strip()
+    ]
+
+
+def rag_comment_problems(ratings, previous):
+    """unexplained() for `ratings` with their dimension and status loaded; `previous` from
+    previous_ratings()."""
+    lines = []
     for rating in ratings:
         before = previous.get(rating.dimension_id)
         reason = comment_needed(rating.status, before.status if before else None)
-        if reason and not rating.comment.strip():
-            problems.append(f"{rating.dimension.name}: {reason}")
-    return problems
+        lines.append((rating.dimension.name, reason, rating.comment))
+    return unexplained(lines)
 
 
 def missing_rag_comments(report):

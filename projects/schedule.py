@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from .models import HighlightReport, Project, month_end, period_label
+from .models import HighlightReport, Project
+from .periods import add_months, calendar_period, period_label
 
 
 @lru_cache(maxsize=64)
@@ -33,22 +34,12 @@ def add_working_days(day, count):
     return day
 
 
-def _add_months(day, months):
-    month = day.month - 1 + months
-    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
-
-
 PERIOD_MONTHS = {Project.Cadence.MONTHLY: 1, Project.Cadence.QUARTERLY: 3}
 
 
 def period_containing(project, day):
     """The reporting period holding `day`: its month, or its calendar quarter."""
-    return _period_containing(PERIOD_MONTHS[project.reporting_cadence], day)
-
-
-def _period_containing(months, day):
-    start = _add_months(day.replace(day=1), -((day.month - 1) % months))
-    return start, month_end(_add_months(start, months - 1))
+    return calendar_period(day, PERIOD_MONTHS[project.reporting_cadence])
 
 
 def due_date(project, period_end):
@@ -83,9 +74,6 @@ class Due:
     def period_label(self):
         return period_label(self.period_start, self.period_end)
 
-    def days_overdue(self, today):
-        return (today - self.due).days
-
 
 def outstanding_reports(projects, today, months_back=3):
     """Reports not yet submitted for periods that have ended in the last `months_back`
@@ -98,7 +86,7 @@ def outstanding_reports(projects, today, months_back=3):
     ]
     if not projects:
         return []
-    earliest = _add_months(today.replace(day=1), -months_back)
+    earliest = add_months(today, -months_back)
     # Reporting starts with the project's start date or, when it has none, its first report;
     # a project with neither is not chased.
     first_reports = dict(
@@ -155,11 +143,11 @@ def _periods_between(months, first_day, last_day):
     # Periods depend only on the cadence and the dates, and a portfolio's projects share
     # a handful of them: the dashboard asks the same question for every project.
     periods = []
-    start, end = _period_containing(months, first_day)
+    start, end = calendar_period(first_day, months)
     while end <= last_day:
         if end >= first_day:
             periods.append((start, end))
-        start, end = _period_containing(months, end + datetime.timedelta(days=1))
+        start, end = calendar_period(end + datetime.timedelta(days=1), months)
     return tuple(periods)
 
 

@@ -1,22 +1,17 @@
-import logging
+"""The projects app's Celery tasks, as the worker and the beat schedule find them. This
+module imports the rule modules; they never import it, so there is no import cycle."""
 
 from celery import shared_task
-from django.core.mail import send_mail
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
+# Defined beside the code that queues it; imported here so that the worker, which
+# discovers this module, registers it.
+from .notifications import send_email
+from .reminders import send_reminders
 
-
-@shared_task(bind=True, max_retries=5, acks_late=True)
-def send_email(self, subject, body, recipients):
-    try:
-        send_mail(subject, body, None, recipients)
-    except OSError as exc:  # the mail server is down or refused us: try again later
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
+__all__ = ["send_email", "send_report_reminders"]
 
 
 @shared_task
 def send_report_reminders():
-    from .reminders import send_reminders
-
     return len(send_reminders(timezone.localdate()))

@@ -1,8 +1,7 @@
-import datetime
-
 from django.urls import path, register_converter
 
 from . import report_views, views
+from .periods import parse_month
 
 
 class MonthConverter:
@@ -12,7 +11,7 @@ class MonthConverter:
 
     def to_python(self, value):
         try:
-            return datetime.datetime.strptime(value, "%Y-%m").date()
+            return parse_month(value)
         except ValueError:
             raise ValueError(value) from None  # Django answers 404
 

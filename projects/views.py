@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -15,6 +15,7 @@ from . import access, dashboard, portfolio
 from .exports import dashboard_workbook
 from .forms import ManagerProjectForm, ProjectForm, WorkstreamFormSet
 from .models import HighlightReport, Project, RagRating
+from .periods import previous_month
 
 Status = HighlightReport.Status
 
@@ -23,20 +24,18 @@ Status = HighlightReport.Status
 def home(request):
     """My actions: reports to write, to fix and to approve, and my projects."""
     user = request.user
-    mine = Q() if access.is_pmo(user) else Q(project__manager=user) | Q(project__editors=user)
     reports = HighlightReport.objects.select_related("project")
+    mine = access.writable_reports(user, reports)
     due = portfolio.reports_due_for(user)
     context = {
         "today": timezone.localdate(),
         "due": due,
         "due_report_ids": {d.report.pk for d in due if d.report},
-        "to_approve": reports.filter(project__sponsor=user, status=Status.SUBMITTED),
-        "to_fix": reports.filter(mine, status=Status.RETURNED).distinct(),
-        "to_write": reports.filter(mine, status=Status.DRAFT).distinct(),
-        "awaiting_sponsor": reports.filter(mine, status=Status.SUBMITTED).distinct(),
-        "my_projects": Project.objects.filter(Q(manager=user) | Q(sponsor=user) | Q(editors=user))
-        .select_related("manager", "sponsor")
-        .distinct(),
+        "to_approve": access.approvable_reports(user, reports).filter(status=Status.SUBMITTED),
+        "to_fix": mine.filter(status=Status.RETURNED),
+        "to_write": mine.filter(status=Status.DRAFT),
+        "awaiting_sponsor": mine.filter(status=Status.SUBMITTED),
+        "my_projects": access.team_projects(user).select_related("manager", "sponsor"),
     }
     return render(request, "projects/home.html", context)
 
@@ -49,7 +48,7 @@ def project_list(request):
     return render(
         request,
         "projects/project_list.html",
-        {"projects": projects, "can_create": access.is_pmo(request.user)},
+        {"projects": projects, "can_create": access.can_create_project(request.user)},
     )
 
 
@@ -80,7 +79,7 @@ def project_detail(request, code):
 
 
 def _project_form(request, project, template):
-    form_class = ProjectForm if access.is_pmo(request.user) else ManagerProjectForm
+    form_class = ProjectForm if access.can_configure_project(request.user) else ManagerProjectForm
     form = form_class(request.POST or None, instance=project)
     workstreams = WorkstreamFormSet(request.POST or None, instance=project, prefix="workstreams")
     if request.method == "POST" and form.is_valid() and workstreams.is_valid():
@@ -111,9 +110,8 @@ def project_edit(request, code):
 
 def _dashboard_selection(request):
     month_form = dashboard.MonthForm(request.GET or None)
-    today = timezone.localdate()
-    month = (month_form.is_valid() and month_form.cleaned_data["month"]) or dashboard.add_months(
-        today.replace(day=1), -1
+    month = (month_form.is_valid() and month_form.cleaned_data["month"]) or previous_month(
+        timezone.localdate()
     )
     filters = dashboard.DashboardFilter(request.GET or None)
     return month_form, filters, month, dashboard.selected_projects(filters, month)

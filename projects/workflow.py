@@ -27,6 +27,15 @@ class TransitionNotAllowed(Exception):
     """The report is not in a state that allows this step (e.g. approving a draft)."""
 
 
+# The states each transition leaves from.
+ALLOWED_FROM = {
+    "submit": (Status.DRAFT, Status.RETURNED),
+    "withdraw": (Status.SUBMITTED,),
+    "approve": (Status.SUBMITTED,),
+    "return": (Status.SUBMITTED,),
+    "reopen": (Status.APPROVED,),
+}
+
 PAST = {
     "submit": "submitted",
     "withdraw": "withdrawn",
@@ -36,7 +45,7 @@ PAST = {
 }
 
 
-def _transition(report, user, action, allowed_from, check=None, after=None, **changes):
+def _transition(report, user, action, check=None, after=None, **changes):
     """Move the report on. `report.version` is what the user saw: if the report has changed
     since (a withdrawal and resubmission, an edit), nothing happens and they are told."""
     seen_version = report.version
@@ -46,7 +55,7 @@ def _transition(report, user, action, allowed_from, check=None, after=None, **ch
         )
         if not access.project_role(user, locked.project).allows(action):
             raise PermissionDenied
-        if locked.status not in allowed_from:
+        if locked.status not in ALLOWED_FROM[action]:
             raise TransitionNotAllowed(
                 f"This report is {locked.get_status_display().lower()}, so it cannot be "
                 f"{PAST[action]}."
@@ -79,13 +88,21 @@ def _ratings_explained(report):
         )
 
 
+def available_actions(report, role):
+    """What the report's page offers: "edit" and each transition the user's role allows
+    (access.ProjectRole) from the report's state now. Taking one checks both again."""
+    actions = {a for a, states in ALLOWED_FROM.items() if report.status in states}
+    if report.is_editable:
+        actions.add("edit")
+    return frozenset(a for a in actions if role.allows(a))
+
+
 def submit(report, user):
     now = timezone.now()
     return _transition(
         report,
         user,
         "submit",
-        (Status.DRAFT, Status.RETURNED),
         check=_ratings_explained,
         after=lambda r: notifications.report_submitted(r),
         status=Status.SUBMITTED,
@@ -96,7 +113,7 @@ def submit(report, user):
 
 
 def withdraw(report, user):
-    return _transition(report, user, "withdraw", (Status.SUBMITTED,), status=Status.DRAFT)
+    return _transition(report, user, "withdraw", status=Status.DRAFT)
 
 
 def approve(report, user):
@@ -111,7 +128,6 @@ def approve(report, user):
         report,
         user,
         "approve",
-        (Status.SUBMITTED,),
         after=freeze,
         status=Status.APPROVED,
         approved_by=user,
@@ -128,7 +144,6 @@ def return_to_manager(report, user, comment):
         report,
         user,
         "return",
-        (Status.SUBMITTED,),
         after=lambda r: notifications.report_returned(r),
         status=Status.RETURNED,
         sponsor_comment=comment,
@@ -143,7 +158,6 @@ def reopen(report, user, reason):
         report,
         user,
         "reopen",
-        (Status.APPROVED,),
         status=Status.DRAFT,
         approved_by=None,
         approved_at=None,

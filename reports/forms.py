@@ -3,16 +3,14 @@ from django import forms
 from projects.forms import LongSelect, MonthField
 from projects.models import Project
 
-KIND_CHOICES = [
-    ("board_pack", "Board pack"),
-    ("highlight_report", "Highlight report"),
-    ("risk_register", "Risk register"),
-    ("business_plan", "Business plan"),
-]
+from .kinds import choices, get_kind
 
 
 class DocumentRequestForm(forms.Form):
-    kind = forms.ChoiceField(choices=KIND_CHOICES)
+    """Ask for any kind of document: each kind names the fields below it needs
+    (DocumentKind.request_fields and required_fields)."""
+
+    kind = forms.ChoiceField(choices=choices)
     programme = forms.ChoiceField(
         required=False,
         label="Board pack for",
@@ -42,24 +40,16 @@ class DocumentRequestForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        kind = cleaned.get("kind")
-        needs = {
-            "board_pack": ["period"],
-            "highlight_report": ["project", "period"],
-            "risk_register": ["register"],
-            "business_plan": ["plan"],
-        }.get(kind, [])
-        for name in needs:
-            if not cleaned.get(name):
-                self.add_error(name, "Needed for this kind of document.")
+        if cleaned.get("kind"):
+            for name in get_kind(cleaned["kind"]).required_fields:
+                if not cleaned.get(name):
+                    self.add_error(name, "Needed for this kind of document.")
         return cleaned
 
     def params(self):
         data = self.cleaned_data
-        month = data["period"].strftime("%Y-%m") if data.get("period") else None
         return {
-            "board_pack": {"programme": data.get("programme") or "", "period": month},
-            "highlight_report": {"project": data.get("project"), "period": month},
-            "risk_register": {"register": data.get("register")},
-            "business_plan": {"plan": data.get("plan"), "internal": data.get("internal")},
-        }[data["kind"]]
+            name: data["period"].strftime("%Y-%m") if name == "period" and data.get(name)
+            else data.get(name)
+            for name in get_kind(data["kind"]).request_fields
+        }  # fmt: skip

@@ -7,20 +7,24 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from projects.periods import parse_month
+
 
 def params_key(params):
     """One canonical string for a document's natural-key parameters, so equal requests match."""
     return json.dumps(params, sort_keys=True, separators=(",", ":"))
 
 
+def kind_choices():
+    """Every registered kind of document (reports/kinds/): a callable, so adding a kind
+    needs no migration."""
+    from .kinds import choices
+
+    return choices()
+
+
 class Document(models.Model):
     """A generated PDF: what was asked for, from which data, and how rendering went."""
-
-    class Kind(models.TextChoices):
-        HIGHLIGHT_REPORT = "highlight_report", "Highlight report"
-        RISK_REGISTER = "risk_register", "Risk register"
-        BOARD_PACK = "board_pack", "Board pack"
-        BUSINESS_PLAN = "business_plan", "Business plan"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -30,7 +34,7 @@ class Document(models.Model):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING, Status.DONE)
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=kind_choices)
     params = models.JSONField()
     params_key = models.CharField(max_length=500, editable=False)
     title = models.CharField(max_length=300, blank=True)
@@ -106,10 +110,8 @@ class Document(models.Model):
     @property
     def period(self):
         """The month or plan year the document is for, as people say it."""
-        import datetime
-
         if self.params.get("period"):
-            return datetime.datetime.strptime(self.params["period"], "%Y-%m").strftime("%B %Y")
+            return f"{parse_month(self.params['period']):%B %Y}"
         return self.params.get("plan") or ""
 
     @property
@@ -149,6 +151,11 @@ class MonthlyRun(models.Model):
 
     def __str__(self):
         return f"Monthly run on day {self.day_of_month}"
+
+    @classmethod
+    def current(cls):
+        """The PMO's settings, or the defaults when none are saved."""
+        return cls.objects.prefetch_related("programmes", "notify").first() or cls()
 
 
 class ReportingRun(models.Model):

@@ -5,6 +5,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from businessplan.access import visible_plans
+from risks.access import readable_registers
+
 from . import access, services
 from .forms import DocumentRequestForm
 from .kinds import SourceMissing
@@ -14,9 +17,6 @@ PAGE_SIZE = 50
 
 
 def _request_form(request, data=None):
-    from businessplan.access import visible_plans
-    from risks.access import readable_registers
-
     return DocumentRequestForm(
         data,
         registers=readable_registers(request.user).values_list("slug", "name"),
@@ -57,6 +57,7 @@ def document_list(request):
         "page": page,
         "form": form,
         "polling": any(not d.is_finished for d in page),
+        "sees_every_document": access.sees_every_document(request.user),
     }
     template = "reports/_document_table.html" if request.htmx else "reports/document_list.html"
     return render(request, template, context)

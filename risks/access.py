@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from projects.access import is_director, is_pmo
-from projects.models import Project
+from projects.access import is_director, is_pmo, team_projects
 
 from .models import Risk, RiskRegister
 
@@ -39,10 +38,6 @@ class RegisterRole:
         return self.can_manage or (risk.owner_id is not None and risk.owner_id == user.pk)
 
 
-def _team_projects(user):
-    return Project.objects.filter(Q(manager=user) | Q(sponsor=user) | Q(editors=user)).values("pk")
-
-
 def readable_registers(user):
     registers = RiskRegister.objects.all()
     if is_pmo(user) or is_director(user):
@@ -50,8 +45,12 @@ def readable_registers(user):
     return registers.filter(
         Q(owner=user)
         | Q(pk__in=Risk.objects.filter(owner=user).values("register_id"))
-        | Q(project__in=_team_projects(user))
+        | Q(project__in=team_projects(user).values("pk"))
     )
+
+
+def can_create_register(user):
+    return is_pmo(user)
 
 
 def register_role(user, register):

@@ -303,7 +303,3 @@ class RiskReview(models.Model):
 
     def __str__(self):
         return f"Review of {self.risk.ref} on {self.reviewed_on:%d/%m/%Y}"
-
-    @property
-    def residual_score(self):
-        return self.residual_probability * self.residual_impact

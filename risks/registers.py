@@ -1,12 +1,13 @@
 """Rules for registers: reading them with their scores and movement in a fixed number of
 queries, heat maps, saving a risk without overwriting someone else's change, and reviews."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
+
+from projects.periods import months_later
 
 from . import scoring
 from .models import Risk, RiskReview
@@ -20,7 +21,10 @@ def for_summary(risks):
     """What heat maps and counts need, and no more: scores, status, category, review date
     (a register's long texts are most of its bytes)."""
     return (
-        risks.annotate(residual_score=scoring.RESIDUAL_SCORE, inherent_score=scoring.INHERENT_SCORE)
+        risks.annotate(
+            residual_score=scoring.score_expression("residual"),
+            inherent_score=scoring.score_expression("inherent"),
+        )
         .only(
             "pk",
             "ref",
@@ -38,10 +42,10 @@ def with_scores(risks):
     """Residual and inherent scores, and the residual score at the last two reviews (for the
     movement arrow), computed in SQL."""
     reviews = RiskReview.objects.filter(risk=OuterRef("pk")).order_by("-reviewed_on", "-pk")
-    review_score = F("residual_probability") * F("residual_impact")
+    review_score = scoring.score_expression("residual")
     return risks.annotate(
-        residual_score=scoring.RESIDUAL_SCORE,
-        inherent_score=scoring.INHERENT_SCORE,
+        residual_score=scoring.score_expression("residual"),
+        inherent_score=scoring.score_expression("inherent"),
         last_review_on=Subquery(reviews.values("reviewed_on")[:1]),
         last_review_score=Subquery(reviews.annotate(s=review_score).values("s")[:1]),
         previous_review_score=Subquery(reviews.annotate(s=review_score).values("s")[1:2]),
@@ -87,9 +91,7 @@ def rows(risks, matrix, today=None):
                 inherent=scores["inherent"],
                 residual=scores["residual"],
                 target=scores["target"],
-                # Only open risks count against the appetite.
-                outside_appetite=risk.status == Risk.Status.OPEN
-                and scoring.outside_appetite(risk, matrix),
+                outside_appetite=scoring.outside_appetite(risk, matrix),
                 movement=movement(risk),
                 overdue=is_overdue(risk, today),
             )
@@ -106,6 +108,10 @@ class HeatCell:
     band: object
     count: int
     outside_appetite: int
+
+    @property
+    def score(self):
+        return scoring.score(self.probability, self.impact)
 
 
 def heat_map(risk_rows, matrix, kind):
@@ -149,7 +155,7 @@ def heat_cells(counts, breaches, matrix):
                 impact=i,
                 probability_label=matrix.probability_label(p),
                 impact_label=matrix.impact_label(i),
-                band=scoring.band_for(matrix, p * i),
+                band=scoring.band_for(matrix, scoring.score(p, i)),
                 count=counts.get((p, i), 0),
                 outside_appetite=breaches.get((p, i), 0),
             )
@@ -220,7 +226,4 @@ def record_review(
 
 def default_next_review(day):
     """A month on: registers are reviewed monthly."""
-    month = day.month % 12 + 1
-    year = day.year + (day.month == 12)
-    last_day = (datetime.date(year + (month == 12), month % 12 + 1, 1) - datetime.timedelta(1)).day
-    return day.replace(year=year, month=month, day=min(day.day, last_day))
+    return months_later(day, 1)

@@ -1,16 +1,26 @@
 """Risk scores and bands, computed in one place from the register's matrix (never typed).
 
 score = probability × impact; the band is the matrix's band whose range holds the score.
-Every page, import and PDF asks these functions.
+Every page, import and PDF asks these functions; SQL that sorts or filters by a score
+builds it with score_expression(), the same product in the database.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef
 
-from .models import Level
+from .models import Risk, RiskBand
 
 KINDS = ("inherent", "residual", "target")
+
+
+def score(probability, impact):
+    return probability * impact
+
+
+def score_expression(kind):
+    """score() in SQL for a risk's or review's `kind` ("residual"…) scores, to annotate."""
+    return F(f"{kind}_probability") * F(f"{kind}_impact")
 
 
 @dataclass(frozen=True)
@@ -44,14 +54,14 @@ def band_for(matrix, score):
 def assess(matrix, probability, impact):
     if probability is None or impact is None:
         return None
-    score = probability * impact
+    product = score(probability, impact)
     return Assessment(
         probability=probability,
         impact=impact,
         probability_label=matrix.probability_label(probability),
         impact_label=matrix.impact_label(impact),
-        score=score,
-        band=band_for(matrix, score),
+        score=product,
+        band=band_for(matrix, product),
     )
 
 
@@ -65,8 +75,9 @@ def assessments(risk, matrix=None):
 
 
 def outside_appetite(risk, matrix=None):
-    """Whether the residual band is above what the risk's category tolerates."""
-    if risk.category is None:
+    """Whether the residual band is above what the risk's category tolerates. Only open
+    risks count against the appetite: a closed risk is never outside it."""
+    if risk.status != Risk.Status.OPEN or risk.category is None:
         return False
     residual = assess(
         matrix or risk.register.matrix, risk.residual_probability, risk.residual_impact
@@ -75,22 +86,23 @@ def outside_appetite(risk, matrix=None):
 
 
 def beyond_appetite(risks):
-    """The risks among these whose residual band is above what their category tolerates:
-    outside_appetite()'s rule in SQL, so finding a portfolio's few breaches does not load
-    its thousands of risks."""
-    from .models import RiskBand
-
+    """The risks among these that are outside appetite: outside_appetite()'s rule in SQL, so
+    finding a portfolio's few breaches does not load its thousands of risks."""
     above = RiskBand.objects.filter(
         matrix=OuterRef("register__matrix"),
         min_score__lte=OuterRef("appetite_score"),
         max_score__gte=OuterRef("appetite_score"),
         level__gt=OuterRef("category__tolerated_level"),
     )
-    return risks.alias(appetite_score=RESIDUAL_SCORE).filter(Exists(above))
+    return (
+        risks.filter(status=Risk.Status.OPEN, category__isnull=False)
+        .alias(appetite_score=score_expression("residual"))
+        .filter(Exists(above))
+    )
 
 
 def achievable_scores(matrix):
-    return sorted({p * i for p in matrix.probabilities for i in matrix.impacts})
+    return sorted({score(p, i) for p in matrix.probabilities for i in matrix.impacts})
 
 
 def matrix_problems(matrix, matrix_bands):
@@ -101,9 +113,3 @@ def matrix_problems(matrix, matrix_bands):
         if len(holding) != 1:
             problems.append(f"Score {score} is in {len(holding)} bands; it must be in exactly one.")
     return problems
-
-
-RESIDUAL_SCORE = F("residual_probability") * F("residual_impact")
-INHERENT_SCORE = F("inherent_probability") * F("inherent_impact")
-
-LEVEL_NAMES = dict(Level.choices)

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
-from projects import spreadsheets, uploads
+from projects import uploads
+from projects.documents import request_pdf, shown_pdf
 from projects.history import last_change
-from reports import services as documents
 
 from . import access, exports, importers, registers, scoring
 from .forms import ImportForm, RegisterForm, ReviewForm, RiskFilter, RiskForm
@@ -52,7 +52,7 @@ def register_list(request):
             "page": page,
             "search": search,
             "query": urlencode({"q": search}) if search else "",
-            "can_create": project_access.is_pmo(request.user),
+            "can_create": access.can_create_register(request.user),
         },
     )
 
@@ -99,9 +99,9 @@ def register_detail(request, slug):
             ("Inherent", "inherent", registers.heat_map(all_rows, matrix, "inherent")),
             ("Residual", "residual", registers.heat_map(all_rows, matrix, "residual")),
         ],
-        "breaches": sum(row.outside_appetite for row in all_rows if row.risk.status == "open"),
+        "breaches": sum(row.outside_appetite for row in all_rows),
         "overdue": sum(row.overdue for row in all_rows),
-        "document": documents.latest_document_for(register),
+        "document": shown_pdf("risk_register", register, request.user),
     }
     return render(request, "risks/register_detail.html", context)
 
@@ -199,9 +199,7 @@ def risk_review(request, slug, ref):
 @require_GET
 def outside_appetite(request):
     readable = access.readable_registers(request.user)
-    breaches = scoring.beyond_appetite(
-        Risk.objects.filter(register__in=readable, status=Risk.Status.OPEN, category__isnull=False)
-    )
+    breaches = scoring.beyond_appetite(Risk.objects.filter(register__in=readable))
     page = Paginator(
         registers.with_scores(breaches)
         .select_related("register")
@@ -223,21 +221,10 @@ def outside_appetite(request):
 @require_POST
 def register_pdf(request, slug):
     register, role = access.get_register(request.user, slug)
-    document = documents.request_document(
-        "risk_register", {"register": register.slug}, request.user
-    )
-    document.refresh_from_db()
-    if request.htmx:
-        return render(request, "reports/_document_status.html", {"document": document})
-    return redirect(document)
+    return request_pdf(request, "risk_register", register)
 
 
 # --- Import and export -----------------------------------------------------------------
-
-
-def records_state(register):
-    """Changes whenever a risk is added or edited (each edit bumps its version)."""
-    return list(register.risks.aggregate(n=Count("id"), v=Sum("version")).values())
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,66 +232,17 @@ def register_import(request, slug):
     """Upload a workbook and see what it would do: nothing is written until confirmed."""
     register, role = access.get_register(request.user, slug, manage=True)
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcome = failure = token = None
-    target = f"risk-register:{register.pk}"
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read(spreadsheets.MAX_FILE_BYTES + 1)
-        try:
-            outcome = importers.import_register(register, content, upload.name, dry_run=True)
-        except importers.ImportFailed as exc:
-            failure = str(exc)
-        else:
-            if not outcome.errors:
-                token = uploads.keep(
-                    request,
-                    target,
-                    upload.name,
-                    content,
-                    uploads.describe([outcome.changes, records_state(register)]),
-                )
-    context = {
-        "register": register,
-        "form": form,
-        "outcome": outcome,
-        "failure": failure,
-        "token": token,
-    }
-    return render(request, "risks/import.html", context, status=400 if failure else 200)
+    context = {"register": register}
+    importer = importers.RegisterImporter
+    return uploads.upload_page(request, importer, register, form, "risks/import.html", context)
 
 
 @require_POST
 def register_import_confirm(request, slug):
     register, role = access.get_register(request.user, slug, manage=True)
-    pending = uploads.take(request, f"risk-register:{register.pk}", request.POST.get("token"))
-    if pending is None:
-        messages.error(request, "That import has expired: upload the file again.")
-        return redirect("risks:register-import", register.slug)
-    name, content, preview = pending
-    try:
-        # What confirming would do now must be what the preview showed: someone may have
-        # changed the records in between.
-        check = importers.import_register(register, content, name, dry_run=True)
-        if check.errors or uploads.describe([check.changes, records_state(register)]) != preview:
-            messages.error(
-                request,
-                "Records changed since the preview, so nothing was "
-                "imported: check the file again to see what it would do now.",
-            )
-            return redirect("risks:register-import", register.slug)
-        outcome = importers.import_register(register, content, name, user=request.user)
-    except importers.ImportFailed as exc:
-        messages.error(request, f"The import failed: {exc}")
-        return redirect("risks:register-import", register.slug)
-    if outcome.errors:  # the register changed since the preview
-        messages.error(request, "The file no longer imports cleanly: check it and try again.")
-        return redirect("risks:register-import", register.slug)
-    messages.success(
-        request,
-        f"Imported {name}: {outcome.created} created, {outcome.updated} updated, "
-        f"{outcome.unchanged} unchanged.",
-    )
-    return redirect(register)
+    importer = importers.RegisterImporter
+    page = ("risks:register-import", register.slug)
+    return uploads.confirm_page(request, importer, register, *page)
 
 
 @require_GET

@@ -6,6 +6,7 @@ dave     sponsors another project     pam      is in the PMO
 diana    is a director                olive    is signed in and nothing more
 """
 
+import datetime
 import os
 
 import pytest
@@ -97,11 +98,9 @@ def diana(db):
 
 @pytest.fixture
 def project(alice, bob, erin):
-    project = ProjectFactory(
-        code="TEST.1", name="Library Refurbishment", manager=alice, sponsor=bob
+    return ProjectFactory(
+        code="TEST.1", name="Library Refurbishment", manager=alice, sponsor=bob, editors=[erin]
     )
-    project.editors.add(erin)
-    return project
 
 
 @pytest.fixture
@@ -111,7 +110,8 @@ def other_project(charlie, dave):
 
 @pytest.fixture
 def report(project):
-    return ReportFactory(project=project, rated=True)
+    """TEST.1's draft for March 2024, every RAG line rated."""
+    return ReportFactory(project=project, period_start=datetime.date(2024, 3, 1), rated=True)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ django.setup()
 from django.db import OperationalError  # noqa: E402
 
 from config.celery import app  # noqa: E402
-from reports import services  # noqa: E402
+from reports import worker  # noqa: E402
 
 FAULT = os.environ.get("HIGHLIGHT_FAULT", "")
 MARKS = Path(os.environ.get("HIGHLIGHT_FAULT_DIR", "."))
@@ -43,9 +43,9 @@ def hold(name):
 
 
 render_source, write_atomically, build_document = (
-    services.render_source,
-    services.write_atomically,
-    services.build_document,
+    worker.render_source,
+    worker.write_atomically,
+    worker.build_document,
 )
 
 
@@ -70,15 +70,15 @@ def marking_pid(document):
 
 
 if FAULT == "hold-while-rendering":
-    services.render_source = rendering_then_hold
+    worker.render_source = rendering_then_hold
 elif FAULT == "hold-after-writing":
-    services.write_atomically = writing_then_hold
+    worker.write_atomically = writing_then_hold
 elif FAULT == "database-down":
-    services.build_document = database_down
+    worker.build_document = database_down
 elif FAULT:
     sys.exit(f"unknown HIGHLIGHT_FAULT {FAULT!r}")
 else:
-    services.build_document = marking_pid
+    worker.build_document = marking_pid
 
 if __name__ == "__main__":
     app.worker_main(["worker", *sys.argv[1:]])

@@ -1,10 +1,11 @@
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 register = template.Library()
 
-CELL = 56
+# Heat-map geometry, in SVG units: a cell, and the room for the axes' numbers and names.
+CELL, LEFT, BOTTOM = 56, 34, 30
 
 
 @register.simple_tag
@@ -23,83 +24,47 @@ def band_badge(assessment):
     )
 
 
-@register.simple_tag
-def heat_map_svg(rows, kind, register_slug, title):
+@register.inclusion_tag("risks/_heat_map.html")
+def heat_map(rows, kind, register_slug, title):
     """A probability × impact grid, each cell coloured by its band, showing its count and
-    linking to the register filtered to that cell. Cells with risks outside appetite are
-    outlined. Screen readers get each cell in words."""
-    size = len(rows)
-    columns = len(rows[0]) if rows else 0
-    left, bottom = 34, 30
-    width, height = left + columns * CELL + 2, size * CELL + bottom
+    linking to the register filtered to that cell; cells with risks outside appetite are
+    outlined. Here only the geometry and the words: the drawing is the template."""
+    size, columns = len(rows), len(rows[0]) if rows else 0
     base = reverse("risks:register", args=[register_slug])
-    cells = []
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            x, y = left + c * CELL, r * CELL
-            label = (
-                f"{title}: probability {cell.probability} {cell.probability_label}, impact "
-                f"{cell.impact} {cell.impact_label}, score {cell.probability * cell.impact}"
-                f" {cell.band.name if cell.band else ''}: {cell.count} risk"
-                f"{'s' if cell.count != 1 else ''}"
-                + (f", {cell.outside_appetite} outside appetite" if cell.outside_appetite else "")
-            )
-            shape = format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" '
-                'stroke-width="{}"/>',
-                x + 1,
-                y + 1,
-                CELL - 2,
-                CELL - 2,
-                cell.band.colour if cell.band else "#ffffff",
-                "#0b0c0c" if cell.outside_appetite else "#ffffff",
-                3 if cell.outside_appetite else 1,
-            )
-            text = format_html(
-                '<text x="{}" y="{}" text-anchor="middle" font-size="16" font-weight="bold" '
-                'fill="{}">{}</text>',
-                x + CELL / 2,
-                y + CELL / 2 + 6,
-                cell.band.text_colour if cell.band else "#0b0c0c",
-                cell.count or "",
-            )
-            if cell.count:
-                href = f"{base}?cell={kind}-{cell.probability}-{cell.impact}"
-                cells.append(
-                    format_html(
-                        '<a href="{}" aria-label="{}"><title>{}</title>{}{}</a>',
-                        href,
-                        label,
-                        label,
-                        shape,
-                        text,
-                    )
-                )
-            else:
-                cells.append(format_html("<g><title>{}</title>{}</g>", label, shape))
-    axis = format_html_join(
-        "",
-        '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#4a5360">{}</text>',
-        [
-            (left + c * CELL + CELL / 2, size * CELL + 14, i + 1)
-            for c, i in enumerate(range(columns))
-        ]
-        + [(left - 12, r * CELL + CELL / 2 + 4, size - r) for r in range(size)],
-    )
-    return format_html(
-        '<svg class="heat-map" width="{}" height="{}" viewBox="0 0 {} {}" role="group" '
-        'aria-label="{} heat map">{}{}<text x="{}" y="{}" font-size="11" text-anchor="middle" '
-        'fill="#4a5360">Impact</text><text x="10" y="{}" font-size="11" fill="#4a5360" '
-        'transform="rotate(-90 10 {})" text-anchor="middle">Probability</text></svg>',
-        width,
-        height,
-        width,
-        height,
-        title,
-        format_html_join("", "{}", ((c,) for c in cells)),
-        axis,
-        left + columns * CELL / 2,
-        size * CELL + 28,
-        size * CELL / 2,
-        size * CELL / 2,
+    cells = [
+        {
+            "cell": cell,
+            "x": LEFT + c * CELL + 1,
+            "y": r * CELL + 1,
+            "middle": LEFT + c * CELL + CELL / 2,
+            "baseline": r * CELL + CELL / 2 + 6,
+            "label": _cell_label(title, cell),
+            "href": f"{base}?cell={kind}-{cell.probability}-{cell.impact}" if cell.count else "",
+        }
+        for r, row in enumerate(rows)
+        for c, cell in enumerate(row)
+    ]
+    return {
+        "title": title,
+        "cells": cells,
+        "side": CELL - 2,
+        "width": LEFT + columns * CELL + 2,
+        "height": size * CELL + BOTTOM,
+        "impacts": [(LEFT + c * CELL + CELL / 2, c + 1) for c in range(columns)],
+        "probabilities": [(r * CELL + CELL / 2 + 4, size - r) for r in range(size)],
+        "axis_y": size * CELL + 14,
+        "impact_x": LEFT + columns * CELL / 2,
+        "impact_y": size * CELL + 28,
+        "middle_y": size * CELL / 2,
+    }
+
+
+def _cell_label(title, cell):
+    """A cell in words, for screen readers and the tooltip."""
+    risks = f"{cell.count} risk{'s' if cell.count != 1 else ''}"
+    breaches = f", {cell.outside_appetite} outside appetite" if cell.outside_appetite else ""
+    return (
+        f"{title}: probability {cell.probability} {cell.probability_label}, impact "
+        f"{cell.impact} {cell.impact_label}, score {cell.score}"
+        f" {cell.band.name if cell.band else ''}: {risks}{breaches}"
     )

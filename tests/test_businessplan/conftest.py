@@ -1,1 +1,49 @@
-from tests.test_businessplan.test_plans import imported, plan  # noqa: F401
+"""The published SPSO plan, empty or with the sample workbook imported, and `state()`, every
+activity's fields as a sorted list, to show an import changed nothing."""
+
+from pathlib import Path
+
+import pytest
+
+from businessplan.importers import import_plan
+from businessplan.models import Activity, BusinessPlan
+from tests.factories import BusinessPlanFactory
+
+SAMPLE = Path(__file__).resolve().parents[2] / "businessplan/demo/business-plan-sample.xlsx"
+
+
+@pytest.fixture
+def plan(db):
+    """The published SPSO plan, empty."""
+    return BusinessPlanFactory(
+        title="SPSO Business Plan", year="2019-20", status=BusinessPlan.Status.PUBLISHED
+    )
+
+
+@pytest.fixture
+def imported(plan):
+    outcome = import_plan(plan, SAMPLE.read_bytes(), SAMPLE.name)
+    assert not outcome.errors
+    return outcome
+
+
+def state():
+    return sorted(
+        (
+            a.section.name,
+            a.ref,
+            a.title,
+            a.kind,
+            a.start_date,
+            a.end_date,
+            a.priority,
+            a.status,
+            a.owner_id,
+            a.measure,
+            a.comment,
+            a.internal_links,
+            a.origin,
+            tuple(sorted(x.number for x in a.aims.all())),
+        )
+        for a in Activity.objects.select_related("section").prefetch_related("aims")
+    )

@@ -20,13 +20,22 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from businessplan.models import Activity, BusinessPlan, OwnerRole, Section
 from projects import workflow
 from projects.models import User
 from reports import kinds
 from reports.models import Document, params_key
-from risks.models import Risk, RiskMatrix, RiskRegister
-from tests.factories import ReportFactory, UserFactory
+from risks.models import Risk, RiskMatrix
+from tests.factories import (
+    ActivityFactory,
+    BusinessPlanFactory,
+    DocumentFactory,
+    OwnerRoleFactory,
+    ReportFactory,
+    RiskFactory,
+    RiskRegisterFactory,
+    SectionFactory,
+    UserFactory,
+)
 
 OK, LOGIN, ADMIN = "OK", "LOGIN", "ADMIN"
 
@@ -218,24 +227,20 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
     draft = ReportFactory(project=project, period_start=datetime.date(2024, 3, 1), rated=True)
 
     matrix = RiskMatrix.objects.get(name="5x5")
-    project_register = RiskRegister.objects.create(
+    project_register = RiskRegisterFactory(
         name="Library Refurbishment risks", project=project, matrix=matrix, owner=alice
     )
-    corporate = RiskRegister.objects.create(name="Corporate risks", matrix=matrix, owner=outsider)
-    scores = {"inherent_probability": 4, "inherent_impact": 4}
-    scores |= {"residual_probability": 3, "residual_impact": 3}
-    Risk.objects.create(register=project_register, ref="LR_1", title="Asbestos", **scores)
-    Risk.objects.create(register=corporate, ref="CR_1", title="Cyber attack", owner=rita, **scores)
-    Risk.objects.create(register=corporate, ref="CR_2", title="Budget cut", **scores)
+    corporate = RiskRegisterFactory(name="Corporate risks", matrix=matrix, owner=outsider)
+    RiskFactory(register=project_register, ref="LR_1", title="Asbestos")
+    RiskFactory(register=corporate, ref="CR_1", title="Cyber attack", owner=rita)
+    RiskFactory(register=corporate, ref="CR_2", title="Budget cut")
 
-    owner_role = OwnerRole.objects.create(name="Dir - C&I")
-    owner_role.users.add(charlie)
+    owner_role = OwnerRoleFactory(name="Dir - C&I", users=[charlie])
     plans = {}
     for year, status in (("2019-20", "published"), ("2020-21", "draft")):
-        plan = BusinessPlan.objects.create(title=f"Plan {year}", year=year, status=status)
-        section = Section.objects.create(plan=plan, name="C&I", slug="c-i")
-        Activity.objects.create(section=section, ref="CI 1", title="Refresh the website",
-                                owner=owner_role)  # fmt: skip
+        plan = BusinessPlanFactory(title=f"Plan {year}", year=year, status=status)
+        ActivityFactory(section=SectionFactory(plan=plan, name="C&I", slug="c-i"), ref="CI 1",
+                        title="Refresh the website", owner=owner_role)  # fmt: skip
         plans[status] = plan
 
     documents = {
@@ -246,14 +251,8 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
         ),
         "corporate-register": done_document("risk_register", corporate, pam),
         "draft-plan": done_document("business_plan", plans["draft"], pam),
-        "failed-draft-report": Document.objects.create(
-            kind="highlight_report",
-            params={"project": project.code, "period": "2024-03"},
-            source=draft,
-            fingerprint="0" * 64,
-            status=Document.Status.FAILED,
-            error="WeasyPrint ran out of memory",
-            requested_by=alice,
+        "failed-draft-report": DocumentFactory(
+            report=draft, status=Document.Status.FAILED, error="WeasyPrint ran out of memory"
         ),
     }
     users = {

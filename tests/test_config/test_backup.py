@@ -14,7 +14,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from config.backups import (
+from projects.backups import (
     FORMAT,
     BackupError,
     applied_migrations,

@@ -5,9 +5,9 @@ import importlib.util
 from pathlib import Path
 
 from businessplan.importers import import_plan
-from businessplan.models import BusinessPlan
 from risks.importers import import_register
-from risks.models import RiskMatrix, RiskRegister
+from risks.models import RiskMatrix
+from tests.factories import BusinessPlanFactory, RiskRegisterFactory
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
@@ -22,7 +22,7 @@ def generator(name):
 def test_generated_register_imports_every_row(db, alice, tmp_path):
     path = tmp_path / "register.xlsx"
     generator("make_risk_register").write(60, path)
-    register = RiskRegister.objects.create(
+    register = RiskRegisterFactory(
         name="Bench", matrix=RiskMatrix.objects.get(name="4x4"), owner=alice
     )
     outcome = import_register(register, path.read_bytes(), path.name)
@@ -33,7 +33,7 @@ def test_generated_register_imports_every_row(db, alice, tmp_path):
 def test_generated_plan_imports_every_activity(db, tmp_path):
     path = tmp_path / "plan.xlsx"
     generator("make_business_plan").write(40, 4, path)
-    plan = BusinessPlan.objects.create(title="Bench plan", year="2019-20")
+    plan = BusinessPlanFactory(title="Bench plan", year="2019-20")
     outcome = import_plan(plan, path.read_bytes(), path.name)
     assert outcome.errors == []
     assert plan.sections.count() == 4

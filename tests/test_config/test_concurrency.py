@@ -18,13 +18,21 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
-from businessplan.models import Activity, BusinessPlan, OwnerRole, Section
+from businessplan.models import BusinessPlan
 from projects import workflow
 from projects.models import Concern, HighlightReport
 from projects.reporting import ReportExists, create_report
 from risks import registers
-from risks.models import Risk, RiskMatrix, RiskRegister
+from risks.models import Risk, RiskMatrix
 from tests.conftest import need
+from tests.factories import (
+    ActivityFactory,
+    BusinessPlanFactory,
+    OwnerRoleFactory,
+    RiskFactory,
+    RiskRegisterFactory,
+    SectionFactory,
+)
 from tests.forms import FormReader, read_form
 
 
@@ -40,23 +48,24 @@ def page_text(response):
 
 @pytest.fixture
 def risk(alice, pam):
-    register = RiskRegister.objects.create(
+    register = RiskRegisterFactory(
         name="Corporate risks", matrix=RiskMatrix.objects.get(name="5x5"), owner=alice
     )
-    return Risk.objects.create(
+    return RiskFactory(
         register=register, ref="CR_1", title="Cyber attack", controls="Firewall",
-        inherent_probability=4, inherent_impact=4, residual_probability=3, residual_impact=3,
+        inherent=(4, 4), residual=(3, 3),
     )  # fmt: skip
 
 
 @pytest.fixture
 def activity(charlie, dave):
-    role = OwnerRole.objects.create(name="Dir - C&I")
-    role.users.add(charlie, dave)
-    plan = BusinessPlan.objects.create(title="Plan 2026-27", year="2026-27", status="published")
-    section = Section.objects.create(plan=plan, name="C&I", slug="c-i")
-    return Activity.objects.create(section=section, ref="CI 1", title="Refresh the website",
-                                   owner=role)  # fmt: skip
+    plan = BusinessPlanFactory(year="2026-27", status=BusinessPlan.Status.PUBLISHED)
+    return ActivityFactory(
+        section=SectionFactory(plan=plan, name="C&I"),
+        ref="CI 1",
+        title="Refresh the website",
+        owner=OwnerRoleFactory(name="Dir - C&I", users=[charlie, dave]),
+    )
 
 
 def update_url(activity):
@@ -375,6 +384,8 @@ def test_the_database_itself_refuses_a_second_report_for_a_period(racing, projec
 
     def insert():
         with transaction.atomic():
+            # objects.create, not ReportFactory: the factory goes through create_report's
+            # lock, and this race is about what happens without it.
             report = HighlightReport.objects.create(
                 project=project,
                 period_start=datetime.date(2026, 10, 1),

@@ -1,8 +1,10 @@
-"""The production shape in docker-compose.yml keeps what the broker holds and runs one beat."""
+"""The production shape: docker-compose.yml keeps what the broker holds and runs one beat,
+workers are bounded in memory, and PostgreSQL sessions run without JIT."""
 
 import datetime
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -35,3 +37,13 @@ def test_the_sweep_runs_every_minute():
 def test_workers_are_bounded_in_memory():
     assert app.conf.worker_max_memory_per_child == settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD
     assert 100_000 <= settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD <= 2_000_000  # KiB
+
+
+def test_postgresql_sessions_run_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is a PostgreSQL setting; this run uses " + connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -1,7 +1,9 @@
 """Production hardening a user or an attacker would notice: sign-in throttling, password
-rules, session expiry, and the security headers on every kind of response."""
+rules, session expiry, the security headers on every kind of response, and a strict
+Content-Security-Policy that pages keep (no inline script or style)."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -81,7 +83,7 @@ def test_a_session_ends_when_its_time_is_up(client, alice):
 
 
 def test_every_kind_of_response_carries_the_security_headers(client_for, alice, olive, project):
-    report = ReportFactory(project=project)
+    report = ReportFactory(project=project, period_start=datetime.date(2024, 3, 1))
     signed_in = client_for(olive)
     responses = {
         "page": signed_in.get("/"),
@@ -101,3 +103,18 @@ def test_every_kind_of_response_carries_the_security_headers(client_for, alice, 
         assert response["X-Content-Type-Options"] == "nosniff", kind
         assert response["X-Frame-Options"] == "DENY", kind
         assert response["Referrer-Policy"] == "same-origin", kind
+
+
+def test_pages_carry_a_strict_csp_and_no_inline_script_or_style(client_for, report, alice):
+    client = client_for(alice)
+    for url in ("/", "/projects/", report.project.get_absolute_url(), report.get_absolute_url(),
+                report.get_absolute_url() + "edit/", "/documents/"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+        csp = response["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "style-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        html = response.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert not re.search(r"\sstyle=", html), url
+        assert "<style" not in html, url

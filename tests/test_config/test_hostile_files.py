@@ -20,14 +20,21 @@ from businessplan.models import Activity, BusinessPlan, Section
 from projects.models import HighlightReport
 from projects.spreadsheets import MAX_UNCOMPRESSED_BYTES
 from reports.services import render_source
-from risks.models import Risk, RiskMatrix, RiskRegister
+from risks.models import Risk, RiskMatrix
+from tests.factories import (
+    ActivityFactory,
+    BusinessPlanFactory,
+    RiskFactory,
+    RiskRegisterFactory,
+    SectionFactory,
+)
 from tests.pdf import pdf_text
 from tests.test_risks.test_import import HEADER, ROW
 
 
 @pytest.fixture
 def register(project, alice):
-    return RiskRegister.objects.create(
+    return RiskRegisterFactory(
         name="Library risks", project=project, matrix=RiskMatrix.objects.get(name="5x5"),
         owner=alice,
     )  # fmt: skip
@@ -35,7 +42,7 @@ def register(project, alice):
 
 @pytest.fixture
 def plan(db):
-    return BusinessPlan.objects.create(title="Plan", year="2019-20", status="published")
+    return BusinessPlanFactory(year="2019-20", status=BusinessPlan.Status.PUBLISHED)
 
 
 def entity_bomb():
@@ -153,7 +160,7 @@ FORMULAS = ['=HYPERLINK("http://evil.example/","Click")', "=1+1", "+SUM(A1:A2)",
 def test_formulas_in_an_imported_csv_stay_text_in_every_export(client_for, pam, alice):
     """A register kept in a spreadsheet arrives with formulas in it: they are imported as
     the text they are, and no export turns them back into formulas."""
-    register = RiskRegister.objects.create(
+    register = RiskRegisterFactory(
         name="Corporate risks", matrix=RiskMatrix.objects.get(name="4x4"), owner=alice
     )  # the sample's matrix, which the sample row's scores are written in
     rows = [HEADER]
@@ -218,12 +225,8 @@ def test_pdfs_fetch_nothing_a_user_points_them_at(report, register, plan, local_
         "dmciIHdpZHRoPSIxIiBoZWlnaHQ9IjEiLz4=) Written by hand."
     )
     HighlightReport.objects.filter(pk=report.pk).update(summary=hostile, issues=hostile)
-    Risk.objects.create(
-        register=register, ref="R1", title="Leak", controls=hostile, actions=hostile,
-        inherent_probability=3, inherent_impact=3, residual_probability=2, residual_impact=2,
-    )  # fmt: skip
-    section = Section.objects.create(plan=plan, name="C&I", slug="c-i")
-    Activity.objects.create(section=section, ref="1", title="Leak", measure=hostile)
+    RiskFactory(register=register, ref="R1", title="Leak", controls=hostile, actions=hostile)
+    ActivityFactory(section=SectionFactory(plan=plan), ref="1", title="Leak", measure=hostile)
     for kind, source in (
         ("highlight_report", HighlightReport.objects.get(pk=report.pk)),
         ("risk_register", register),

@@ -11,11 +11,19 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from businessplan.models import Activity, BusinessPlan, OwnerRole, Section
+from businessplan.models import Activity, BusinessPlan
 from projects.models import HighlightReport, Project
 from reports.services import render_source
 from risks.models import Risk, RiskMatrix, RiskRegister
-from tests.factories import ReportFactory
+from tests.factories import (
+    ActivityFactory,
+    BusinessPlanFactory,
+    OwnerRoleFactory,
+    ReportFactory,
+    RiskFactory,
+    RiskRegisterFactory,
+    SectionFactory,
+)
 from tests.forms import read_form
 from tests.pdf import pdf_text
 
@@ -69,17 +77,15 @@ FORMATTED = {
 @pytest.fixture
 def world(project, report, alice, pam):
     matrix = RiskMatrix.objects.get(name="5x5")
-    register = RiskRegister.objects.create(
+    register = RiskRegisterFactory(
         name="Library risks", project=project, matrix=matrix, owner=alice
     )
-    Risk.objects.create(
-        register=register, ref="LR_1", title="Asbestos", inherent_probability=4,
-        inherent_impact=4, residual_probability=3, residual_impact=3,
+    RiskFactory(register=register, ref="LR_1", title="Asbestos", inherent=(4, 4), residual=(3, 3))
+    plan = BusinessPlanFactory(year="2019-20", status=BusinessPlan.Status.PUBLISHED)
+    ActivityFactory(
+        section=SectionFactory(plan=plan, name="C&I", slug="c-i"), ref="CI 1",
+        title="Refresh the website", owner=OwnerRoleFactory(name="Dir - C&I"),
     )  # fmt: skip
-    plan = BusinessPlan.objects.create(title="Plan", year="2019-20", status="published")
-    section = Section.objects.create(plan=plan, name="C&I", slug="c-i")
-    role = OwnerRole.objects.create(name="Dir - C&I")
-    Activity.objects.create(section=section, ref="CI 1", title="Refresh the website", owner=role)
     return {"project": project, "report": report, "register": register, "plan": plan}
 
 

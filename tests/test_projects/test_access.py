@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 
 from projects import workflow
-from projects.models import HighlightReport
+from projects.models import HighlightReport, Project
 from reports.models import Document
 from reports.services import request_document
-from reports.tasks import render_document
+from reports.worker import render_document
 
 
 def url(name, report):
@@ -184,3 +184,12 @@ def test_a_sponsor_cannot_approve_a_version_they_have_not_seen(client_for, repor
     client_for(bob).post(url("report-approve", report), {"version": report.version})
     report.refresh_from_db()
     assert report.status == HighlightReport.Status.APPROVED
+
+
+def test_nobody_approves_their_own_report(client_for, report, alice):
+    Project.objects.filter(pk=report.project_id).update(sponsor=alice)  # set by the PMO
+    workflow.submit(report, alice)
+    url = reverse("projects:report-approve", args=[report.project.code, report.period_slug])
+    assert client_for(alice).post(url, {"version": report.version + 0}).status_code == 403
+    report.refresh_from_db()
+    assert report.status == "submitted"

@@ -1,6 +1,7 @@
 """Approval freezes a report: its PDF is made once from what was approved, and that file is
 what everyone downloads until the PMO reopens it."""
 
+import datetime
 import hashlib
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from projects import workflow
 from reports import services
 from reports.models import Document
+from tests.factories import DeliverableFactory, ReportFactory, WorkstreamFactory
 from tests.pdf import pdf_text
 
 
@@ -82,3 +84,33 @@ def test_reopen_withdraws_approval_until_the_sponsor_approves_again(
     second_pdf = services.approved_document(approved)
     assert second_pdf.pk != first_pdf.pk
     assert "Corrected budget." in pdf_text(Path(second_pdf.file.path).read_bytes())
+
+
+def test_an_approved_page_keeps_what_was_approved(client_for, project, alice, bob, pam, olive):
+    works = WorkstreamFactory(project=project, name="Building works")
+    report = ReportFactory(project=project, period_start=datetime.date(2024, 3, 1))
+    progress = report.workstream_progress.get()
+    progress.achievements = "Roof finished"
+    progress.save()
+    DeliverableFactory(report=report, workstream=works, description="Roof", status="complete")
+    workflow.submit(report, alice)
+    workflow.approve(report, bob)
+    project.benefits = "Rewritten after approval"
+    project.save()
+    bob.last_name = "Renamed"
+    bob.save()
+    page = client_for(olive).get(report.get_absolute_url()).content.decode()
+    assert "Roof finished" in page and "Bob Baker" in page
+    assert "Rewritten after approval" not in page
+    # The workstream an approved report used cannot be deleted from under it.
+    response = client_for(pam).post(
+        reverse("projects:project-edit", args=[project.code]),
+        {"code": project.code, "name": project.name, "kind": "project", "status": "active",
+         "sponsor": bob.pk, "manager": alice.pk, "reporting_cadence": "monthly",
+         "report_due_working_days": 5, "governance_body": "the board",
+         "workstreams-TOTAL_FORMS": 1, "workstreams-INITIAL_FORMS": 1,
+         "workstreams-0-id": works.pk, "workstreams-0-name": works.name,
+         "workstreams-0-order": 0, "workstreams-0-DELETE": "on"},
+    )  # fmt: skip
+    assert "is used by approved reports, so it cannot be deleted" in response.content.decode()
+    assert project.workstreams.filter(pk=works.pk).exists()

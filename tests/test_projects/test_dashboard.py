@@ -14,10 +14,16 @@ from projects.models import (
     RagDimension,
     RagRating,
     RagStatus,
-    month_end,
 )
+from projects.periods import month_end
 from projects.workflow import reopen
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import (
+    ProgrammeFactory,
+    ProjectFactory,
+    RagDimensionFactory,
+    RagRatingFactory,
+    UserFactory,
+)
 
 D = datetime.date
 APPROVED = HighlightReport.Status.APPROVED
@@ -62,7 +68,7 @@ def dashboard_queries(client, url):
 
 def test_dashboard_queries_are_the_same_for_10_and_200_projects(client_for, diana, alice, bob):
     client = client_for(diana)
-    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    programme = ProgrammeFactory(code="PROG", manager=alice, sponsor=bob)
     make_portfolio(10, alice, bob, programme)
     at_10, _ = dashboard_queries(client, "/dashboard/?month=2024-03")
     make_portfolio(190, alice, bob, programme, overall=("Green", "Red"))
@@ -147,7 +153,7 @@ def test_exceptions_come_first(client_for, diana, alice, bob):
 )
 def test_dashboard_filters(client_for, diana, alice, bob, query, expected):
     other = UserFactory(username="otto")
-    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    programme = ProgrammeFactory(code="PROG", manager=alice, sponsor=bob)
     for code, kwargs in [
         ("RED", {"overall": ("Red", "Red")}),
         ("INPROG", {"programme": programme}),
@@ -200,7 +206,7 @@ def test_trend_shows_each_month_in_words(client_for, diana, alice, bob):
 
 
 def test_programme_on_time_rate(client_for, diana, alice, bob):
-    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    programme = ProgrammeFactory(code="PROG", manager=alice, sponsor=bob)
     projects = make_portfolio(2, alice, bob, programme)
     # One project submitted March late (due 8 April 2024; submitted 20 April).
     HighlightReport.objects.filter(project=projects[0], period_start=D(2024, 3, 1)).update(
@@ -212,7 +218,7 @@ def test_programme_on_time_rate(client_for, diana, alice, bob):
 
 
 def test_programme_page_lists_its_projects_latest_status(client_for, olive, alice, bob):
-    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    programme = ProgrammeFactory(code="PROG", manager=alice, sponsor=bob)
     make_portfolio(3, alice, bob, programme, overall=("Green", "Amber"))
     client = client_for(olive)
     count_small, _ = dashboard_queries(client, "/projects/PROG/")
@@ -221,3 +227,26 @@ def test_programme_page_lists_its_projects_latest_status(client_for, olive, alic
     assert count_small == count_large
     html = response.content.decode()
     assert "Projects in this programme" in html and html.count("March 2024") >= 23
+
+
+def test_export_keeps_user_text_inert(client_for, diana, alice, bob):
+    project = make_portfolio(1, alice, bob)[0]
+    Project.objects.filter(pk=project.pk).update(name='=HYPERLINK("http://x","y")\x0b')
+    HighlightReport.objects.filter(project=project).update(status_word="+SUM(A1:A9)")
+    response = client_for(diana).get("/dashboard/export.xlsx?month=2024-03")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    row = list(sheet.iter_rows(min_row=5, max_row=5))[0]
+    assert row[1].value == '\'=HYPERLINK("http://x","y")' and row[1].data_type == "s"
+    assert row[6].value == "'+SUM(A1:A9)" and row[6].data_type == "s"
+
+
+def test_a_first_rating_or_a_hidden_dimension_is_not_an_exception(client_for, diana, alice, bob):
+    project = make_portfolio(1, alice, bob)[0]
+    new = RagDimensionFactory(name="Benefits", order=9)
+    hidden = RagDimensionFactory(name="Legacy", order=10, active=False)
+    march = HighlightReport.objects.get(project=project, period_start=D(2024, 3, 1))
+    RagRatingFactory(report=march, dimension=new, status=RagStatus.objects.get(name="Green"))
+    RagRatingFactory(report=march, dimension=hidden, status=RagStatus.objects.get(name="Red"))
+    html = client_for(diana).get("/dashboard/?month=2024-03").content.decode()
+    assert '<tr class="exception">' not in html

@@ -52,6 +52,8 @@ def test_one_report_per_project_and_period(project):
 def test_database_enforces_one_report_per_period(project):
     create_report(project, datetime.date(2024, 5, 1))
     with pytest.raises(IntegrityError):
+        # Straight to the database, past create_report's overlap check (and so not through
+        # ReportFactory, which uses it): the constraint itself is what this test is about.
         HighlightReport.objects.create(
             project=project,
             period_start=datetime.date(2024, 5, 1),

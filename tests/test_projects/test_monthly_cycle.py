@@ -4,14 +4,20 @@ import pytest
 from django.urls import reverse
 
 from projects import workflow
-from projects.models import Concern, Deliverable, Project, Workstream
+from projects.models import Project
 from projects.reporting import ReportExists, start_next_report
-from tests.factories import ReportFactory, rate
+from tests.factories import (
+    ConcernFactory,
+    DeliverableFactory,
+    ReportFactory,
+    WorkstreamFactory,
+    rate,
+)
 
 
 @pytest.fixture
 def last_month(project, alice, bob):
-    works = Workstream.objects.create(project=project, name="Building works", order=0)
+    works = WorkstreamFactory(project=project, name="Building works")
     report = ReportFactory(
         project=project,
         period_start=datetime.date(2024, 3, 1),
@@ -26,12 +32,10 @@ def last_month(project, alice, bob):
     progress = report.workstream_progress.get(workstream=works)
     progress.next_steps = "- Asbestos survey"
     progress.save()
-    Concern.objects.create(report=report, concern="Roof leaks", countermeasure="Survey booked")
-    Concern.objects.create(report=report, concern="Old worry", countermeasure="Done", resolved=True)
-    Deliverable.objects.create(
-        report=report, workstream=works, description="Strip-out", status="complete"
-    )
-    Deliverable.objects.create(
+    ConcernFactory(report=report, concern="Roof leaks", countermeasure="Survey booked")
+    ConcernFactory(report=report, concern="Old worry", countermeasure="Done", resolved=True)
+    DeliverableFactory(report=report, workstream=works, description="Strip-out", status="complete")
+    DeliverableFactory(
         report=report,
         workstream=works,
         description="New lighting",

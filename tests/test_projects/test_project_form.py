@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import DatePrecision, Project
+from tests.factories import WorkstreamFactory
 
 
 def form(project=None, **changes):
@@ -62,7 +63,7 @@ def test_only_the_pmo_creates_projects(client_for, alice):
 
 
 def test_manager_renames_a_workstream(client_for, project, alice):
-    ws = project.workstreams.create(name="Old name", order=0)
+    ws = WorkstreamFactory(project=project, name="Old name")
     data = form(
         code=project.code, name=project.name, sponsor=project.sponsor_id,
         manager=project.manager_id, editors=[e.pk for e in project.editors.all()],
@@ -73,3 +74,20 @@ def test_manager_renames_a_workstream(client_for, project, alice):
     assert response.status_code == 302
     ws.refresh_from_db()
     assert ws.name == "New name"
+
+
+def test_a_manager_cannot_make_themselves_sponsor(client_for, project, alice, bob):
+    response = client_for(alice).post(
+        reverse("projects:project-edit", args=[project.code]),
+        {"name": "Renamed", "sponsor": alice.pk, "status": "closed",
+         "reporting_cadence": "as_required", "workstreams-TOTAL_FORMS": 0,
+         "workstreams-INITIAL_FORMS": 0},
+    )  # fmt: skip
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.name == "Renamed"  # the description is theirs to change
+    assert (project.sponsor, project.status, project.reporting_cadence) == (
+        bob,
+        "active",
+        "monthly",
+    )

@@ -6,7 +6,7 @@ import pytest
 
 from projects import workflow
 from projects.models import RagStatus
-from tests.factories import ReportFactory, rate
+from tests.factories import RagStatusFactory, ReportFactory, rate
 from tests.test_projects.test_report_form import edit_url, form_data
 
 
@@ -34,9 +34,7 @@ def test_green_unchanged_needs_no_comment(client_for, report, alice):
 
 
 def test_a_status_the_pmo_adds_can_require_a_comment(client_for, report, alice):
-    amber_red = RagStatus.objects.create(
-        name="Amber/Red", colour="#e35d1f", severity=35, requires_comment=True, order=1
-    )
+    amber_red = RagStatusFactory(name="Amber/Red", requires_comment=True)
     response = client_for(alice).post(
         edit_url(report),
         form_data(report, **{"ratings-0-status": amber_red.pk, "ratings-0-comment": ""}),
@@ -68,3 +66,16 @@ def test_submit_refuses_unexplained_lines(report, alice):
         workflow.submit(report, alice)
     report.refresh_from_db()
     assert report.status == "draft"
+
+
+def test_the_report_page_warns_of_what_submitting_would_refuse(client_for, report, alice):
+    rate(report, Overall="Red", Timeline="Green")
+    report.ratings.update(comment="")  # Green and unchanged needs none
+    page = client_for(alice).get(report.get_absolute_url()).content.decode()
+    assert "Before this report can be submitted," in page
+    assert "Overall: say why it is Red" in page and "Timeline:" not in page
+
+
+def test_rate_helper_comments_keep_submissions_valid(report, alice):
+    rate(report, Overall="Red")
+    assert workflow.submit(report, alice).status == "submitted"

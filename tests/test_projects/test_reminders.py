@@ -153,3 +153,19 @@ def test_periods_ending_between_two_days_cross_the_year_end(cadence, last, expec
     first = datetime.date(2023, 11, 15)
     periods = [(s.isoformat(), e.isoformat()) for s, e in periods_between(project, first, last)]
     assert periods == expected
+
+
+def test_a_reminder_the_mail_server_refused_is_sent_again_next_run(project, monkeypatch):
+    project.start = D(2024, 1, 1)
+    project.save()
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("projects.notifications.send_mail", refuse)
+    assert send_reminders(D(2024, 2, 20)) == []
+    assert not ReportReminder.objects.exists()
+    monkeypatch.undo()
+    sent = send_reminders(D(2024, 2, 20))
+    assert [r.kind for r in sent] == ["overdue", "to_sponsor", "to_director"]
+    assert len(mail.outbox) == 2  # no director named and no Directors: nobody to tell

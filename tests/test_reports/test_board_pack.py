@@ -1,14 +1,16 @@
+import datetime
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from pypdf import PdfReader
 
 from projects import workflow
-from reports.boardpacks import Portfolio
 from reports.kinds import get_kind
-from reports.services import render_source
-from tests.factories import ProjectFactory, ReportFactory, rate
+from reports.kinds.boardpack import Portfolio
+from reports.services import render_source, request_document
+from tests.factories import ProgrammeFactory, ProjectFactory, ReportFactory, rate
 from tests.pdf import pdf_body_text, pdf_text
 
 
@@ -66,15 +68,19 @@ def test_programme_pack_has_its_report_heat_map_and_plan(seeded):
 
 
 def test_pack_uses_the_approved_version_and_lists_unapproved_reports(db, alice, bob):
-    programme = ProjectFactory(code="PROG", kind="programme", manager=alice, sponsor=bob)
+    programme = ProgrammeFactory(code="PROG", manager=alice, sponsor=bob)
     approved_project = ProjectFactory(code="A.1", parent=programme, manager=alice, sponsor=bob)
     draft_project = ProjectFactory(code="B.1", parent=programme, manager=alice, sponsor=bob)
-    report = ReportFactory(project=approved_project, summary="What the sponsor approved")
+    report = ReportFactory(
+        project=approved_project,
+        period_start=datetime.date(2024, 3, 1),
+        summary="What the sponsor approved",
+    )
     rate(report, Overall="Red")
     workflow.submit(report, alice)
     workflow.approve(report, bob)
     type(report).objects.filter(pk=report.pk).update(summary="Edited in the database later")
-    ReportFactory(project=draft_project)
+    ReportFactory(project=draft_project, period_start=datetime.date(2024, 3, 1))
     spec = get_kind("board_pack")
     params = {"programme": "PROG", "period": "2024-03"}
     pdf, _, _ = render_source("board_pack", spec.resolve(params), params)
@@ -109,3 +115,11 @@ def test_build_document_makes_a_programmes_pack_or_the_portfolios(seeded, tmp_pa
     portfolio = pdf_text((tmp_path / "all.pdf").read_bytes())
     assert "Board pack · Culture Action Plan" in cap and "SIB" not in cap
     assert "Board pack · Portfolio" in portfolio and "SIB" in portfolio
+
+
+def test_board_packs_are_for_directors_and_the_pmo(seeded, alice, bob, diana):
+    programme = ProgrammeFactory(code="PROG", manager=alice, sponsor=bob)
+    for user in (alice, bob):
+        with pytest.raises(PermissionDenied):
+            request_document("board_pack", {"programme": programme.code, "period": "2024-01"}, user)
+    assert request_document("board_pack", {"programme": "PROG", "period": "2024-01"}, diana)

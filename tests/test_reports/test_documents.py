@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import tasks
+from reports import tasks, worker
 from reports.kinds import SourceMissing
 from reports.models import Document
 from reports.services import request_document
@@ -72,8 +72,8 @@ def test_outsiders_cannot_request_a_draft(report, charlie):
 
 def test_running_the_task_twice_renders_once(report, alice, media_root):
     document = request_document("highlight_report", params(report), alice)
-    assert tasks.render_document.delay(document.pk).get() == "done"
-    assert tasks.render_document.delay(document.pk).get() == "not claimed"
+    assert worker.render_document.delay(document.pk).get() == "done"
+    assert worker.render_document.delay(document.pk).get() == "not claimed"
     document.refresh_from_db()
     assert document.attempts == 1
     assert len(list(media_root.rglob("*.pdf"))) == 1
@@ -87,24 +87,24 @@ def test_a_dead_workers_expired_lease_is_taken_over(report, alice):
         attempts=1,
         lease_expires=now + datetime.timedelta(minutes=5),
     )
-    assert tasks.claim(document.pk) == 0  # a live lease belongs to its worker
+    assert worker.claim(document.pk) == 0  # a live lease belongs to its worker
     Document.objects.filter(pk=document.pk).update(
         lease_expires=now - datetime.timedelta(seconds=1)
     )
-    assert tasks.render_document.delay(document.pk).get() == "done"
+    assert worker.render_document.delay(document.pk).get() == "done"
     document.refresh_from_db()
     assert document.status == Document.Status.DONE and document.attempts == 2
 
 
 def test_a_worker_that_lost_its_lease_cannot_finish_the_document(report, alice):
     document = request_document("highlight_report", params(report), alice)
-    assert tasks.claim(document.pk) == 1
+    assert worker.claim(document.pk) == 1
     stale = Document.objects.get(pk=document.pk)
     Document.objects.filter(pk=document.pk).update(
         lease_expires=timezone.now() - datetime.timedelta(seconds=1)
     )
-    assert tasks.claim(document.pk) == 1  # another worker takes over (attempt 2)
-    from reports.services import build_document
+    assert worker.claim(document.pk) == 1  # another worker takes over (attempt 2)
+    from reports.worker import build_document
 
     assert build_document(stale) == "lost lease"
     assert Document.objects.get(pk=document.pk).status == Document.Status.RUNNING
@@ -116,8 +116,8 @@ def test_rendering_errors_are_recorded_not_raised(report, alice, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("template exploded")
 
-    monkeypatch.setattr("reports.services.render_pdf", broken)
-    assert tasks.render_document.delay(document.pk).get() == "failed"
+    monkeypatch.setattr("reports.worker.render_pdf", broken)
+    assert worker.render_document.delay(document.pk).get() == "failed"
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
     assert "template exploded" in document.error
@@ -152,7 +152,7 @@ def test_pdf_button_requests_and_shows_the_document(
         response = client.post(pdf_url, follow=True)
     document.refresh_from_db()
     assert document.status == Document.Status.QUEUED  # same data: the same document
-    tasks.render_document.delay(document.pk)
+    worker.render_document.delay(document.pk)
     response = client.get(document.get_absolute_url())
     assert "Ready: <a" in response.content.decode()
     assert "TEST.1-2024-03-highlight-report.pdf</a>" in response.content.decode()

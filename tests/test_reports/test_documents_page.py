@@ -1,7 +1,10 @@
 from django.core.management import call_command
 from django.urls import reverse
 
+from projects import workflow
 from reports.models import Document
+from reports.services import request_document
+from tests.factories import ProjectFactory
 
 
 def test_ask_for_a_board_pack_and_watch_it(
@@ -26,7 +29,7 @@ def test_ask_for_a_board_pack_and_watch_it(
     assert fragment.startswith('<div id="document-table"')
     assert "Rendering: 3 of 5 sections" in fragment
     Document.objects.filter(pk=document.pk).update(status="queued")
-    from reports.tasks import render_document
+    from reports.worker import render_document
 
     for pk in Document.objects.filter(status="queued").values_list("pk", flat=True):
         render_document.apply(args=[pk])  # the pack and the demo's approved reports
@@ -62,9 +65,7 @@ def test_a_failed_document_shows_its_error_and_can_be_retried(client_for, report
 def test_documents_come_in_pages_of_50_and_the_request_form_lists_every_project(
     client_for, diana, alice, bob
 ):
-    from projects.models import Project
-
-    Project.objects.create(code="A&B", name="<Roads> & paths", manager=alice, sponsor=bob)
+    ProjectFactory(code="A&B", name="<Roads> & paths", manager=alice, sponsor=bob)
     Document.objects.bulk_create(
         Document(kind="board_pack", params={"period": f"20{n:02d}-01"},
                  params_key=f"pack-{n}", title=f"Pack number {n:02d}", fingerprint=str(n),
@@ -80,3 +81,14 @@ def test_documents_come_in_pages_of_50_and_the_request_form_lists_every_project(
     assert '<option value="A&amp;B">A&amp;B &lt;Roads&gt; &amp; paths</option>' in first
     chosen = client.post("/documents/", {"kind": "highlight_report", "project": "A&B"})
     assert '<option value="A&amp;B" selected>' in chosen.content.decode()
+
+
+def test_a_shared_document_shows_in_the_list_of_everyone_who_asked(client_for, report, alice, bob):
+    workflow.submit(report, alice)
+    workflow.approve(report, bob)  # makes the approved PDF (asked for by Bob)
+    document = request_document(
+        "highlight_report", {"project": "TEST.1", "period": "2024-03"}, alice
+    )
+    assert document.requested_by == bob
+    page = client_for(alice).get("/documents/").content.decode()
+    assert f"/documents/{document.pk}/" in page

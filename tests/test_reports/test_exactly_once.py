@@ -7,16 +7,17 @@ from pathlib import Path
 from django.db.utils import OperationalError
 from django.utils import timezone
 
-from reports import tasks
+from reports import tasks, worker
 from reports.models import Document
-from reports.services import build_document, request_document
+from reports.services import request_document
+from reports.worker import build_document
 
 
 def deliver_with_retries(document_id, monkeypatch):
     """Run the task in-process, letting Celery run each retry it asks for, as a worker
     would (tests otherwise propagate the first exception)."""
-    monkeypatch.setitem(tasks.render_document.app.conf, "task_eager_propagates", False)
-    return tasks.render_document.apply(args=[document_id]).result
+    monkeypatch.setitem(worker.render_document.app.conf, "task_eager_propagates", False)
+    return worker.render_document.apply(args=[document_id]).result
 
 
 def params(report):
@@ -25,12 +26,12 @@ def params(report):
 
 def test_a_worker_that_lost_its_lease_leaves_the_winners_file_alone(report, alice, media_root):
     document = request_document("highlight_report", params(report), alice)
-    assert tasks.claim(document.pk) == 1
+    assert worker.claim(document.pk) == 1
     loser = Document.objects.get(pk=document.pk)  # attempt 1, about to be taken over
     Document.objects.filter(pk=document.pk).update(
         lease_expires=timezone.now() - datetime.timedelta(seconds=1)
     )
-    assert tasks.claim(document.pk) == 1
+    assert worker.claim(document.pk) == 1
     winner = Document.objects.get(pk=document.pk)  # attempt 2
     assert build_document(winner) == "done"
     winner.refresh_from_db()
@@ -53,7 +54,7 @@ def test_fingerprint_describes_the_data_actually_rendered(report, alice):
     requested_fingerprint = document.fingerprint
     report.summary = "Edited between the request and the render."
     report.save()
-    assert tasks.render_document.delay(document.pk).get() == "done"
+    assert worker.render_document.delay(document.pk).get() == "done"
     document.refresh_from_db()
     assert document.fingerprint != requested_fingerprint
     again = request_document("highlight_report", params(report), alice)
@@ -64,9 +65,9 @@ def test_a_document_that_keeps_killing_workers_is_given_up(report, alice):
     document = request_document("highlight_report", params(report), alice)
     expired = timezone.now() - datetime.timedelta(seconds=1)
     Document.objects.filter(pk=document.pk).update(
-        status=Document.Status.RUNNING, attempts=tasks.MAX_ATTEMPTS, lease_expires=expired
+        status=Document.Status.RUNNING, attempts=worker.MAX_ATTEMPTS, lease_expires=expired
     )
-    assert tasks.claim(document.pk) == 0
+    assert worker.claim(document.pk) == 0
     assert tasks.requeue_stalled_documents.delay().get() == 0
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
@@ -81,20 +82,19 @@ def test_transient_errors_are_retried_then_given_up(report, alice, monkeypatch):
         calls.append(1)
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("reports.services.render_pdf", database_down)
+    monkeypatch.setattr("reports.worker.render_pdf", database_down)
     assert deliver_with_retries(document.pk, monkeypatch) == "failed"
     document.refresh_from_db()
-    assert len(calls) == tasks.MAX_ATTEMPTS
+    assert len(calls) == worker.MAX_ATTEMPTS
     assert document.status == Document.Status.FAILED
-    assert document.attempts == tasks.MAX_ATTEMPTS
+    assert document.attempts == worker.MAX_ATTEMPTS
     assert "Gave up after 5 attempts: server closed the connection" in document.error
 
 
 def test_a_transient_error_then_success_renders_once(report, alice, monkeypatch, media_root):
-    from reports import services
 
     document = request_document("highlight_report", params(report), alice)
-    real = services.render_pdf
+    real = worker.render_pdf
     calls = []
 
     def flaky(*args, **kwargs):
@@ -103,7 +103,7 @@ def test_a_transient_error_then_success_renders_once(report, alice, monkeypatch,
             raise OperationalError("connection reset")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("reports.services.render_pdf", flaky)
+    monkeypatch.setattr("reports.worker.render_pdf", flaky)
     assert deliver_with_retries(document.pk, monkeypatch) == "done"
     document.refresh_from_db()
     assert document.status == Document.Status.DONE and document.attempts == 2

@@ -4,11 +4,14 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 
 from projects.models import HighlightReport
-from reports.models import Document, MonthlyRun, ReportingRun
+from reports.models import Document, ReportingRun
 from reports.runs import run_month
-from reports.tasks import monthly_reporting_run, render_document
+from reports.tasks import monthly_reporting_run
+from reports.worker import render_document
+from tests.factories import MonthlyRunFactory
 
 
 @pytest.fixture
@@ -86,7 +89,7 @@ def test_directors_are_told_once_when_the_month_is_ready(
 
 
 def test_the_daily_task_runs_on_the_day_the_pmo_set(seeded):
-    MonthlyRun.objects.create(day_of_month=12)
+    MonthlyRunFactory(day_of_month=12)
     with time_machine.travel(datetime.datetime(2012, 1, 11, 6, 0)):
         assert monthly_reporting_run.apply().result == "not today"
     with time_machine.travel(datetime.datetime(2012, 1, 12, 6, 0)):
@@ -99,7 +102,7 @@ def test_board_packs_go_to_their_own_queue(seeded, monkeypatch):
 
     sent = []
     monkeypatch.setattr(
-        "reports.tasks.render_document.apply_async",
+        "reports.worker.render_document.apply_async",
         lambda args, queue: sent.append((args[0], queue)),
     )
     run = run_month(datetime.date(2011, 12, 1))
@@ -107,3 +110,35 @@ def test_board_packs_go_to_their_own_queue(seeded, monkeypatch):
         services.enqueue(document.pk, document.kind)
     queues = {Document.objects.get(pk=pk).kind: queue for pk, queue in sent}
     assert queues["board_pack"] == "pdf-large" and queues["highlight_report"] == "default"
+
+
+def test_a_run_on_a_later_day_renders_nothing_new(seeded, django_capture_on_commit_callbacks):
+    with (
+        time_machine.travel(datetime.datetime(2012, 1, 10, 6)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run_month(datetime.date(2011, 12, 1))
+    before = set(Document.objects.values_list("pk", flat=True))
+    with (
+        time_machine.travel(datetime.datetime(2012, 1, 11, 6)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run_month(datetime.date(2011, 12, 1))
+    assert set(Document.objects.values_list("pk", flat=True)) == before
+
+
+def test_a_retried_failure_still_lets_the_directors_be_told(
+    seeded, client_for, diana, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        run = run_month(datetime.date(2011, 12, 1))
+    register_pdf = run.documents.get(kind="risk_register")
+    Document.objects.filter(pk=register_pdf.pk).update(status="failed", error="Out of memory")
+    with django_capture_on_commit_callbacks(execute=False):
+        client_for(diana).post(reverse("reports:document-retry", args=[register_pdf.pk]))
+    mail.outbox.clear()
+    for pk in Document.objects.filter(status="queued").values_list("pk", flat=True):
+        render_document.apply(args=[pk])
+    run.refresh_from_db()
+    assert run.notified_at is not None
+    assert len([m for m in mail.outbox if "are ready" in m.subject]) == 1

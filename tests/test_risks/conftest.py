@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from risks.importers import import_register
-from risks.models import RiskMatrix, RiskRegister
+from risks.models import RiskMatrix
+from tests.factories import RiskRegisterFactory
 
 SAMPLE = Path(__file__).resolve().parents[2] / "risks/demo/risk-register-sample.xlsx"
 
@@ -16,9 +17,7 @@ def matrix_4x4(db):
 @pytest.fixture
 def register(matrix_4x4, alice):
     """A corporate register owned by Alice."""
-    return RiskRegister.objects.create(
-        name="Performance and Projects", matrix=matrix_4x4, owner=alice
-    )
+    return RiskRegisterFactory(name="Performance and Projects", matrix=matrix_4x4, owner=alice)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from config import backups
+from projects import backups
 
 
 class Command(BaseCommand):

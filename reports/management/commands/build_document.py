@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import kinds, services
+from reports import services
+from reports.kinds import SourceMissing, all_kinds
 
 
 class Command(BaseCommand):
@@ -12,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(kinds.KINDS))
+        parser.add_argument("kind", choices=all_kinds())
         parser.add_argument("--project", help="project code (highlight_report)")
         parser.add_argument("--period", help="YYYY-MM: the report whose period holds that month")
         parser.add_argument("--register", help="register name or slug (risk_register)")
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         }
         try:
             pdf, seconds = services.build_file(kind, params, out)
-        except kinds.SourceMissing as exc:
+        except SourceMissing as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Wrote {out}: {pdf.pages} page(s), {len(pdf.content):,} bytes in {seconds:.2f} s"

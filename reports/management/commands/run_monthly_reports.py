@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.boardpacks import previous_month
+from projects.periods import parse_month, previous_month
 from reports.runs import run_month
 
 
@@ -14,11 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, period=None, **options):
         try:
-            month = (
-                datetime.datetime.strptime(period, "%Y-%m").date()
-                if period
-                else previous_month(datetime.date.today())
-            )
+            month = parse_month(period) if period else previous_month(datetime.date.today())
         except ValueError:
             raise CommandError("Give the period as YYYY-MM.") from None
         run = run_month(month)

@@ -41,8 +41,8 @@ from projects.models import (
     User,
     Workstream,
     WorkstreamProgress,
-    month_end,
 )
+from projects.periods import add_months, month_end, parse_month
 from reports.kinds import fingerprint, get_kind
 from reports.models import Document, params_key
 from risks.models import Risk, RiskCategory, RiskMatrix, RiskRegister, RiskReview
@@ -53,11 +53,6 @@ LOREM = (
     "month and prepared the next stage, with the budget holding and risks reviewed."
 )
 BULLETS = "\n".join(f"- Milestone {i}: delivered and signed off by the board" for i in range(1, 5))
-
-
-def add_months(day, months):
-    month = day.month - 1 + months
-    return day.replace(year=day.year + month // 12, month=month % 12 + 1, day=1)
 
 
 class Command(BaseCommand):
@@ -78,7 +73,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         self.random = random.Random(seed)  # noqa: S311 (test data, repeatable by design)  # nosec B311
         self.clear()
-        last = datetime.datetime.strptime(last_month, "%Y-%m").date()
+        last = parse_month(last_month)
         people = self.people(projects)
         portfolio = self.portfolio(projects, people)
         reports = self.reports(portfolio, months, last, people)
@@ -261,7 +256,7 @@ class Command(BaseCommand):
             # The PDFs the monthly run made of them (no files: the documents page lists them).
             documents.append(
                 Document(
-                    kind=spec.kind,
+                    kind=spec.name,
                     params=params,
                     params_key=params_key(params),
                     title=spec.title(report, params),

@@ -1,0 +1,329 @@
+"""Backing up and restoring all of Highlight: the database and the generated documents.
+
+A backup is one .tar.gz holding
+    manifest.json    when, which database engine, the migrations applied, rows per table
+    database.dump    pg_dump's custom format (PostgreSQL), or
+    database.json    dumpdata (SQLite; content types and permissions are rebuilt on load)
+    media/           the generated PDFs
+
+A restore replaces everything. It checks the whole archive first, loads the database in a
+single transaction, and only then moves the documents into place, so a bad file changes
+nothing. The counts in the manifest come from the same snapshot as the dump.
+"""
+
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from .dashboard import portfolio_changed
+
+FORMAT = 1
+WORK_PREFIX = ".restore-"  # a restore unpacks into MEDIA_ROOT/.restore-*
+# Rebuilt by migrate on any database; sessions are sign-ins, not data.
+NOT_BACKED_UP = ("contenttypes.contenttype", "auth.permission", "sessions.session")
+
+
+class BackupError(Exception):
+    """The backup cannot be made or restored; nothing was changed."""
+
+
+class RestoredWithDifferences(BackupError):
+    """The database was replaced (pg_restore committed), but something after it failed."""
+
+
+def counts():
+    """Rows per table, many-to-many tables included (group memberships, project editors):
+    the check that a restore brought everything back."""
+    return {
+        model._meta.label_lower: model._default_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.label_lower not in NOT_BACKED_UP and not model._meta.proxy
+    }
+
+
+def applied_migrations():
+    loader = MigrationLoader(connection)
+    applied = {}
+    for app, name in sorted(loader.applied_migrations):
+        applied.setdefault(app, []).append(name)
+    return applied
+
+
+def _pg_command(program, *args):
+    db = connection.settings_dict
+    command = [program]
+    # As Django connects: no host means the local socket, as for psql.
+    if db["HOST"]:
+        command += ["--host", db["HOST"]]
+    if db["PORT"]:
+        command += ["--port", str(db["PORT"])]
+    if db["USER"]:
+        command += ["--username", db["USER"]]
+    command += args
+    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
+    try:
+        # The program is ours (pg_dump, pg_restore), its arguments come from settings.
+        done = subprocess.run(  # noqa: S603  # nosec B603
+            command, env=env, capture_output=True, text=True, timeout=3600
+        )
+    except FileNotFoundError as exc:
+        raise BackupError(f"{program} is not installed (Debian: postgresql-client).") from exc
+    if done.returncode:
+        raise BackupError(f"{program} failed: {done.stderr.strip()[-2000:]}")
+
+
+def _is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+@contextmanager
+def one_snapshot():
+    """Everything read inside sees the database at one moment; on PostgreSQL the snapshot's
+    name is given, for pg_dump to dump that same moment."""
+    if connection.in_atomic_block:
+        raise BackupError("A backup cannot be taken inside another transaction.")
+    with transaction.atomic():
+        if _is_postgresql():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot()")
+                yield cursor.fetchone()[0]
+        else:
+            # SQLite: a read transaction holds its snapshot until it ends.
+            yield None
+
+
+def documents(media):
+    """The files to back up: not a render's half-written .tmp- file, nor a restore's own."""
+    if not media.exists():
+        return []
+    return sorted(
+        p for p in media.rglob("*")
+        if p.is_file() and not p.name.startswith(".tmp-")
+        and not p.relative_to(media).parts[0].startswith(WORK_PREFIX)
+    )  # fmt: skip
+
+
+def make_backup(output):
+    """Write a backup of everything to `output` (a path ending .tar.gz); returns its manifest."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    media = Path(settings.MEDIA_ROOT)
+    partial = output.with_name(output.name + ".partial")
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        with one_snapshot() as snapshot:
+            manifest = {
+                "format": FORMAT,
+                "made_at": timezone.now().isoformat(),
+                "engine": connection.vendor,
+                "migrations": applied_migrations(),
+                "counts": counts(),
+            }
+            if snapshot:
+                database = work / "database.dump"
+                _pg_command("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                            f"--snapshot={snapshot}", "--file", str(database),
+                            connection.settings_dict["NAME"])  # fmt: skip
+            else:
+                database = work / "database.json"
+                exclude = [f"--exclude={label}" for label in NOT_BACKED_UP]
+                call_command("dumpdata", "--natural-foreign", *exclude, output=str(database))
+        try:
+            with tarfile.open(partial, "w:gz") as archive:
+                archive.add(database, arcname=database.name)
+                added = 0
+                for path in documents(media):
+                    try:
+                        archive.add(path, arcname=f"media/{path.relative_to(media).as_posix()}")
+                    except FileNotFoundError:
+                        continue  # a killed attempt's file, removed by the attempt that won
+                    added += 1
+                manifest["media_files"] = added
+                data = json.dumps(manifest, indent=2).encode()
+                info = tarfile.TarInfo("manifest.json")
+                info.size, info.mtime = len(data), int(timezone.now().timestamp())
+                archive.addfile(info, io.BytesIO(data))
+            partial.replace(output)  # never a half-written backup under the real name
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    return manifest
+
+
+def default_name():
+    return f"highlight-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
+
+
+def read_manifest(archive):
+    try:
+        manifest = json.load(archive.extractfile("manifest.json"))
+    except (KeyError, ValueError, AttributeError) as exc:
+        raise BackupError("This is not a Highlight backup: it has no readable manifest.") from exc
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"This backup's format ({manifest.get('format')}) is not known here.")
+    return manifest
+
+
+def read_to_the_end(path):
+    """tarfile takes an archive cut short for a shorter one; gzip knows where it should end."""
+    with gzip.open(path, "rb") as stream:
+        while stream.read(1 << 20):
+            pass
+
+
+def check_migrations(manifest):
+    """A backup from a newer Highlight holds tables this code does not know."""
+    known = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    unknown = [
+        f"{app}.{name}"
+        for app, names in manifest["migrations"].items()
+        for name in names
+        if (app, name) not in known
+    ]
+    if unknown:
+        raise BackupError(
+            "This backup was made by a newer Highlight (it has migrations this one does not: "
+            + ", ".join(unknown[:5])
+            + "). Upgrade Highlight, then restore it."
+        )
+
+
+def check_same_migrations(manifest):
+    """loaddata cannot run the data migrations an older backup has not seen: on SQLite a
+    backup restores only into the Highlight that made it."""
+    current = applied_migrations()
+    missing = [
+        f"{app}.{name}"
+        for app, names in current.items()
+        for name in names
+        if name not in manifest["migrations"].get(app, [])
+    ]
+    if missing:
+        raise BackupError(
+            "This backup was made before an upgrade (it lacks migrations "
+            + ", ".join(missing[:5])
+            + "). On SQLite, restore it with the Highlight that made it, then upgrade."
+        )
+
+
+def restore_backup(path):
+    """Replace the database and the documents with the backup's; returns its manifest."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"No backup at {path}.")
+    media = Path(settings.MEDIA_ROOT)
+    media.mkdir(parents=True, exist_ok=True)
+    # Unpacked inside the documents folder (often a volume of its own), so that putting
+    # the documents in place is a rename on one file system.
+    work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=media))
+    try:
+        try:
+            read_to_the_end(path)
+            with tarfile.open(path, "r:gz") as archive:
+                manifest = read_manifest(archive)
+                check_migrations(manifest)
+                # The "data" filter refuses absolute paths, links out and devices.
+                archive.extractall(work, filter="data")
+        except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+            raise BackupError(f"The backup cannot be read: {exc}") from exc
+        expected = "postgresql" if _is_postgresql() else "sqlite"
+        if manifest["engine"] != expected:
+            raise BackupError(
+                f"This backup is of a {manifest['engine']} database; this Highlight runs on "
+                f"{expected}. Restore it on {manifest['engine']}, or move the data with "
+                "dumpdata and loaddata."
+            )
+        if not _is_postgresql():
+            check_same_migrations(manifest)
+        restored_media = work / "media"
+        restored_media.mkdir(exist_ok=True)
+        found = sum(1 for p in restored_media.rglob("*") if p.is_file())
+        if found != manifest["media_files"]:
+            raise BackupError(f"The backup should hold {manifest['media_files']} documents, "
+                              f"but holds {found}.")  # fmt: skip
+        _restore_database(work, manifest)
+        try:
+            _swap(restored_media, media, work)
+        except OSError as exc:
+            raise RestoredWithDifferences(
+                f"The database was restored, but the documents could not be put in place: {exc}"
+            ) from exc
+        if _is_postgresql():
+            try:
+                check_counts(manifest)
+            except BackupError as exc:
+                raise RestoredWithDifferences(str(exc)) from exc
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    # Only the dashboard's entries: the cache's Redis may be the broker's too, and clearing
+    # it all would drop queued renders and emails.
+    portfolio_changed()
+    return manifest
+
+
+def _restore_database(work, manifest):
+    if _is_postgresql():
+        dump = work / "database.dump"
+        if not dump.is_file():
+            raise BackupError("The backup has no database.dump.")
+        connection.close()
+        _pg_command("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                    "--single-transaction", "--dbname", connection.settings_dict["NAME"],
+                    str(dump))  # fmt: skip
+        try:
+            # A backup from before an upgrade is brought up to this Highlight.
+            call_command("migrate", interactive=False, verbosity=0)
+        except Exception as exc:
+            raise RestoredWithDifferences(
+                f"The restored database could not be migrated: {exc}"
+            ) from exc
+    else:
+        data = work / "database.json"
+        if not data.is_file():
+            raise BackupError("The backup has no database.json.")
+        # History is restored as it was; loading must not write history of its own (the
+        # many-to-many fields would). One transaction: a mismatch leaves the data as it was.
+        with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+            call_command("flush", interactive=False, verbosity=0)
+            call_command("loaddata", str(data), verbosity=0)
+            check_counts(manifest)
+
+
+def check_counts(manifest):
+    found = counts()
+    missing = {
+        label: (number, found.get(label))
+        for label, number in manifest["counts"].items()
+        if found.get(label) != number
+    }
+    if missing:
+        raise BackupError(f"The restored database does not match the backup: {missing}")
+
+
+def _swap(restored, media, work):
+    """The documents folder's contents replaced by the backup's: moved, not the folder itself,
+    which may be a mount point. What was there goes with the unpacked backup."""
+    before = work / "before"
+    before.mkdir()
+    for entry in media.iterdir():
+        if entry != work:
+            entry.rename(before / entry.name)
+    for entry in restored.iterdir():
+        entry.rename(media / entry.name)

@@ -1,0 +1,62 @@
+"""The projects app's forms, one module per concern; every public name is re-exported here
+so `from projects.forms import X` keeps working."""
+
+from .fields import (
+    MARKDOWN_HELP,
+    TEXT_LIMIT,
+    BoundedModelForm,
+    BoundedText,
+    LongSelect,
+    MonthField,
+    PartialDateField,
+)
+from .project import (
+    BaseWorkstreamFormSet,
+    ManagerProjectForm,
+    ProjectForm,
+    WorkstreamFormSet,
+    workstream_in_approved_report,
+)
+from .report import (
+    LONG_TEXT,
+    BaseDeliverableFormSet,
+    BaseRagRatingFormSet,
+    ConcernForm,
+    ConcernFormSet,
+    DeliverableForm,
+    DeliverableFormSet,
+    NewReportForm,
+    RagRatingForm,
+    RagRatingFormSet,
+    ReportForm,
+    WorkstreamProgressForm,
+    WorkstreamProgressFormSet,
+)
+
+__all__ = [
+    "LONG_TEXT",
+    "MARKDOWN_HELP",
+    "TEXT_LIMIT",
+    "BaseDeliverableFormSet",
+    "BaseRagRatingFormSet",
+    "BaseWorkstreamFormSet",
+    "BoundedModelForm",
+    "BoundedText",
+    "ConcernForm",
+    "ConcernFormSet",
+    "DeliverableForm",
+    "DeliverableFormSet",
+    "LongSelect",
+    "ManagerProjectForm",
+    "MonthField",
+    "NewReportForm",
+    "PartialDateField",
+    "ProjectForm",
+    "RagRatingForm",
+    "RagRatingFormSet",
+    "ReportForm",
+    "WorkstreamFormSet",
+    "WorkstreamProgressForm",
+    "WorkstreamProgressFormSet",
+    "workstream_in_approved_report",
+]

@@ -1,0 +1,47 @@
+"""The projects app's models, one module per concern; every public name is re-exported
+here so `from projects.models import X` (and Django's model loading) keep working."""
+
+from .common import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    DatePrecision,
+    contrast_text_colour,
+    format_partial_date,
+    hex_colour,
+    project_code,
+    validate_year,
+)
+from .highlight import (
+    Concern,
+    Deliverable,
+    HighlightReport,
+    RagDimension,
+    RagRating,
+    RagStatus,
+    WorkstreamProgress,
+)
+from .people import User
+from .projects import Project, Workstream
+from .reminders import ReportReminder
+
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "Concern",
+    "DatePrecision",
+    "Deliverable",
+    "HighlightReport",
+    "Project",
+    "RagDimension",
+    "RagRating",
+    "RagStatus",
+    "ReportReminder",
+    "User",
+    "Workstream",
+    "WorkstreamProgress",
+    "contrast_text_colour",
+    "format_partial_date",
+    "hex_colour",
+    "project_code",
+    "validate_year",
+]

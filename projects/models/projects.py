@@ -1,0 +1,117 @@
+"""Projects and programmes, and the workstreams inside them."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .common import DatePrecision, format_partial_date, project_code
+
+
+class Project(models.Model):
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", "Programme"
+        PROJECT = "project", "Project"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
+        AS_REQUIRED = "as_required", "As required (no reminders)"
+
+    code = models.CharField("project ID", max_length=40, unique=True, validators=[project_code])
+    name = models.CharField("title", max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PROJECT)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"kind": Kind.PROGRAMME},
+        verbose_name="programme",
+    )
+    sponsor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sponsored_projects"
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_projects"
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="edited_projects"
+    )
+    start = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end = models.DateField(null=True, blank=True)
+    end_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    benefits = models.TextField(blank=True, help_text="Markdown.")
+    objectives = models.TextField(blank=True, help_text="Markdown.")
+    approach = models.TextField(blank=True, help_text="Markdown.")
+    distribution = models.CharField(max_length=300, blank=True)
+    area = models.CharField(max_length=200, blank=True, help_text="e.g. Wards affected – All")
+    reporting_cadence = models.CharField(
+        max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY
+    )
+    report_due_working_days = models.PositiveSmallIntegerField(
+        default=5, help_text="A report is due this many working days after its period ends."
+    )
+    governance_body = models.CharField(
+        "reports go to",
+        max_length=100,
+        default="the board",
+        help_text='Who the decisions and recommendations are for, e.g. "CMT" or "Members".',
+    )
+    director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directed_projects",
+        help_text="Overdue reports are escalated to this director (else to the Directors group).",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[editors])
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("projects:project-detail", args=[self.code])
+
+    @property
+    def start_display(self):
+        return format_partial_date(self.start, self.start_precision)
+
+    @property
+    def end_display(self):
+        return format_partial_date(self.end, self.end_precision)
+
+
+class Workstream(models.Model):
+    """A theme of a project's work (e.g. "Social Care Practice"), used to group progress
+    and deliverables as the safeguarding and culture reports do."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="workstreams")
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="unique_workstream_name")
+        ]
+
+    def __str__(self):
+        return self.name

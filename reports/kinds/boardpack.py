@@ -1,0 +1,252 @@
+"""Board packs: for a programme or the whole portfolio and a month, everything a board
+reads, gathered from the approved reports, the risk registers and the business plan.
+
+Each approved report appears exactly as its sponsor approved it (its frozen snapshot).
+Projects whose report for the month is missing or not yet approved are listed as such,
+never left out. The summary puts exceptions first: Red, Amber and changed RAGs, then
+missing reports, then the rest.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F, Q
+
+from businessplan.models import BusinessPlan
+from businessplan.summary import status_summary
+from projects import access as project_access
+from projects.models import HighlightReport, Project, RagStatus
+from projects.periods import month_end, period_label
+from risks import registers
+from risks.models import Risk, RiskMatrix
+
+from .base import DocumentKind, SourceMissing, parse_month, register_kind
+from .plan import section_status
+from .risk_data import heat_map, top_risk
+
+WORSE, BETTER, SAME = "worse", "better", "same"
+TOP_RISKS = 10
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The source of a portfolio pack: every active project, no single model behind it."""
+
+    pk = None
+
+    def __str__(self):
+        return "the portfolio"
+
+
+@register_kind
+class BoardPackKind(DocumentKind):
+    name = "board_pack"
+    label = "Board pack"
+    request_fields = ("programme", "period")
+    required_fields = ("period",)
+    order = 10
+    template_name = "pdf/board_pack.html"
+    # Tagged PDF with PDF/UA-1 metadata: headings, lists, tables and reading order are
+    # marked up for screen readers.
+    pdf_options = {"pdf_variant": "pdf/ua-1"}
+    # Packs take a while: they have workers of their own, so a monthly run never holds up
+    # someone waiting for a one-page report.
+    queue = "pdf-large"
+
+    def params_for(self, source, params=None):
+        params = params or {}
+        return {
+            "programme": "" if isinstance(source, Portfolio) else source.code,
+            "period": params.get("period"),
+        }
+
+    def resolve(self, params):
+        parse_month(params.get("period"))
+        code = params.get("programme") or ""
+        if not code:
+            return Portfolio()
+        programme = Project.objects.filter(code=code, kind=Project.Kind.PROGRAMME).first()
+        if programme is None:
+            raise SourceMissing(f"No programme with the code {code!r}.")
+        return programme
+
+    def can_read(self, user, source, params=None):
+        """Board packs are for directors and the PMO (DESIGN.md): a pack draws on every
+        register of its projects, which a programme's own team may not all read."""
+        return project_access.is_director(user) or project_access.is_pmo(user)
+
+    def title(self, source, params=None):
+        month = parse_month((params or {}).get("period"))
+        name = "Portfolio" if isinstance(source, Portfolio) else source.name
+        return f"Board pack {name} {month:%B %Y}"
+
+    def filename(self, source, params=None):
+        month = parse_month((params or {}).get("period"))
+        name = "portfolio" if isinstance(source, Portfolio) else source.code
+        return f"board-pack-{name}-{month:%Y-%m}.pdf"
+
+    def gather(self, source, params=None, progress=None):
+        month = parse_month((params or {}).get("period"))
+        programme = None if isinstance(source, Portfolio) else source
+        projects = scope_projects(programme)
+        steps = len(projects) + 2
+        statuses = list(RagStatus.objects.all())
+        reports = month_reports(projects, month)
+        rows, included, decisions = [], [], []
+        for done, project in enumerate(projects, start=1):
+            row = summary_row(project, reports.get(project.pk), statuses)
+            rows.append(row)
+            if row["state"] == "approved":
+                data = reports[project.pk].approved_snapshot
+                included.append({"anchor": row["anchor"], "data": data})
+                if data["report"]["decisions_required"].strip():
+                    decisions.append(decision(project, data, row["anchor"]))
+            if progress:
+                progress(done, steps)
+        rows.sort(key=lambda r: (
+            0 if r.get("exception") else 1 if r["state"] != "approved" else 2, r["code"]
+        ))  # fmt: skip
+        risks = risk_summary(None if programme is None else projects)
+        if progress:
+            progress(steps - 1, steps)
+        return {
+            "pack": {
+                "title": "Portfolio" if programme is None else programme.name,
+                "code": "" if programme is None else programme.code,
+                "period": period_label(month, month_end(month)),
+                "organisation": "",
+            },
+            "dimensions": [
+                line["dimension"] for line in next((r["lines"] for r in rows if r["lines"]), [])
+            ],  # fmt: skip
+            "rows": rows,
+            "counts": {
+                "projects": len(rows),
+                "approved": sum(r["state"] == "approved" for r in rows),
+                "missing": sum(r["state"] == "missing" for r in rows),
+                "unapproved": sum(r["state"] == "unapproved" for r in rows),
+                "exceptions": sum(bool(r.get("exception")) for r in rows),
+            },
+            "decisions": decisions,
+            "reports": included,
+            "risks": risks,
+            "plan": plan_summary(month),
+        }
+
+
+def scope_projects(programme):
+    projects = Project.objects.filter(status=Project.Status.ACTIVE).select_related(
+        "sponsor", "manager", "parent"
+    )
+    if programme is not None:
+        projects = projects.filter(Q(pk=programme.pk) | Q(parent=programme))
+    return list(projects.order_by("kind", "code"))
+
+
+def month_reports(projects, month):
+    """Each project's report covering the month (the earliest, if periods overlap)."""
+    reports = {}
+    for report in HighlightReport.objects.filter(
+        project__in=projects, period_start__lte=month_end(month), period_end__gte=month
+    ).order_by("period_start"):
+        reports.setdefault(report.project_id, report)
+    return reports
+
+
+def trend(now, before, severity):
+    if not now or not before:
+        return ""
+    a, b = severity.get(now["name"]), severity.get(before["name"])
+    if a is None or b is None or a == b:
+        return SAME if a == b else ""
+    return WORSE if a > b else BETTER
+
+
+def summary_row(project, report, statuses):
+    """The project's line in the pack's summary: its RAG now and before, and whether it is
+    an exception (a status that needs a comment, or a change)."""
+    approved = (
+        report is not None
+        and report.status == HighlightReport.Status.APPROVED
+        and report.approved_snapshot
+    )
+    row = {
+        "code": project.code,
+        "name": project.name,
+        "kind": project.get_kind_display(),
+        "manager": str(project.manager),
+        "state": "approved" if approved else ("unapproved" if report else "missing"),
+        "report_status": report.get_status_display() if report else "",
+        "anchor": f"report-{project.pk}",
+        "lines": [],
+    }
+    if not approved:
+        return row
+    severity = {s.name: s.severity for s in statuses}
+    needs_comment = {s.name for s in statuses if s.requires_comment}
+    data = report.approved_snapshot
+    row["period"] = data["report"]["period"]
+    row["status_word"] = data["report"]["status_word"]
+    row["lines"] = [
+        {
+            "dimension": line["dimension"],
+            "now": line["status"],
+            "before": line["previous"],
+            "trend": trend(line["status"], line["previous"], severity),
+        }
+        for line in data["ratings"]
+    ]
+    row["exception"] = any(
+        (line["now"] and line["now"]["name"] in needs_comment) or line["trend"] in (WORSE, BETTER)
+        for line in row["lines"]
+    )
+    return row
+
+
+def decision(project, data, anchor):
+    return {
+        "code": project.code,
+        "name": project.name,
+        "body": data["project"]["governance_body"],
+        "text": data["report"]["decisions_required"],
+        "anchor": anchor,
+    }
+
+
+def risk_summary(projects):
+    """The residual heat map (one per matrix in use) and the top risks across the registers
+    of the projects in the pack (every register, for the portfolio)."""
+    matrices = {m.pk: m for m in RiskMatrix.objects.prefetch_related("bands")}
+    open_risks = Risk.objects.filter(status=Risk.Status.OPEN)
+    if projects is not None:
+        open_risks = open_risks.filter(register__project__in=projects)
+    # Counted in SQL, and only the top ten loaded: a portfolio has thousands of risks.
+    maps = [
+        heat_map(
+            f"Residual risk ({matrices[matrix_id].name} matrix)",
+            registers.heat_cells(counts, breaches, matrices[matrix_id]),
+            matrices[matrix_id].impact_labels,
+        )
+        for matrix_id, (counts, breaches) in sorted(registers.residual_counts(open_risks).items())
+    ]
+    top = (
+        registers.with_scores(open_risks)
+        .select_related("register")
+        .order_by(F("residual_score").desc(nulls_last=True), "ref")[:TOP_RISKS]
+    )
+    return {
+        "heat_maps": maps,
+        "top": [top_risk(r, matrices[r.register.matrix_id], register=r.register.name) for r in top],
+    }
+
+
+def plan_summary(month):
+    """The status summary of the published business plan covering the month (or the latest
+    published one)."""
+    plans = BusinessPlan.objects.filter(status=BusinessPlan.Status.PUBLISHED)
+    plan = plans.filter(start__lte=month, end__gte=month).first() or plans.first()
+    if plan is None:
+        return None
+    return {
+        "title": f"{plan.title} {plan.year}",
+        "sections": [section_status(s) for s in status_summary(plan)],
+    }

@@ -1,0 +1,195 @@
+"""A highlight report: the project's or programme's month, as its sponsor approves it."""
+
+from projects import access as project_access
+from projects.models import HighlightReport, Project, RagRating
+from projects.reporting import comment_needed, previous_approved_report
+
+from .base import (
+    DocumentKind,
+    SourceMissing,
+    day,
+    fingerprint,
+    parse_month,
+    person,
+    rag,
+    register_kind,
+)
+
+
+@register_kind
+class HighlightReportKind(DocumentKind):
+    name = "highlight_report"
+    label = "Highlight report"
+    request_fields = ("project", "period")
+    required_fields = ("project", "period")
+    order = 20
+
+    def params_for(self, report, params=None):
+        return {"project": report.project.code, "period": report.period_slug}
+
+    def resolve(self, params):
+        month = parse_month(params.get("period"))
+        try:
+            project = Project.objects.select_related(
+                "sponsor", "manager", "parent", "director"
+            ).get(code=params.get("project"))
+        except Project.DoesNotExist:
+            raise SourceMissing(f"No project with the code {params.get('project')!r}.") from None
+        report = project_access.find_report(project, month)
+        if report is None:
+            raise SourceMissing(f"{project.code} has no report for {month:%B %Y}.")
+        report.project = project
+        return report
+
+    def can_read(self, user, report, params=None):
+        role = project_access.project_role(user, report.project)
+        return project_access.can_read_report(role, report)
+
+    def can_read_document(self, user, report, document):
+        """Those who read drafts read every PDF of the report; anyone else only the one
+        made from what was approved (a PDF printed from a draft stays a draft)."""
+        if project_access.project_role(user, report.project).can_read_drafts:
+            return True
+        approved = self.approved_fingerprint(report)
+        return approved is not None and document.fingerprint == approved
+
+    def approved_fingerprint(self, report):
+        if report.status == report.Status.APPROVED and report.approved_snapshot:
+            return fingerprint(report.approved_snapshot)
+        return None
+
+    def title(self, report, params=None):
+        return f"Highlight report {report.project.code} {report.period_label}"
+
+    def filename(self, report, params=None):
+        return f"{report.project.code}-{report.period_slug}-highlight-report.pdf"
+
+    def template(self, data):
+        if data["project"]["kind_key"] == Project.Kind.PROGRAMME:
+            return "pdf/programme_report.html"
+        return "pdf/highlight_report.html"
+
+    def gather(self, report, params=None, progress=None):
+        """What the report prints: its frozen snapshot once approved, else the live data."""
+        if report.status == report.Status.APPROVED and report.approved_snapshot:
+            return report.approved_snapshot
+        return self.gather_live(report)
+
+    def gather_live(self, report):
+        previous = previous_approved_report(report)
+        ratings = _ratings(report, previous)
+        deliverables = _deliverables_by_theme(report)
+        return {
+            "project": _project(report.project),
+            "report": _report(report, previous),
+            "ratings": ratings,
+            "any_rated": any(r["status"] for r in ratings),
+            "workstreams": _workstreams(report),
+            "deliverables": deliverables,
+            "deliverables_dated": any(
+                item["due"] or item["forecast"] for group in deliverables for item in group["items"]
+            ),
+            "concerns": [
+                {"concern": c.concern, "countermeasure": c.countermeasure, "resolved": c.resolved}
+                for c in report.concerns.all()
+            ],
+        }
+
+    def freeze(self, report):
+        """Keep what the report prints as it stands at approval (its snapshot)."""
+        report.approved_snapshot = self.gather_live(report)
+        # An update, not save(): the snapshot is not a change anyone made, so no history row.
+        type(report).objects.filter(pk=report.pk).update(approved_snapshot=report.approved_snapshot)
+
+
+def _project(project):
+    return {
+        "code": project.code,
+        "name": project.name,
+        "kind": project.get_kind_display(),
+        "kind_key": project.kind,
+        "programme": project.parent.name if project.parent else "",
+        "programme_code": project.parent.code if project.parent else "",
+        "sponsor": person(project.sponsor),
+        "manager": person(project.manager),
+        "distribution": project.distribution,
+        "area": project.area,
+        "start": project.start_display,
+        "end": project.end_display,
+        "benefits": project.benefits,
+        "objectives": project.objectives,
+        "approach": project.approach,
+        "governance_body": project.governance_body,
+    }
+
+
+# The report's own words, printed as written.
+WRITTEN = (
+    "status_word",
+    "percent_complete",
+    *HighlightReport.NARRATIVE,
+    "deliverables_title",
+)
+
+
+def _report(report, previous):
+    return {
+        "period": report.period_label,
+        "period_start": day(report.period_start),
+        "period_end": day(report.period_end),
+        "report_date": day(report.report_date),
+        "status": report.status,
+        "status_display": report.get_status_display(),
+        **{name: getattr(report, name) for name in WRITTEN},
+        "approved_by": person(report.approved_by),
+        "approved_at": day(report.approved_at),
+        "previous_period": previous.period_label if previous else "",
+    }
+
+
+def _ratings(report, previous):
+    before = {}
+    if previous is not None:
+        before = {r.dimension_id: r.status for r in previous.ratings.select_related("status")}
+    return [
+        {
+            "dimension": rating.dimension.name,
+            "status": rag(rating.status),
+            "previous": rag(before.get(rating.dimension_id)),
+            "comment": rating.comment,
+            # Why this line must carry a comment, if it must (the report's own rule).
+            "comment_needed": comment_needed(rating.status, before.get(rating.dimension_id)) or "",
+        }
+        for rating in RagRating.objects.filter(report=report).select_related("dimension", "status")
+    ]
+
+
+def _workstreams(report):
+    return [
+        {
+            "name": progress.workstream.name,
+            "planned": progress.planned,
+            "achievements": progress.achievements,
+            "next_steps": progress.next_steps,
+        }
+        for progress in report.workstream_progress.select_related("workstream")
+        if progress.planned or progress.achievements or progress.next_steps
+    ]
+
+
+def _deliverables_by_theme(report):
+    themes = []
+    for item in report.deliverables.select_related("workstream"):
+        theme = item.workstream.name if item.workstream else ""
+        if not themes or themes[-1]["theme"] != theme:
+            themes.append({"theme": theme, "items": []})
+        themes[-1]["items"].append(
+            {
+                "description": item.description,
+                "status": item.get_status_display(),
+                "status_key": item.status,
+                "due": day(item.due_date),
+                "forecast": day(item.forecast_date),
+            }
+        )
+    return themes

@@ -1,0 +1,120 @@
+"""A risk register: cover with heat maps and the risks by residual score, then a block per
+risk laid out like the council's register page."""
+
+from django.db.models import Q
+
+from risks import access as risk_access
+from risks import registers
+from risks.models import AppetiteStatement, RiskRegister, RiskReview
+from risks.scoring import score
+
+from .base import DocumentKind, SourceMissing, band, day, person, register_kind
+from .risk_data import heat_map
+
+
+@register_kind
+class RiskRegisterKind(DocumentKind):
+    name = "risk_register"
+    label = "Risk register"
+    request_fields = ("register",)
+    required_fields = ("register",)
+    order = 30
+    template_name = "pdf/risk_register.html"
+
+    def params_for(self, risk_register, params=None):
+        return {"register": risk_register.slug}
+
+    def resolve(self, params):
+        key = params.get("register") or ""
+        found = (
+            RiskRegister.objects.select_related("matrix", "owner", "project")
+            .filter(Q(slug=key) | Q(name=key))
+            .first()
+        )
+        if found is None:
+            raise SourceMissing(f"No risk register called {key!r}.")
+        return found
+
+    def can_read(self, user, risk_register, params=None):
+        return risk_access.register_role(user, risk_register).can_read
+
+    def title(self, risk_register, params=None):
+        return f"Risk register {risk_register.name}"
+
+    def filename(self, risk_register, params=None):
+        return f"{risk_register.slug}-risk-register.pdf"
+
+    def gather(self, risk_register, params=None, progress=None):
+        matrix = risk_register.matrix
+        rows = registers.rows(
+            registers.with_scores(risk_register.risks.all()).order_by("-residual_score", "ref"),
+            matrix,
+        )
+        reviews = {}
+        for review in RiskReview.objects.filter(risk__register=risk_register).select_related(
+            "reviewed_by"
+        ):
+            reviews.setdefault(review.risk_id, []).append(review)
+        statement = AppetiteStatement.objects.first()
+        return {
+            "register": {
+                "name": risk_register.name,
+                "owner": person(risk_register.owner),
+                "project": str(risk_register.project) if risk_register.project else "",
+                "matrix": matrix.name,
+                "description": risk_register.description,
+                "probability_labels": matrix.probability_labels,
+                "impact_labels": matrix.impact_labels,
+            },
+            "appetite_statement": statement.text if statement else "",
+            "heat_maps": [
+                heat_map(
+                    f"{title} risk",
+                    registers.heat_map(rows, matrix, kind),
+                    matrix.impact_labels,
+                )
+                for title, kind in (("Inherent", "inherent"), ("Residual", "residual"))
+            ],
+            "risks": [_risk(row, reviews.get(row.risk.pk, [])) for row in rows],
+        }
+
+
+def _risk(row, reviews):
+    risk = row.risk
+    return {
+        "ref": risk.ref,
+        "title": risk.title,
+        "category": str(risk.category or ""),
+        "appetite": (
+            f"{risk.category.get_appetite_display()}, up to "
+            f"{risk.category.get_tolerated_level_display()}"
+            if risk.category
+            else ""
+        ),
+        "corporate_priority": str(risk.corporate_priority or ""),
+        "owner": risk.owner_display,
+        "portfolio_holder": risk.portfolio_holder,
+        "treatment": risk.get_treatment_display(),
+        "status": risk.get_status_display(),
+        "inherent": band(row.inherent),
+        "residual": band(row.residual),
+        "target": band(row.target),
+        "outside_appetite": row.outside_appetite,
+        "movement": row.movement,
+        "overdue": row.overdue,
+        "next_review": day(risk.next_review_date),
+        "consequences": risk.consequences,
+        "controls": risk.controls,
+        "assurance": risk.assurance,
+        "actions": risk.actions,
+        "reviews": [
+            {
+                "on": day(review.reviewed_on),
+                "by": str(review.reviewed_by or ""),
+                "signed_off": review.signed_off,
+                "comment": review.comment,
+                "residual_score": score(review.residual_probability, review.residual_impact),
+            }
+            for review in reviews
+        ],
+    }
