@@ -6,6 +6,7 @@ import datetime
 from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
+
 from projects.periods import previous_month
 
 from . import services
