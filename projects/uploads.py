@@ -62,6 +62,9 @@ def confirm(importer, target, content, name, expected, user=None):
     written) when the records changed since, Refused when the file cannot be read."""
     try:
         with transaction.atomic():
+            # Two people confirming at once: the second waits here for the first to commit,
+            # then finds the records changed (reading the state alone locks nothing).
+            type(target).objects.select_for_update().get(pk=target.pk)
             job = importer(target)
             state = job.records_state()
             outcome = job.run(content, name, user=user)

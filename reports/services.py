@@ -27,7 +27,7 @@ from .worker import build_file, render_document, render_source
 __all__ = [
     "PermissionDenied",
     "SourceMissing",
-    "approved_document",
+    "approved_copy",
     "build_file",
     "freeze_approved_report",
     "render_source",
@@ -90,7 +90,11 @@ def request_document(kind, params=None, requested_by=None, source=None):
 def enqueue(document_id, kind):
     """Hand the render to a worker on its kind's queue; True if the broker took it."""
     try:
-        render_document.apply_async(args=[document_id], queue=get_kind(kind).queue)
+        queue = get_kind(kind).queue
+    except SourceMissing:
+        queue = "default"  # a kind no longer known: the worker records why it failed
+    try:
+        render_document.apply_async(args=[document_id], queue=queue)
     except Exception:
         # The document stays queued and says so; the periodic sweep sends it again once
         # the broker is back. The user sees why it waits rather than an error page.
@@ -108,12 +112,20 @@ def _documents_of(source):
     ).exclude(status=Document.Status.FAILED)
 
 
+def approved_copy(kind, source):
+    """The document that stands as the source's approved copy (a highlight report's PDF
+    rendered from its frozen snapshot), or None."""
+    approved = get_kind(kind).approved_fingerprint(source)
+    if approved is None:
+        return None
+    return _documents_of(source).filter(kind=kind, fingerprint=approved).first()
+
+
 def shown_document(kind, source, user):
     """The document a source's page shows: the copy that stands as approved when there is
     one (and no other), else the newest the user may read."""
-    approved = get_kind(kind).approved_fingerprint(source)
-    if approved is not None:
-        return _documents_of(source).filter(kind=kind, fingerprint=approved).first()
+    if get_kind(kind).approved_fingerprint(source) is not None:
+        return approved_copy(kind, source)
     for document in _documents_of(source).filter(kind=kind)[:10]:
         document.source = source
         if can_read(user, document):
@@ -135,11 +147,3 @@ def report_contents(report):
     """What a highlight report says, as its PDF prints it: the frozen snapshot once approved,
     the live data before. Its page shows the same."""
     return get_kind("highlight_report").gather(report)
-
-
-def approved_document(report):
-    """The approved report's PDF: the document rendered from its frozen snapshot."""
-    approved = get_kind("highlight_report").approved_fingerprint(report)
-    if approved is None:
-        return None
-    return _documents_of(report).filter(fingerprint=approved).first()

@@ -71,7 +71,15 @@ def _fail(document, message):
     )
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=MAX_ATTEMPTS)
+# Named as before it moved here from reports.tasks: messages queued by an older release
+# (or sent by one during a rolling deploy) still find it.
+@shared_task(
+    name="reports.tasks.render_document",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_ATTEMPTS,
+)
 def render_document(self, document_id):
     if not claim(document_id):
         return "not claimed"  # done already, another worker holds a live lease, or given up
@@ -150,6 +158,10 @@ def build_document(document):
     """
     spec = get_kind(document.kind)
     source = spec.resolve(document.params)
+    if document.source_id is not None and source.pk != document.source_id:
+        # Access was checked against the source recorded at the request: never print
+        # anything else under its name.
+        raise SourceMissing(f"{document.params} no longer names what this document was for.")
 
     def progress(done, total):
         # Sections gathered so far, shown on the documents page while a long pack renders.

@@ -63,7 +63,14 @@ class PlanImporter(Importer):
 
     def parse(self, sheets):
         parsed, any_header = [], False
+        longest = Section._meta.get_field("name").max_length
         for sheet_order, (sheet, rows) in enumerate(sheets):
+            if len(sheet) > longest:
+                # The sheet's name is its section's (a CSV file's name, for a .csv).
+                raise ImportFailed(
+                    f"The sheet or file name “{sheet[:40]}…” is {len(sheet)} characters long; "
+                    f"a section's name is at most {longest}. Shorten it and try again."
+                )
             items, found = self.parse_sheet(sheet, sheet_order, rows)
             parsed += items
             any_header = any_header or found

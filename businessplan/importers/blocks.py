@@ -40,11 +40,11 @@ class Block:
 
     def cells(self, values):
         """A data row's cells by column: the activity column as "title", and the strategic
-        aims as "aims", {aim number: cell}."""
+        aims as "aims", [(aim number, cell)] (a list: two columns may carry one number)."""
         cells = {name: values[i] for name, i in self.columns.items() if i < len(values)}
         if self.title_index < len(values):
             cells["title"] = values[self.title_index]
-        cells["aims"] = {aim: values[i] for i, aim in self.aim_columns.items() if i < len(values)}
+        cells["aims"] = [(aim, values[i]) for i, aim in self.aim_columns.items() if i < len(values)]
         return cells
 
 

@@ -146,7 +146,7 @@ def plain(column):
 def aims(row):
     """The numbers of the strategic aims the row marks (X) in their columns."""
     marked = set()
-    for aim, value in row.cells.get("aims", {}).items():
+    for aim, value in row.cells.get("aims", []):
         mark = text(value).lower()
         if mark in MARKED:
             marked.add(aim)

@@ -2,7 +2,7 @@
 landscape with the strategic-aim columns. The published version leaves out the
 internal-only links column; the internal one (directors and the PMO) keeps it."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from businessplan import access as plan_access
 from businessplan.models import Activity, BusinessPlan, StrategicAim
@@ -25,7 +25,10 @@ class BusinessPlanKind(DocumentKind):
 
     def resolve(self, params):
         key = params.get("plan") or ""
-        plan = BusinessPlan.objects.filter(Q(year=key) | Q(title=key)).first()
+        # The year first: it is what params_for writes, and a plan may be titled like
+        # another plan's year.
+        plans = BusinessPlan.objects
+        plan = plans.filter(year=key).first() or plans.filter(title=key).first()
         if plan is None:
             raise SourceMissing(f"No business plan for {key!r} (give its year or title).")
         return plan

@@ -1,8 +1,6 @@
 """A risk register: cover with heat maps and the risks by residual score, then a block per
 risk laid out like the council's register page."""
 
-from django.db.models import Q
-
 from risks import access as risk_access
 from risks import registers
 from risks.models import AppetiteStatement, RiskRegister, RiskReview
@@ -26,11 +24,10 @@ class RiskRegisterKind(DocumentKind):
 
     def resolve(self, params):
         key = params.get("register") or ""
-        found = (
-            RiskRegister.objects.select_related("matrix", "owner", "project")
-            .filter(Q(slug=key) | Q(name=key))
-            .first()
-        )
+        found_in = RiskRegister.objects.select_related("matrix", "owner", "project")
+        # The slug first: it is what params_for writes, and one register's name may be
+        # another's slug (a register named "ops" beside one whose slug is "ops").
+        found = found_in.filter(slug=key).first() or found_in.filter(name=key).first()
         if found is None:
             raise SourceMissing(f"No risk register called {key!r}.")
         return found

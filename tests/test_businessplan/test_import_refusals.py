@@ -67,3 +67,17 @@ def test_confirming_after_records_changed_imports_nothing(client_for, plan, impo
     response = client.post(f"{url}confirm/", {"token": token}, follow=True)
     assert "Records changed since the preview" in response.content.decode()
     assert Activity.objects.get(ref="1").comment == "Changed again after the preview"
+
+
+def test_a_sheet_name_too_long_for_a_section_is_refused_with_nothing_changed(
+    client_for, pam, imported
+):
+    before = list(Activity.objects.order_by("pk").values())
+    name = "Customer and Information Services team plan " * 3 + ".csv"
+    upload = SimpleUploadedFile(name, b"No,Activity\n1,Answer the phone\n", "text/csv")
+    response = client_for(pam).post(
+        reverse("businessplan:plan-import", args=["2019-20"]), {"file": upload}
+    )
+    assert response.status_code == 400
+    assert "a section&#x27;s name is at most 100" in response.content.decode()
+    assert list(Activity.objects.order_by("pk").values()) == before

@@ -122,3 +122,22 @@ def test_re_importing_a_published_export_keeps_internal_links(plan, imported):
     outcome = import_plan(plan, plan_workbook(plan, internal=False), "published.xlsx")
     assert (outcome.updated, outcome.unchanged) == (0, 33)
     assert state() == before
+
+
+def test_two_aim_columns_with_the_same_number_both_count(plan):
+    # A numbers row that repeats an aim (a typo in the workbook): each column's mark is
+    # read, none overwritten by the other.
+    rows = [
+        HEADER,
+        [None] * 6 + [1, 2, 3, 3, 5],
+        row("1", c6=None, c8="X"),
+        row("2", c6=None, c9="X"),
+        row("3", c6=None, c8="maybe"),
+    ]
+    outcome = import_plan(plan, book(("Team", rows)), "t.xlsx")
+    assert outcome.created == 3 and not outcome.errors
+    marked = {a.ref: sorted(x.number for x in a.aims.all()) for a in Activity.objects.all()}
+    assert marked == {"1": [3], "2": [3], "3": []}
+    assert "Strategic aim 3: 'maybe' is not a mark (X); not counted." in [
+        w.message for w in outcome.warnings
+    ]

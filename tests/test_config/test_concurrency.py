@@ -11,6 +11,7 @@ import pkgutil
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -19,11 +20,12 @@ from django.test import Client
 from django.urls import reverse
 
 from businessplan.models import BusinessPlan
-from projects import workflow
+from projects import uploads, workflow
 from projects.models import Concern, HighlightReport
 from projects.reporting import ReportExists, create_report
 from risks import registers
-from risks.models import Risk, RiskMatrix
+from risks.importers import RegisterImporter
+from risks.models import Risk, RiskMatrix, RiskRegister
 from tests.conftest import need
 from tests.factories import (
     ActivityFactory,
@@ -401,3 +403,25 @@ def test_the_database_itself_refuses_a_second_report_for_a_period(racing, projec
     assert isinstance(first, HighlightReport), first
     assert isinstance(second, IntegrityError), second
     assert HighlightReport.objects.filter(project=project).count() == 1
+
+
+def test_two_confirmations_of_the_same_import_at_once_import_it_once(racing, pam, erin):
+    register = RiskRegisterFactory(matrix=RiskMatrix.objects.get(name="4x4"))
+    sample = Path(__file__).resolve().parents[2] / "risks/demo/risk-register-sample.xlsx"
+    content = sample.read_bytes()
+    outcome, seen = uploads.preview(RegisterImporter, register, content, sample.name)
+    assert outcome.created and seen
+
+    def confirm(user):
+        return lambda: uploads.confirm(
+            RegisterImporter, RiskRegister.objects.get(pk=register.pk), content, sample.name,
+            seen, user=user,
+        )  # fmt: skip
+
+    race = Race("risks.importers.RegisterImporter.write")
+    first, second = race(confirm(pam), confirm(erin))
+
+    assert race.second_waited, "the second confirmation never waited: no race was run"
+    assert first.created == outcome.created
+    assert isinstance(second, uploads.RecordsChanged), second
+    assert register.risks.count() == outcome.created

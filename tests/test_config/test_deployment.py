@@ -47,3 +47,17 @@ def test_postgresql_sessions_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_task_names_survive_a_deploy():
+    # Messages queued by the previous release name their task; a worker of this release
+    # must still know every one of them (a rolling deploy runs both at once).
+    app.loader.import_default_modules()
+    for name in (
+        "reports.tasks.render_document",
+        "reports.tasks.requeue_stalled_documents",
+        "reports.tasks.monthly_reporting_run",
+        "projects.tasks.send_email",
+        "projects.tasks.send_report_reminders",
+    ):
+        assert name in app.tasks, name

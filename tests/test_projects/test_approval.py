@@ -24,7 +24,7 @@ def approved(report, alice, bob, django_capture_on_commit_callbacks):
 
 
 def test_approval_renders_the_pdf_once_and_serves_that_file(client_for, approved, olive):
-    document = services.approved_document(approved)
+    document = services.approved_copy("highlight_report", approved)
     assert document.status == Document.Status.DONE
     response = client_for(olive).get(reverse("reports:document-download", args=[document.pk]))
     served = b"".join(response.streaming_content)
@@ -42,7 +42,7 @@ def test_approval_renders_the_pdf_once_and_serves_that_file(client_for, approved
 def test_approved_report_is_frozen(client_for, approved, alice, bob, pam):
     response = client_for(alice).get(approved.get_absolute_url() + "edit/", follow=True)
     assert "This report is approved, so it cannot be edited." in response.content.decode()
-    document = services.approved_document(approved)
+    document = services.approved_copy("highlight_report", approved)
     # Later changes to the project and its people do not alter what was approved.
     project = approved.project
     project.benefits = "Rewritten after approval"
@@ -61,7 +61,7 @@ def test_approved_report_is_frozen(client_for, approved, alice, bob, pam):
 def test_reopen_withdraws_approval_until_the_sponsor_approves_again(
     client_for, approved, alice, bob, pam, olive, django_capture_on_commit_callbacks
 ):
-    first_pdf = services.approved_document(approved)
+    first_pdf = services.approved_copy("highlight_report", approved)
     client_for(pam).post(
         reverse("projects:report-reopen", args=["TEST.1", "2024-03"]),
         {"comment": "Budget figures were wrong", "version": approved.version},
@@ -69,7 +69,7 @@ def test_reopen_withdraws_approval_until_the_sponsor_approves_again(
     approved.refresh_from_db()
     assert approved.status == "draft" and approved.approved_by is None
     assert approved.approved_snapshot is None
-    assert services.approved_document(approved) is None
+    assert services.approved_copy("highlight_report", approved) is None
     # No longer approved: outsiders cannot see it, nor its old approved PDF.
     assert client_for(olive).get(approved.get_absolute_url()).status_code == 404
     download = reverse("reports:document-download", args=[first_pdf.pk])
@@ -81,7 +81,7 @@ def test_reopen_withdraws_approval_until_the_sponsor_approves_again(
     workflow.submit(approved, alice)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.approve(approved, bob)
-    second_pdf = services.approved_document(approved)
+    second_pdf = services.approved_copy("highlight_report", approved)
     assert second_pdf.pk != first_pdf.pk
     assert "Corrected budget." in pdf_text(Path(second_pdf.file.path).read_bytes())
 

@@ -10,6 +10,7 @@ from reports import tasks, worker
 from reports.kinds import SourceMissing
 from reports.models import Document
 from reports.services import request_document
+from tests.factories import ReportFactory, RiskFactory, RiskRegisterFactory
 from tests.pdf import pdf_text
 
 
@@ -169,3 +170,41 @@ def test_document_list_shows_mine_and_directors_see_all(client_for, report, alic
     assert "Highlight report TEST.1" in client_for(alice).get("/documents/").content.decode()
     assert "Highlight report TEST.1" not in client_for(bob).get("/documents/").content.decode()
     assert "Highlight report TEST.1" in client_for(diana).get("/documents/").content.decode()
+
+
+def test_a_pdf_prints_the_register_it_was_asked_for_when_names_and_slugs_collide(
+    client_for, charlie, pam, django_capture_on_commit_callbacks
+):
+    # Charlie's register is named "ops~" (slug "ops"); the PMO's is named "ops" (slug
+    # "ops-2"). Asking for Charlie's PDF must print Charlie's register, never the other.
+    mine = RiskRegisterFactory(name="ops~", slug="ops", owner=charlie)
+    RiskFactory(register=mine, ref="MINE1", title="Charlie's own risk")
+    other = RiskRegisterFactory(name="ops", slug="ops-2", owner=pam)
+    RiskFactory(register=other, ref="SECRET1", title="A risk Charlie may not read")
+    client = client_for(charlie)
+    assert client.get(other.get_absolute_url()).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("risks:register-pdf", args=["ops"]))
+    document = Document.objects.get()
+    assert document.status == Document.Status.DONE and document.source == mine
+    text = pdf_text(client.get(reverse("reports:document-download", args=[document.pk])).getvalue())
+    assert "MINE1" in text and "SECRET1" not in text
+
+
+def test_the_worker_never_prints_another_source_under_a_documents_name(report, alice):
+    document = request_document("highlight_report", params(report), alice)
+    other = ReportFactory(project=report.project, period_start=datetime.date(2024, 4, 1))
+    Document.objects.filter(pk=document.pk).update(params=params(other))
+    assert worker.render_document.delay(document.pk).get() == "failed"
+    document.refresh_from_db()
+    assert "no longer names what this document was for" in document.error
+    assert not document.file
+
+
+def test_a_document_of_a_kind_no_longer_known_fails_instead_of_waiting(report, alice):
+    document = request_document("highlight_report", params(report), alice)
+    Document.objects.filter(pk=document.pk).update(kind="retired_kind", unsent_since=timezone.now())
+    assert tasks.requeue_stalled_documents.delay().get() == 1
+    document.refresh_from_db()
+    assert document.status == Document.Status.FAILED
+    assert "cannot print documents of kind 'retired_kind'" in document.error
