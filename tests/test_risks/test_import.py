@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from projects.spreadsheets import MAX_UNCOMPRESSED_BYTES
 from risks.importers import import_register
 from risks.models import CorporatePriority, Risk, RiskRegister, RiskReview
+from tests.factories import UserFactory
 from tests.test_risks.conftest import SAMPLE
 
 HEADER = [
@@ -98,8 +99,8 @@ def test_a_second_import_changes_nothing(sample_register):
     assert snapshot() == before
 
 
-def test_owner_with_an_account_is_linked(register, django_user_model):
-    robert = django_user_model.objects.create(username="rs", first_name="Robert", last_name="Smyth")
+def test_owner_with_an_account_is_linked(register):
+    robert = UserFactory(username="rs", first_name="Robert", last_name="Smyth")
     import_register(register, workbook(ROW), "r.xlsx")
     assert Risk.objects.get(ref="R1").owner == robert
 
