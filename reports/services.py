@@ -25,7 +25,6 @@ from .models import Document, params_key
 from .worker import build_file, render_document, render_source
 
 __all__ = [
-    "PermissionDenied",
     "SourceMissing",
     "approved_copy",
     "build_file",
