@@ -47,3 +47,25 @@ def state():
         )
         for a in Activity.objects.select_related("section").prefetch_related("aims")
     )
+
+
+# A plan sheet's header row as the SPSO workbook writes it (five aim columns under one
+# merged "Strategic Aim" heading).
+HEADER = [
+    "No.",
+    "Activity",
+    "Type",
+    "Frequency",
+    "Start",
+    "End",
+    "Strategic Aim",
+    None,
+    None,
+    None,
+    None,
+    "Priority",
+    "LT owner",
+    "Measure",
+    "Status",
+    "Comment/Update",
+]

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from businessplan.exports import plan_workbook
 from businessplan.importers import import_plan
 from businessplan.models import Activity
-from tests.test_businessplan.conftest import SAMPLE, state
+from tests.test_businessplan.conftest import HEADER, SAMPLE, state
 
 D = datetime.date
 
@@ -70,27 +70,7 @@ def workbook(*rows, header=None):
     book = Workbook()
     sheet = book.active
     sheet.title = "Team"
-    sheet.append(
-        header
-        or [
-            "No.",
-            "Activity",
-            "Type",
-            "Frequency",
-            "Start",
-            "End",
-            "Strategic Aim",
-            None,
-            None,
-            None,
-            None,
-            "Priority",
-            "LT owner",
-            "Measure",
-            "Status",
-            "Comment/Update",
-        ]
-    )
+    sheet.append(header or HEADER)
     sheet.append([None] * 6 + [1, 2, 3, 4, 5])
     for row in rows:
         sheet.append(row)

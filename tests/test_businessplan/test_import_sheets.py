@@ -10,26 +10,7 @@ from openpyxl import Workbook
 from businessplan.exports import plan_workbook
 from businessplan.importers import import_plan
 from businessplan.models import Activity
-from tests.test_businessplan.conftest import state
-
-HEADER = [
-    "No",
-    "Activity",
-    "Type",
-    "Frequency",
-    "Start",
-    "End",
-    "Strategic Aim",
-    None,
-    None,
-    None,
-    None,
-    "Priority",
-    "LT owner",
-    "Measure",
-    "Status",
-    "Comment/ update",
-]
+from tests.test_businessplan.conftest import HEADER, state
 
 
 def book(*sheets):
