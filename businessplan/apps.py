@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class BusinessPlanConfig(AppConfig):
     name = "businessplan"
     verbose_name = "Business plans"
+
+    def ready(self):
+        from projects import markings
+
+        from .models import BusinessPlan
+
+        markings.track(BusinessPlan)

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from projects import markings
 from projects.exports import HEADER, HEADER_FILL, text
 
 from .models import Activity
@@ -50,6 +51,7 @@ def plan_workbook(plan, internal=False):
         widths = [8, 60, 10, 14, 11, 11, *[4] * len(aims), 9, 12, 40, 12, 50, 40]
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
+    markings.mark_workbook(book, markings.marking_of(plan))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -18,6 +18,7 @@ class PlanForm(BoundedModelForm):
             "start",
             "end",
             "status",
+            "marking",
             "strapline",
             *FRONT_MATTER,
         ]

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from projects.models import Project
+from projects.models.organisation import marking_field
 
 RESERVED_SLUGS = {"edit", "changes", "pdf", "import", "export"}
 
@@ -28,6 +29,7 @@ class BusinessPlan(models.Model):
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    marking = marking_field()
     strapline = models.CharField(max_length=200, blank=True)
     introduction = models.TextField(blank=True)
     vision = models.TextField(blank=True)

@@ -7,7 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects and highlight reports"
 
     def ready(self):
-        from . import dashboard
+        from . import dashboard, markings
         from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User
 
         # Everything the dashboard prints or counts: a save or delete of any of them makes
@@ -15,3 +15,4 @@ class ProjectsConfig(AppConfig):
         for model in (Project, HighlightReport, RagRating, RagStatus, RagDimension, User):
             post_save.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}")
             post_delete.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}-")
+        markings.track(Project)

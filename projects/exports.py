@@ -7,6 +7,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import markings
+
 HEADER = Font(bold=True, color="FFFFFF")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -85,6 +87,9 @@ def dashboard_workbook(position, filters_text):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headings))}{sheet.max_row}"
+    markings.mark_workbook(
+        book, markings.highest_of_ids(row.project.marking_id for row in position.rows)
+    )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

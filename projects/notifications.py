@@ -14,6 +14,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from . import markings
+from .models import Organisation
+
 logger = logging.getLogger(__name__)
 
 
@@ -21,21 +24,32 @@ def absolute(path):
     return settings.SITE_URL.rstrip("/") + path
 
 
-def compose(template, **context):
+def compose(template, marking=None, **context):
+    """(subject, body) of an email; the subject names the protective marking of what it is
+    about, and the body is signed in the organisation's name."""
     context["site_url"] = settings.SITE_URL.rstrip("/")
+    context["signature"] = signature()
     subject, _, body = render_to_string(template, context).strip().partition("\n")
-    return subject.strip(), body.strip()
+    subject = " ".join(subject.split())
+    if marking is not None:
+        subject = markings.subject(marking, subject)
+    return subject, body.strip()
+
+
+def signature():
+    name = Organisation.current().name
+    return f"Highlight · {name}" if name else "Highlight"
 
 
 def addresses(recipients):
     return sorted({user.email for user in recipients if user and user.email})
 
 
-def send(template, recipients, **context):
+def send(template, recipients, marking=None, **context):
     recipients = addresses(recipients)
     if not recipients:
         return
-    subject, body = compose(template, **context)
+    subject, body = compose(template, marking, **context)
     transaction.on_commit(lambda: queue_email(subject, body, recipients))
 
 
@@ -65,6 +79,7 @@ def report_submitted(report):
     send(
         "email/report_submitted.txt",
         [report.project.sponsor],
+        marking=markings.marking_of(report),
         report=report,
         project=report.project,
         url=absolute(report.get_absolute_url()),
@@ -75,6 +90,7 @@ def report_approved(report):
     send(
         "email/report_approved.txt",
         [report.project.manager],
+        marking=markings.marking_of(report),
         report=report,
         project=report.project,
         url=absolute(report.get_absolute_url()),
@@ -85,6 +101,7 @@ def report_returned(report):
     send(
         "email/report_returned.txt",
         [report.project.manager],
+        marking=markings.marking_of(report),
         report=report,
         project=report.project,
         url=absolute(report.get_absolute_url()),
@@ -96,6 +113,7 @@ def send_reminder_now(due, kind, recipients, today):
     must only be recorded as sent if it was (reminders.send_reminders)."""
     subject, body = compose(
         f"email/reminder_{kind}.txt",
+        markings.marking_of(due.project),
         due=due,
         project=due.project,
         days_late=(today - due.due).days,

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import report_views, views
+from . import report_views, settings_views, views
 from .periods import parse_month
 
 
@@ -40,6 +40,20 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard/export.xlsx", views.dashboard_export, name="dashboard-export"),
+    path("settings/", settings_views.settings_index, name="settings"),
+    path(
+        "settings/organisation/",
+        settings_views.organisation_settings,
+        name="organisation-settings",
+    ),
+    path("settings/organisation/logo.png", settings_views.organisation_logo, name="logo"),
+    path("settings/markings/", settings_views.marking_list, name="marking-list"),
+    path("settings/markings/<int:pk>/", settings_views.marking_edit, name="marking-edit"),
+    path(
+        "settings/markings/<int:pk>/delete/",
+        settings_views.marking_delete,
+        name="marking-delete",
+    ),
     path("projects/", views.project_list, name="project-list"),
     path("projects/new/", views.project_create, name="project-create"),
     path(project, views.project_detail, name="project-detail"),

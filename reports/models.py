@@ -49,6 +49,9 @@ class Document(models.Model):
     lease_expires = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to="documents/", blank=True, max_length=300)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    marking = models.CharField(
+        "protective marking", max_length=60, blank=True, help_text="As printed on every page."
+    )
     bytes = models.PositiveBigIntegerField(null=True, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)

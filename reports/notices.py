@@ -6,7 +6,10 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from projects import markings
 from projects.access import DIRECTORS
+from projects.models import Marking
+from projects.notifications import signature
 
 from .models import Document, MonthlyRun, ReportingRun
 
@@ -32,7 +35,16 @@ def notify_if_ready(run_id):
     if addresses:
         body = render_to_string("email/run_ready.txt", {
             "run": run, "documents": documents, "site_url": settings.SITE_URL.rstrip("/"),
+            "signature": signature(),
         })  # fmt: skip
         subject, _, body = body.strip().partition("\n")
-        send_mail(subject.strip(), body.strip(), None, addresses)
+        subject = markings.subject(highest_marking(documents), subject.strip())
+        send_mail(subject, body.strip(), None, addresses)
     return True
+
+
+def highest_marking(documents):
+    """The most protective marking printed on any of the documents."""
+    names = {d.marking for d in documents if d.marking}
+    # None found (the list has changed since): the highest anything carries now.
+    return markings.highest(Marking.objects.filter(name__in=names)) or markings.in_use()

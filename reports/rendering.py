@@ -2,12 +2,15 @@
 
 Print templates refer to their stylesheets relative to STATIC_BASE, a host that can never
 resolve (.invalid is reserved by RFC 2606). The fetcher maps that host's /static/ paths to
-files found by Django's static finders (or in STATIC_ROOT), and refuses every other URL:
-no network, no file://, no data a user could point a PDF at.
+files found by Django's static finders (or in STATIC_ROOT), and one more file: the
+organisation's logo, which Highlight re-encoded itself (projects/logos.py), under
+MEDIA_BASE. It refuses every other URL: no network, no file://, no data a user could point
+a PDF at.
 """
 
 import logging
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 STATIC_HOST = "static.highlight.invalid"
 STATIC_BASE = f"https://{STATIC_HOST}/static/"
+MEDIA_BASE = f"https://{STATIC_HOST}/media/"
+# The only media a PDF may show: a logo as projects/logos.py writes it.
+LOGO_PATH = re.compile(r"^/media/(organisation/logo-[0-9a-f]{16}(?:_[A-Za-z0-9]{7})?\.png)$")
 
 
 class RefusedURL(URLFetchingError):
@@ -33,6 +39,10 @@ def static_path(url):
     parts = urlsplit(url)
     if parts.scheme != "https" or parts.netloc != STATIC_HOST or parts.query:
         return None
+    logo = LOGO_PATH.match(parts.path)
+    if logo:
+        path = Path(settings.MEDIA_ROOT) / logo.group(1)
+        return path if path.is_file() and not path.is_symlink() else None
     if not parts.path.startswith("/static/"):
         return None
     relative = unquote(parts.path.removeprefix("/static/"))
@@ -71,11 +81,14 @@ class RenderedPdf:
     content: bytes
     pages: int
     html: str = ""  # what WeasyPrint was given (the bench renders it again as its floor)
+    marking: str = ""  # the protective marking printed on every page
 
 
 def render_pdf(template_name, context, **options):
     """`options` go to WeasyPrint (e.g. pdf_variant="pdf/ua-1" for a tagged PDF)."""
-    html = render_to_string(template_name, {**context, "STATIC_BASE": STATIC_BASE})
+    html = render_to_string(
+        template_name, {**context, "STATIC_BASE": STATIC_BASE, "MEDIA_BASE": MEDIA_BASE}
+    )
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).render(
         **options
     )

@@ -48,7 +48,7 @@ def request_document(kind, params=None, requested_by=None, source=None):
     params = spec.params_for(source, params)
     if requested_by is not None and not spec.can_read(requested_by, source, params):
         raise PermissionDenied
-    fingerprint = spec.fingerprint(spec.gather(source, params))
+    fingerprint = spec.fingerprint(spec.printable(source, params))
     live = Document.objects.filter(
         kind=kind,
         params_key=params_key(params),

@@ -12,6 +12,7 @@ data, so the stored PDF and its fingerprint always agree (a change made between 
 and the render is printed, and a request for the new data then finds this document).
 """
 
+import dataclasses
 import datetime
 import hashlib
 import logging
@@ -117,12 +118,13 @@ def render_document(self, document_id):
 def render_source(kind, source, params=None, progress=None):
     """Render a source to PDF now; returns (RenderedPdf, fingerprint, seconds)."""
     spec = get_kind(kind)
-    data = spec.gather(source, params, progress=progress)
+    data = spec.printable(source, params, progress=progress)
     started = time.perf_counter()
     # The date printed on a document is not part of its data: a run on a later day must
     # not re-render what has not changed.
     context = {**data, "generated": timezone.localdate().strftime("%d/%m/%Y")}
     pdf = render_pdf(spec.template(data), context, **spec.pdf_options)
+    pdf = dataclasses.replace(pdf, marking=data["letterhead"]["marking"])
     return pdf, spec.fingerprint(data), time.perf_counter() - started
 
 
@@ -185,6 +187,7 @@ def build_document(document):
                 fingerprint=rendered_fingerprint,
                 file=relative,
                 pages=pdf.pages,
+                marking=pdf.marking,
                 bytes=len(pdf.content),
                 sha256=hashlib.sha256(pdf.content).hexdigest(),
                 error="",

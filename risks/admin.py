@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from .models import (
-    AppetiteStatement,
     CorporatePriority,
     RiskBand,
     RiskCategory,
@@ -45,7 +44,6 @@ class RiskCategoryAdmin(admin.ModelAdmin):
 
 
 admin.site.register(CorporatePriority)
-admin.site.register(AppetiteStatement)
 
 
 @admin.register(RiskRegister)

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class RisksConfig(AppConfig):
     name = "risks"
     verbose_name = "Risk registers"
+
+    def ready(self):
+        from projects import markings
+
+        from .models import RiskRegister
+
+        markings.track(RiskRegister)

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from projects import markings
 from projects.exports import HEADER, HEADER_FILL, text
 
 from . import registers, scoring
@@ -86,6 +87,7 @@ def register_workbook(register):
     for i, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "C5"
+    markings.mark_workbook(book, markings.marking_of(register))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -138,8 +138,19 @@ class ReviewForm(BoundedText, forms.Form):
 class RegisterForm(BoundedModelForm):
     class Meta:
         model = RiskRegister
-        fields = ["name", "project", "matrix", "owner", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name",
+            "project",
+            "matrix",
+            "owner",
+            "marking",
+            "description",
+            "appetite_statement",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "appetite_statement": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +158,22 @@ class RegisterForm(BoundedModelForm):
         default = self.fields["matrix"].queryset.filter(is_default=True).first()
         if default and not self.instance.pk:
             self.initial.setdefault("matrix", default.pk)
+
+
+class RegisterEditForm(BoundedModelForm):
+    """A register once made: its matrix stays (its risks are scored on it); only the PMO
+    moves it to another owner or project."""
+
+    class Meta:
+        model = RiskRegister
+        fields = ["name", "project", "owner", "marking", "description", "appetite_statement"]
+        widgets = RegisterForm.Meta.widgets
+
+    def __init__(self, *args, pmo=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        if not pmo:
+            del self.fields["owner"], self.fields["project"]
 
 
 class RiskFilter(django_filters.FilterSet):

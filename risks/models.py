@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from projects.models import Project, contrast_text_colour, hex_colour
+from projects.models.organisation import marking_field
 
 # Words a risk ref cannot be: they are pages of the register (/risks/<register>/<word>/).
 RESERVED_REFS = {"risks", "pdf", "import", "export.xlsx", "new", "edit", "review"}
@@ -138,20 +139,6 @@ class CorporatePriority(models.Model):
         return self.name
 
 
-class AppetiteStatement(models.Model):
-    """The organisation's risk appetite statement, shown beside appetite breaches."""
-
-    text = models.TextField(help_text="Markdown.")
-    adopted_on = models.DateField()
-
-    class Meta:
-        ordering = ["-adopted_on", "-pk"]
-        get_latest_by = "adopted_on"
-
-    def __str__(self):
-        return f"Risk appetite statement of {self.adopted_on:%d/%m/%Y}"
-
-
 class RiskRegister(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
@@ -168,6 +155,12 @@ class RiskRegister(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_registers"
     )
     description = models.TextField(blank=True)
+    marking = marking_field()
+    appetite_statement = models.TextField(
+        "risk appetite statement",
+        blank=True,
+        help_text="Markdown. Leave empty to print the organisation's statement.",
+    )
     history = HistoricalRecords()
 
     class Meta:

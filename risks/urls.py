@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.register_create, name="register-create"),
     path("outside-appetite/", views.outside_appetite, name="outside-appetite"),
     path(register, views.register_detail, name="register"),
+    path(f"{register}edit/", views.register_edit, name="register-edit"),
     path(f"{register}risks/new/", views.risk_create, name="risk-create"),
     path(f"{register}pdf/", views.register_pdf, name="register-pdf"),
     path(f"{register}import/", views.register_import, name="register-import"),

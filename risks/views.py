@@ -13,10 +13,18 @@ from projects import access as project_access
 from projects import uploads
 from projects.documents import request_pdf, shown_pdf
 from projects.history import last_change
+from projects.models import Organisation
 
 from . import access, exports, importers, registers, scoring
-from .forms import ImportForm, RegisterForm, ReviewForm, RiskFilter, RiskForm
-from .models import AppetiteStatement, Risk, RiskMatrix
+from .forms import (
+    ImportForm,
+    RegisterEditForm,
+    RegisterForm,
+    ReviewForm,
+    RiskFilter,
+    RiskForm,
+)
+from .models import Risk, RiskMatrix
 
 PAGE_SIZE = 50  # rows per page of every list
 
@@ -66,6 +74,18 @@ def register_create(request):
         messages.success(request, f"Register “{register.name}” created.")
         return redirect(register)
     return render(request, "risks/register_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def register_edit(request, slug):
+    register, role = access.get_register(request.user, slug, manage=True)
+    form = RegisterEditForm(request.POST or None, instance=register, pmo=role.pmo)
+    if form.is_valid():
+        register = form.save()
+        messages.success(request, f"Register “{register.name}” saved.")
+        return redirect(register)
+    register.refresh_from_db()  # the page's heading and links are for the stored register
+    return render(request, "risks/register_form.html", {"form": form, "register": register})
 
 
 @require_GET
@@ -214,7 +234,7 @@ def outside_appetite(request):
     return render(
         request,
         "risks/outside_appetite.html",
-        {"page": page, "statement": AppetiteStatement.objects.first()},
+        {"page": page, "organisation": Organisation.current()},
     )
 
 

@@ -22,6 +22,7 @@ from projects.models import (
     Concern,
     Deliverable,
     HighlightReport,
+    Marking,
     Project,
     RagDimension,
     RagRating,
@@ -34,7 +35,6 @@ from projects.models import (
 from projects.reporting import create_report
 from reports.models import Document, MonthlyRun, ReportingRun
 from risks.models import (
-    AppetiteStatement,
     CorporatePriority,
     Level,
     Risk,
@@ -86,6 +86,22 @@ class UserFactory(DjangoModelFactory):
     )
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("correct horse battery staple")
+
+
+class MarkingFactory(DjangoModelFactory):
+    """A marking above the seeded two (OFFICIAL 10, OFFICIAL-SENSITIVE 20)."""
+
+    class Meta:
+        model = Marking
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"SECRET-{n}")
+    level = factory.Sequence(lambda n: 100 + n)
+
+
+def marking(name):
+    """One of the markings the migration seeds (OFFICIAL, OFFICIAL-SENSITIVE)."""
+    return Marking.objects.get(name=name)
 
 
 class ProjectFactory(DjangoModelFactory):
@@ -282,14 +298,6 @@ class CorporatePriorityFactory(DjangoModelFactory):
         model = CorporatePriority
 
     name = one_of("Dacorum Delivers", "Affordable housing", "Clean, safe and enjoyable environment")
-
-
-class AppetiteStatementFactory(DjangoModelFactory):
-    class Meta:
-        model = AppetiteStatement
-
-    text = "We take a **cautious** approach to risk, and are averse to risks to safety."
-    adopted_on = datetime.date(2024, 4, 1)
 
 
 class RiskRegisterFactory(DjangoModelFactory):

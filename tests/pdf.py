@@ -6,10 +6,34 @@ from pypdf import PdfReader
 # Page furniture: running header and footer, the draft watermark, list bullets (extracted
 # apart from their items). Removing them lets a paragraph that runs over a page break be
 # read as one.
-FURNITURE = re.compile(
-    r"^(•|DRAFT|SUBMITTED|RETURNED|.*Page \d+ of \d+|(Project|Strategic) Highlight Report .+ · .+"
-    r"|Risk register .+)$"
-)
+FURNITURE = re.compile(r"^(•|DRAFT|SUBMITTED|RETURNED)$")
+# The page's margin boxes come last in its text, opened by the protective marking: the
+# marking, the running header, the running footer and the marking again.
+MARGINS = re.compile(r"^(OFFICIAL(-SENSITIVE)?|SECRET-\d+)$")
+
+
+def _body_lines(page):
+    lines = [line.strip() for line in page.splitlines()]
+    for at, line in enumerate(lines):
+        if MARGINS.match(line):
+            return lines[:at]
+    return lines
+
+
+def page_edges(content):
+    """For each page, the text printed highest on it and the text printed lowest."""
+    edges = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        placed = []
+
+        def seen(text, cm, tm, font, size, placed=placed):
+            if text.strip():
+                placed.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+
+        page.extract_text(visitor_text=seen)
+        placed.sort()
+        edges.append((placed[-1][1], placed[0][1]))
+    return edges
 
 
 def _pages(content):
@@ -24,9 +48,6 @@ def pdf_text(content):
 def pdf_body_text(content):
     """The text without page furniture, so a paragraph broken across pages reads whole."""
     lines = [
-        line
-        for page in _pages(content)
-        for line in page.splitlines()
-        if not FURNITURE.match(line.strip())
+        line for page in _pages(content) for line in _body_lines(page) if not FURNITURE.match(line)
     ]
     return " ".join(" ".join(lines).split())

@@ -10,6 +10,7 @@ from .fields import (
     MonthField,
     PartialDateField,
 )
+from .organisation import MarkingForm, OrganisationForm
 from .project import (
     BaseWorkstreamFormSet,
     ManagerProjectForm,
@@ -48,8 +49,10 @@ __all__ = [
     "DeliverableFormSet",
     "LongSelect",
     "ManagerProjectForm",
+    "MarkingForm",
     "MonthField",
     "NewReportForm",
+    "OrganisationForm",
     "PartialDateField",
     "ProjectForm",
     "RagRatingForm",

@@ -11,7 +11,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..models import DatePrecision, validate_year
+from ..models import DatePrecision, Organisation, validate_year
 
 MARKDOWN_HELP = "Markdown: start a line with - for a bullet, **bold**, ### for a heading."
 
@@ -36,7 +36,12 @@ class BoundedText:
 
 
 class BoundedModelForm(BoundedText, forms.ModelForm):
-    pass
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "marking" in self.fields:
+            # An empty marking follows the organisation's default: say which that is.
+            default = Organisation.current().default_marking
+            self.fields["marking"].empty_label = f"The organisation's default ({default})"
 
 
 class LongSelect(forms.Select):

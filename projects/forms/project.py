@@ -28,6 +28,7 @@ class ProjectForm(BoundedModelForm):
             "kind",
             "parent",
             "status",
+            "marking",
             "sponsor",
             "manager",
             "editors",
@@ -68,46 +69,7 @@ class ProjectForm(BoundedModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Div(
-                Div(Field("code"), css_class="col-md-3"),
-                Div(Field("name"), css_class="col-md-6"),
-                Div(Field("kind"), css_class="col-md-3"),
-                css_class="row",
-            ),
-            Div(
-                Div(Field("parent"), css_class="col-md-6"),
-                Div(Field("status"), css_class="col-md-3"),
-                css_class="row",
-            ),
-            Fieldset(
-                "People",
-                Div(
-                    Div(Field("sponsor"), css_class="col-md-4"),
-                    Div(Field("manager"), css_class="col-md-4"),
-                    Div(Field("director"), css_class="col-md-4"),
-                    css_class="row",
-                ),
-                "editors",
-            ),
-            Fieldset(
-                "Reporting",
-                Div(
-                    Div(Field("start_text"), css_class="col-md-3"),
-                    Div(Field("end_text"), css_class="col-md-3"),
-                    Div(Field("reporting_cadence"), css_class="col-md-3"),
-                    Div(Field("report_due_working_days"), css_class="col-md-3"),
-                    css_class="row",
-                ),
-                Div(
-                    Div(Field("distribution"), css_class="col-md-5"),
-                    Div(Field("area"), css_class="col-md-4"),
-                    Div(Field("governance_body"), css_class="col-md-3"),
-                    css_class="row",
-                ),
-            ),
-            Fieldset("Benefits, objectives and approach", "benefits", "objectives", "approach"),
-        )
+        self.helper.layout = project_layout()
 
     def clean(self):
         cleaned = super().clean()
@@ -123,6 +85,50 @@ class ProjectForm(BoundedModelForm):
         project.start, project.start_precision = self.cleaned_data["start_text"]
         project.end, project.end_precision = self.cleaned_data["end_text"]
         return super().save(commit)
+
+
+def project_layout():
+    return Layout(
+        Div(
+            Div(Field("code"), css_class="col-md-3"),
+            Div(Field("name"), css_class="col-md-6"),
+            Div(Field("kind"), css_class="col-md-3"),
+            css_class="row",
+        ),
+        Div(
+            Div(Field("parent"), css_class="col-md-6"),
+            Div(Field("status"), css_class="col-md-3"),
+            Div(Field("marking"), css_class="col-md-3"),
+            css_class="row",
+        ),
+        Fieldset(
+            "People",
+            Div(
+                Div(Field("sponsor"), css_class="col-md-4"),
+                Div(Field("manager"), css_class="col-md-4"),
+                Div(Field("director"), css_class="col-md-4"),
+                css_class="row",
+            ),
+            "editors",
+        ),
+        Fieldset(
+            "Reporting",
+            Div(
+                Div(Field("start_text"), css_class="col-md-3"),
+                Div(Field("end_text"), css_class="col-md-3"),
+                Div(Field("reporting_cadence"), css_class="col-md-3"),
+                Div(Field("report_due_working_days"), css_class="col-md-3"),
+                css_class="row",
+            ),
+            Div(
+                Div(Field("distribution"), css_class="col-md-5"),
+                Div(Field("area"), css_class="col-md-4"),
+                Div(Field("governance_body"), css_class="col-md-3"),
+                css_class="row",
+            ),
+        ),
+        Fieldset("Benefits, objectives and approach", "benefits", "objectives", "approach"),
+    )
 
 
 class ManagerProjectForm(BoundedModelForm):

@@ -20,6 +20,7 @@ from .highlight import (
     RagStatus,
     WorkstreamProgress,
 )
+from .organisation import Marking, Organisation, highest
 from .people import User
 from .projects import Project, Workstream
 from .reminders import ReportReminder
@@ -31,6 +32,8 @@ __all__ = [
     "DatePrecision",
     "Deliverable",
     "HighlightReport",
+    "Marking",
+    "Organisation",
     "Project",
     "RagDimension",
     "RagRating",
@@ -41,6 +44,7 @@ __all__ = [
     "WorkstreamProgress",
     "contrast_text_colour",
     "format_partial_date",
+    "highest",
     "hex_colour",
     "project_code",
     "validate_year",

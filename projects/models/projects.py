@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .common import DatePrecision, format_partial_date, project_code
+from .organisation import marking_field
 
 
 class Project(models.Model):
@@ -52,6 +53,7 @@ class Project(models.Model):
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    marking = marking_field()
     benefits = models.TextField(blank=True, help_text="Markdown.")
     objectives = models.TextField(blank=True, help_text="Markdown.")
     approach = models.TextField(blank=True, help_text="Markdown.")

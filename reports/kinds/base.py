@@ -6,10 +6,11 @@ import json
 
 from django.utils import timezone
 
-from projects import periods
+from projects import markings, periods
+from projects.models import Organisation
 
 # Bump when a print template changes enough that existing PDFs should be rendered again.
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 
 
 class SourceMissing(Exception):
@@ -40,9 +41,16 @@ class DocumentKind:
     ``pdf_options``
         Keyword arguments for WeasyPrint (e.g. a tagged PDF/UA variant); ``queue`` the
         Celery queue its renders go to (long kinds have workers of their own).
+    ``marking(source, data)``
+        The protective marking the document carries (by default its source's: a report
+        its project's); a board pack carries the highest of what it holds.
+    ``printable(source, params, progress=None) -> dict``
+        What is printed: the gathered data and the letterhead (the organisation's name
+        and logo and the marking, printed on every page). Both are fingerprinted, so
+        re-marking a project or changing the logo makes its documents again.
     ``fingerprint(data) -> str``
-        sha256 of the layout version and the data; a document is made again only when
-        this changes.
+        sha256 of the layout version and the printable data; a document is made again
+        only when this changes.
     ``title(source, params)`` / ``filename(source, params)``
         What the documents page calls it and the name it downloads under.
     ``can_read(user, source, params)``
@@ -81,6 +89,23 @@ class DocumentKind:
 
     def template(self, data):
         return self.template_name
+
+    def marking(self, source, data):
+        return markings.marking_of(source)
+
+    def letterhead(self, source, data):
+        organisation = Organisation.current()
+        return {
+            "organisation": organisation.name,
+            # The re-encoded PNG Highlight keeps; its name carries its hash, so a new logo
+            # is a new fingerprint.
+            "logo": organisation.logo_name,
+            "marking": str(self.marking(source, data)),
+        }
+
+    def printable(self, source, params=None, progress=None):
+        data = self.gather(source, params, progress=progress)
+        return {**data, "letterhead": self.letterhead(source, data)}
 
     def fingerprint(self, data):
         return fingerprint(data)

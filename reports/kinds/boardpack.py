@@ -14,10 +14,11 @@ from django.db.models import F, Q
 from businessplan.models import BusinessPlan
 from businessplan.summary import status_summary
 from projects import access as project_access
+from projects import markings
 from projects.models import HighlightReport, Project, RagStatus
 from projects.periods import month_end, period_label
 from risks import registers
-from risks.models import Risk, RiskMatrix
+from risks.models import Risk, RiskMatrix, RiskRegister
 
 from .base import DocumentKind, SourceMissing, parse_month, register_kind
 from .plan import section_status
@@ -84,6 +85,9 @@ class BoardPackKind(DocumentKind):
         name = "portfolio" if isinstance(source, Portfolio) else source.code
         return f"board-pack-{name}-{month:%Y-%m}.pdf"
 
+    def marking(self, source, data):
+        return data["pack"]["marking"]
+
     def gather(self, source, params=None, progress=None):
         month = parse_month((params or {}).get("period"))
         programme = None if isinstance(source, Portfolio) else source
@@ -106,6 +110,7 @@ class BoardPackKind(DocumentKind):
             0 if r.get("exception") else 1 if r["state"] != "approved" else 2, r["code"]
         ))  # fmt: skip
         risks = risk_summary(None if programme is None else projects)
+        plan = covering_plan(month)
         if progress:
             progress(steps - 1, steps)
         return {
@@ -114,6 +119,7 @@ class BoardPackKind(DocumentKind):
                 "code": "" if programme is None else programme.code,
                 "period": period_label(month, month_end(month)),
                 "organisation": "",
+                "marking": str(pack_marking(programme, projects, plan)),
             },
             "dimensions": [
                 line["dimension"] for line in next((r["lines"] for r in rows if r["lines"]), [])
@@ -129,7 +135,7 @@ class BoardPackKind(DocumentKind):
             "decisions": decisions,
             "reports": included,
             "risks": risks,
-            "plan": plan_summary(month),
+            "plan": plan_summary(plan),
         }
 
 
@@ -239,11 +245,26 @@ def risk_summary(projects):
     }
 
 
-def plan_summary(month):
-    """The status summary of the published business plan covering the month (or the latest
-    published one)."""
+def covering_plan(month):
+    """The published business plan covering the month (or the latest published one)."""
     plans = BusinessPlan.objects.filter(status=BusinessPlan.Status.PUBLISHED)
-    plan = plans.filter(start__lte=month, end__gte=month).first() or plans.first()
+    return plans.filter(start__lte=month, end__gte=month).first() or plans.first()
+
+
+def pack_marking(programme, projects, plan):
+    """The highest marking of what the pack holds: its projects' reports, the registers its
+    risks come from, and the plan."""
+    held = RiskRegister.objects.all()
+    if programme is not None:
+        held = held.filter(project__in=projects)
+    ids = [p.marking_id for p in projects] + list(held.values_list("marking_id", flat=True))
+    if plan is not None:
+        ids.append(plan.marking_id)
+    return markings.highest_of_ids(ids)
+
+
+def plan_summary(plan):
+    """The status summary of the plan the pack holds."""
     if plan is None:
         return None
     return {

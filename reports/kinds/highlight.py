@@ -55,7 +55,8 @@ class HighlightReportKind(DocumentKind):
 
     def approved_fingerprint(self, report):
         if report.status == report.Status.APPROVED and report.approved_snapshot:
-            return fingerprint(report.approved_snapshot)
+            snapshot = report.approved_snapshot
+            return fingerprint({**snapshot, "letterhead": self.letterhead(report, snapshot)})
         return None
 
     def title(self, report, params=None):

@@ -44,7 +44,7 @@ class BusinessPlanKind(DocumentKind):
         if plan_access.sees_internal(user):
             return True
         return self.can_read(user, plan, document.params) and document.fingerprint == fingerprint(
-            self.gather(plan, document.params)
+            self.printable(plan, document.params)
         )
 
     def title(self, plan, params=None):

@@ -1,9 +1,10 @@
 """A risk register: cover with heat maps and the risks by residual score, then a block per
 risk laid out like the council's register page."""
 
+from projects.models import Organisation
 from risks import access as risk_access
 from risks import registers
-from risks.models import AppetiteStatement, RiskRegister, RiskReview
+from risks.models import RiskRegister, RiskReview
 from risks.scoring import score
 
 from .base import DocumentKind, SourceMissing, band, day, person, register_kind
@@ -52,7 +53,6 @@ class RiskRegisterKind(DocumentKind):
             "reviewed_by"
         ):
             reviews.setdefault(review.risk_id, []).append(review)
-        statement = AppetiteStatement.objects.first()
         return {
             "register": {
                 "name": risk_register.name,
@@ -63,7 +63,9 @@ class RiskRegisterKind(DocumentKind):
                 "probability_labels": matrix.probability_labels,
                 "impact_labels": matrix.impact_labels,
             },
-            "appetite_statement": statement.text if statement else "",
+            # Its own statement, else the organisation's: never another body's.
+            "appetite_statement": risk_register.appetite_statement
+            or Organisation.current().risk_appetite,
             "heat_maps": [
                 heat_map(
                     f"{title} risk",

@@ -1,13 +1,13 @@
 """The risks app's demo data: the operational risk register (shared/samples/
 risk-register-page.txt and risk-register-sample.xlsx, kept beside this module), imported from
-the workbook, which lacks the page's "Progress so Far", added here; and the organisation's
-risk appetite statement."""
+the workbook, which lacks the page's "Progress so Far", added here. The only appetite statement
+in the samples belongs to another organisation's business plan (businessplan/demo), so this
+register prints none."""
 
-import datetime
 from pathlib import Path
 
 from risks.importers import import_register
-from risks.models import AppetiteStatement, RiskMatrix, RiskRegister
+from risks.models import RiskMatrix, RiskRegister
 
 WORKBOOK = Path(__file__).resolve().parent / "risk-register-sample.xlsx"
 
@@ -28,19 +28,9 @@ These actions are managed and supported by the Digital team and governed by a Di
 - Direct debits have been extended and a new payment portal has been introduced (Project 9)
 - Proposals are in place for developing a new CRM solution (Project 10)"""
 
-# The risk appetite statement of the business plan sample's front matter.
-APPETITE_STATEMENT = (
-    "Our current overall risk appetite is defined as 'Open'. This means the SPSO will continue "
-    "to encourage new thinking and invest in people, systems and processes that will enable the "
-    "organisation to achieve continuous improvement in the quality and user-focus of our services"
-)
-
 
 def seed(users, stdout):
     """The register and its risks, once: importing the same workbook again changes nothing."""
-    AppetiteStatement.objects.get_or_create(
-        text=APPETITE_STATEMENT, defaults={"adopted_on": datetime.date(2019, 4, 1)}
-    )
     owner = users["robert.smyth"]
     register, _ = RiskRegister.objects.get_or_create(
         name=RISK_REGISTER,

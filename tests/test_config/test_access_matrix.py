@@ -140,12 +140,22 @@ TABLE = [
     C("projects:report-approve", "submitted", get=POST_ONLY, post=APPROVERS),
     C("projects:report-return", "submitted", get=POST_ONLY, post=APPROVERS),
     C("projects:report-reopen", "approved", get=POST_ONLY, post=PMO_ONLY),
+    # --- the PMO's settings ---
+    C("projects:settings", "-", get=PMO_ONLY, post=expect(405)),
+    C("projects:organisation-settings", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:marking-list", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:marking-edit", "2", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:marking-delete", "2", get=POST_ONLY, post=PMO_ONLY),
+    # Everyone signed in sees the logo in the navigation bar; this world has none.
+    C("projects:logo", "-", get=expect(404), post=expect(405)),
     # --- risks ---
     C("risks:register-list", "-", get=EVERYONE, post=expect(405)),
     C("risks:register-create", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("risks:outside-appetite", "-", get=EVERYONE, post=expect(405)),
     C("risks:register", "project", get=PROJECT_REGISTER_READERS, post=expect(405)),
     C("risks:register", "corporate", get=CORPORATE_READERS, post=expect(405)),
+    C("risks:register-edit", "project", get=PROJECT_REGISTER_MANAGERS, post=None),
+    C("risks:register-edit", "corporate", get=CORPORATE_MANAGERS, post=None),
     C("risks:risk-create", "project", get=PROJECT_REGISTER_MANAGERS, post=None),
     C("risks:register-pdf", "project", get=POST_ONLY, post=PROJECT_REGISTER_READERS),
     C("risks:register-pdf", "corporate", get=POST_ONLY, post=CORPORATE_READERS),
@@ -283,7 +293,7 @@ def done_document(kind, source, requested_by, params=None):
     document, _ = Document.objects.update_or_create(
         kind=kind,
         params_key=params_key(params),
-        fingerprint=kinds.fingerprint(spec.gather(source_for_data, params)),
+        fingerprint=kinds.fingerprint(spec.printable(source_for_data, params)),
         defaults={"params": params, "source": source, "status": Document.Status.DONE,
                   "pages": 1, "requested_by": requested_by},
     )  # fmt: skip
@@ -452,7 +462,6 @@ def staff_pmo(pam):
 PMO_CONFIGURES = (
     "projects_",
     "risks_riskmatrix_", "risks_riskcategory_", "risks_corporatepriority_",
-    "risks_appetitestatement_",
     "businessplan_ownerrole_",
     "reports_monthlyrun_",
 )  # fmt: skip

@@ -16,7 +16,10 @@ def test_sponsor_is_told_when_a_report_is_submitted(report, alice, bob, send_mai
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [bob.email]
-    assert message.subject == "TEST.1 highlight report for March 2024 is ready for your approval"
+    assert (
+        message.subject
+        == "[OFFICIAL] TEST.1 highlight report for March 2024 is ready for your approval"
+    )
     assert "Alice Archer has submitted" in message.body
     assert "http://127.0.0.1:8000/projects/TEST.1/reports/2024-03/" in message.body
 
@@ -32,7 +35,7 @@ def test_manager_is_told_of_approval_and_of_return(report, alice, bob, send_mail
     with send_mail_now():
         workflow.approve(report, bob)
     assert mail.outbox[-1].to == [alice.email]
-    assert mail.outbox[-1].subject == "TEST.1 highlight report for March 2024 approved"
+    assert mail.outbox[-1].subject == "[OFFICIAL] TEST.1 highlight report for March 2024 approved"
 
 
 def test_a_refused_step_sends_nothing(report, alice, bob, send_mail_now):

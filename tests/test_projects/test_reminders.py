@@ -55,7 +55,10 @@ def test_reminders_and_escalations_go_to_the_right_people_on_the_right_days(
     march = D(2024, 3, 1)
     assert run((2024, 4, 4), capture) == []
     assert run((2024, 4, 5), capture) == [("TEST.1", march, "due_soon", "alice@example.org")]
-    assert mail.outbox[-1].subject == "TEST.1 highlight report for March 2024 is due on 08/04/2024"
+    assert (
+        mail.outbox[-1].subject
+        == "[OFFICIAL] TEST.1 highlight report for March 2024 is due on 08/04/2024"
+    )
     assert run((2024, 4, 5), capture) == []  # sent once
     assert run((2024, 4, 8), capture) == []  # due today: already reminded
     assert run((2024, 4, 9), capture) == [("TEST.1", march, "overdue", "alice@example.org")]

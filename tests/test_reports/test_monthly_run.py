@@ -81,7 +81,7 @@ def test_directors_are_told_once_when_the_month_is_ready(
         render_document.apply(args=[document.pk])
     ready = [m for m in mail.outbox if "are ready" in m.subject]
     assert len(ready) == 1
-    assert ready[0].subject == "Board packs and reports for December 2011 are ready"
+    assert ready[0].subject == "[OFFICIAL] Board packs and reports for December 2011 are ready"
     assert sorted(ready[0].to) == ["diana@example.org", "director@example.org"]
     assert "/documents/" in ready[0].body
     run_month(datetime.date(2011, 12, 1))

@@ -1,9 +1,9 @@
 from django.core.management import call_command
 
 from businessplan.models import Activity, BusinessPlan, OwnerRole
-from projects.models import Concern, HighlightReport, Project, RagRating, User
+from projects.models import Concern, HighlightReport, Organisation, Project, RagRating, User
 from reports.models import Document
-from risks.models import AppetiteStatement, RiskRegister
+from risks.models import RiskRegister
 
 
 def test_seed_demo_is_faithful_to_the_sample_and_idempotent(
@@ -42,7 +42,8 @@ def test_seed_demo_composes_each_apps_part_once(db, capsys):
     assert register.owner.username == "robert.smyth"
     assert register.risks.count() == 2
     assert "### Progress so far" in register.risks.get(ref="PP_R011").actions
-    assert AppetiteStatement.objects.count() == 1
+    # The samples' only appetite statement is the SPSO plan's, not the organisation's.
+    assert not Organisation.current().risk_appetite
     plan = BusinessPlan.objects.get(year="2019-20")
     assert plan.aims.count() == 5
     assert Activity.objects.filter(section__plan=plan).count() == 33

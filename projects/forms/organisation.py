@@ -1,0 +1,123 @@
+"""The PMO's settings: the organisation's name, logo and defaults, and the markings it uses."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.core.files.base import ContentFile
+
+from .. import logos
+from ..models import Marking, Organisation
+from .fields import MARKDOWN_HELP, BoundedModelForm
+
+
+class OrganisationForm(BoundedModelForm):
+    logo_file = forms.FileField(
+        label="Logo",
+        required=False,
+        help_text="A PNG or JPEG of at most 2 MB and 4096×4096 pixels (no SVG). Printed on "
+        "every PDF and shown in the navigation bar.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "financial_year_start",
+            "default_marking",
+            "risk_appetite",
+            "risk_appetite_adopted",
+        ]
+        widgets = {
+            "risk_appetite": forms.Textarea(attrs={"rows": 6}),
+            "risk_appetite_adopted": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields[
+            "risk_appetite"
+        ].help_text = (
+            f"{MARKDOWN_HELP} Printed on a risk register that has no statement of its own."
+        )
+        self.fields["default_marking"].empty_label = None
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div(Field("name"), css_class="col-md-8"),
+                Div(Field("financial_year_start"), css_class="col-md-4"),
+                css_class="row",
+            ),
+            Div(
+                Div(Field("logo_file"), css_class="col-md-8"),
+                Div(Field("remove_logo"), css_class="col-md-4 pt-md-4"),
+                css_class="row",
+            ),
+            "default_marking",
+            Fieldset("Risk appetite", "risk_appetite", "risk_appetite_adopted"),
+            "version",
+        )
+        self.new_logo = None
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if upload:
+            self.new_logo = logos.reencode(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = Organisation.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+        if cleaned.get("version") is not None and cleaned["version"] != stored.first():
+            raise forms.ValidationError(
+                "Someone else saved these settings after you opened them. Nothing was "
+                "changed: open the page again to see their changes, then make yours.",
+                code="stale",
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        organisation = super().save(commit=False)
+        old = organisation.logo.name if organisation.logo else ""
+        if self.new_logo is not None:
+            content, width, height, sha256 = self.new_logo
+            organisation.logo.save(f"logo-{sha256[:16]}.png", ContentFile(content), save=False)
+            organisation.logo_width, organisation.logo_height = width, height
+        elif self.cleaned_data.get("remove_logo"):
+            organisation.logo = ""
+            organisation.logo_width = organisation.logo_height = None
+        organisation.version += 1
+        organisation.save()
+        organisation.replaced_logo = old if old != organisation.logo_name else ""
+        return organisation
+
+
+class MarkingForm(BoundedModelForm):
+    # Typed in any case, kept in capitals (the model's validator then checks what is kept).
+    name = forms.CharField(max_length=60, help_text="As printed, e.g. OFFICIAL-SENSITIVE.")
+
+    class Meta:
+        model = Marking
+        fields = ["name", "level", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div(Field("name"), css_class="col-md-4"),
+                Div(Field("level"), css_class="col-md-2"),
+                Div(Field("description"), css_class="col-md-6"),
+                css_class="row",
+            )
+        )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split()).upper()

@@ -1,0 +1,150 @@
+"""The organisation Highlight works for: its name and logo on every page and PDF, and the
+protective markings (Government Security Classifications) its documents carry."""
+
+from django.core.cache import cache
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+
+CACHE_KEY = "highlight:organisation"
+
+marking_name = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9 &/()\[\]-]*$",
+    "Write a marking in capitals, as it is printed (e.g. OFFICIAL-SENSITIVE).",
+)
+
+
+class Marking(models.Model):
+    """A protective marking the PMO keeps; a higher level is more protective, so a document
+    holding several things carries the highest of their markings."""
+
+    name = models.CharField(max_length=60, unique=True, validators=[marking_name])
+    level = models.PositiveSmallIntegerField(
+        unique=True, help_text="Higher is more protective: OFFICIAL 10, OFFICIAL-SENSITIVE 20."
+    )
+    description = models.CharField(
+        max_length=300, blank=True, help_text="When to use it, for the people who choose it."
+    )
+
+    class Meta:
+        ordering = ["level", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_organisation()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_organisation()
+        return result
+
+
+def highest(markings):
+    """The most protective of some markings (None for none)."""
+    markings = [m for m in markings if m is not None]
+    return max(markings, key=lambda m: (m.level, m.name)) if markings else None
+
+
+class Organisation(models.Model):
+    """One row: who Highlight works for. Read it with Organisation.current()."""
+
+    class Month(models.IntegerChoices):
+        JANUARY = 1, "January"
+        FEBRUARY = 2, "February"
+        MARCH = 3, "March"
+        APRIL = 4, "April"
+        MAY = 5, "May"
+        JUNE = 6, "June"
+        JULY = 7, "July"
+        AUGUST = 8, "August"
+        SEPTEMBER = 9, "September"
+        OCTOBER = 10, "October"
+        NOVEMBER = 11, "November"
+        DECEMBER = 12, "December"
+
+    name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="As it is printed on every page and PDF, e.g. Slough Borough Council.",
+    )
+    # Only ever a PNG that Highlight has re-encoded itself (projects/logos.py).
+    logo = models.FileField(upload_to="organisation/", blank=True)
+    logo_width = models.PositiveSmallIntegerField(null=True, blank=True)
+    logo_height = models.PositiveSmallIntegerField(null=True, blank=True)
+    financial_year_start = models.PositiveSmallIntegerField(
+        choices=Month.choices, default=Month.APRIL
+    )
+    default_marking = models.ForeignKey(
+        Marking,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="What projects, registers and plans carry unless they are marked otherwise.",
+    )
+    risk_appetite = models.TextField(
+        "risk appetite statement",
+        blank=True,
+        help_text="Markdown. Printed on a risk register that has no statement of its own.",
+    )
+    risk_appetite_adopted = models.DateField("appetite statement adopted on", null=True, blank=True)
+    # Two PMO people saving the settings at once: the second is told, not silently lost.
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = "organisation"
+
+    def __str__(self):
+        return self.name or "The organisation"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # there is only ever one
+        super().save(*args, **kwargs)
+        forget_organisation()
+
+    @classmethod
+    def current(cls):
+        """The organisation, cached for every process until it or a marking changes."""
+        organisation = cache.get(CACHE_KEY)
+        if organisation is None:
+            organisation = cls.objects.select_related("default_marking").filter(pk=1).first()
+            if organisation is None:
+                organisation = cls._create()
+            cache.set(CACHE_KEY, organisation, 3600)
+        return organisation
+
+    @classmethod
+    def _create(cls):
+        # The data migration makes the row; a database emptied by hand gets it back.
+        marking = Marking.objects.order_by("level").first()
+        if marking is None:
+            marking = Marking.objects.create(name="OFFICIAL", level=10)
+        organisation, _ = cls.objects.get_or_create(pk=1, defaults={"default_marking": marking})
+        return organisation
+
+    def marking_of(self, marking):
+        """An object's own marking, or the organisation's default when it has none."""
+        return marking if marking is not None else self.default_marking
+
+    @property
+    def logo_name(self):
+        return self.logo.name if self.logo else ""
+
+
+def forget_organisation():
+    cache.delete(CACHE_KEY)
+    # Another process could cache the old row between the write and the commit.
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
+def marking_field():
+    """The marking a project, register or plan carries: empty means the organisation's."""
+    return models.ForeignKey(
+        Marking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="protective marking",
+        help_text="Leave empty for the organisation's default marking.",
+    )

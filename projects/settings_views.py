@@ -1,0 +1,105 @@
+"""The PMO's settings pages (/settings/…): the organisation and its protective markings."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import access
+from .forms import MarkingForm, OrganisationForm
+from .models import Marking, Organisation
+
+
+@require_GET
+def settings_index(request):
+    access.require_pmo(request.user)
+    return render(request, "projects/settings/index.html", {"organisation": Organisation.current()})
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_settings(request):
+    access.require_pmo(request.user)
+    with transaction.atomic():
+        # Held until the save commits, so two people saving at once are taken in turn and
+        # the second is told the first saved (the form's version check).
+        organisation = Organisation.objects.select_for_update().filter(pk=1).first()
+        organisation = organisation or Organisation.current()
+        form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+        if request.method == "POST" and form.is_valid():
+            organisation = form.save()
+            replaced = organisation.replaced_logo
+            if replaced:
+                transaction.on_commit(lambda: organisation.logo.storage.delete(replaced))
+            messages.success(request, "The organisation's settings are saved.")
+            return redirect("projects:organisation-settings")
+    return render(request, "projects/settings/organisation.html", {"form": form})
+
+
+@require_GET
+def organisation_logo(request):
+    """The logo for the navigation bar (any signed-in person sees it there)."""
+    organisation = Organisation.current()
+    if not organisation.logo:
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / organisation.logo.name
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type="image/png")
+    # The file's name carries its hash, and the page asks for it by name.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def marking_list(request):
+    access.require_pmo(request.user)
+    form = MarkingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        marking = form.save()
+        messages.success(request, f"{marking} can now be chosen.")
+        return redirect("projects:marking-list")
+    return render(
+        request,
+        "projects/settings/markings.html",
+        {
+            "markings": Marking.objects.all(),
+            "form": form,
+            "default": Organisation.current().default_marking,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def marking_edit(request, pk):
+    access.require_pmo(request.user)
+    marking = get_object_or_404(Marking, pk=pk)
+    form = MarkingForm(request.POST or None, instance=marking)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"{marking} is saved. Documents carrying it are printed again.")
+        return redirect("projects:marking-list")
+    return render(
+        request, "projects/settings/marking_form.html", {"form": form, "marking": marking}
+    )
+
+
+@require_POST
+def marking_delete(request, pk):
+    access.require_pmo(request.user)
+    marking = get_object_or_404(Marking, pk=pk)
+    try:
+        marking.delete()
+    except ProtectedError:
+        messages.error(
+            request,
+            f"{marking} is in use (by the organisation's default or by a project, register "
+            "or plan), so it was not removed. Mark those otherwise first.",
+        )
+    else:
+        messages.success(request, f"{marking} was removed.")
+    return redirect("projects:marking-list")
