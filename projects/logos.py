@@ -11,12 +11,13 @@ import io
 import warnings
 
 from django.core.exceptions import ValidationError
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 4096 * 4096  # what is decoded; a larger image is refused before decoding
 MAX_SIDE = 8000
-ACCEPTED = {"PNG", "JPEG"}
+# MPO is how Pillow names a camera's JPEG that carries a second, preview image.
+ACCEPTED = {"PNG", "JPEG", "MPO"}
 # Logos are printed small: kept at most this size, which is sharp at 300 dpi in a header.
 KEEP_WIDTH, KEEP_HEIGHT = 1200, 400
 
@@ -51,6 +52,10 @@ def reencode(upload):
         raise ValidationError(
             "That file is not a PNG or JPEG image Highlight can read.", code="unreadable"
         ) from None
+    image = ImageOps.exif_transpose(image)  # a phone's photo the right way up
+    if image.mode.startswith("I"):
+        # 16-bit grey: scaled to 8 bits, not clipped (which would turn it all white).
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
     image = image.convert("RGBA" if _has_transparency(image) else "RGB")
     image.thumbnail((KEEP_WIDTH, KEEP_HEIGHT))
     out = io.BytesIO()

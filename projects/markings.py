@@ -7,35 +7,57 @@ marking anything in Highlight carries, as a system-high banner does.
 """
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from .models import Marking, Organisation, highest
 
 IN_USE_KEY = "highlight:marking-in-use"
+MARKINGS_KEY = "highlight:markings"
 # The models that carry a marking of their own; each app adds its own (track()).
 MARKED = []
 
 
 def marking_of(obj):
-    """The marking an object carries (a report: its project's)."""
-    own = getattr(obj, "marking", None)
-    if own is None and hasattr(obj, "project_id") and not hasattr(obj, "marking_id"):
-        own = obj.project.marking
-    return Organisation.current().marking_of(own)
+    """The marking an object carries: its own; else, for a project's register, its
+    project's; else the organisation's default. A report carries its project's."""
+    if not hasattr(obj, "marking_id"):
+        return marking_of(obj.project)  # a highlight report
+    if obj.marking_id is not None:
+        return all_markings().get(obj.marking_id) or obj.marking
+    project = getattr(obj, "project", None)  # a register of a project
+    if project is not None:
+        return marking_of(project)
+    return Organisation.current().default_marking
 
 
-def highest_of(objects):
-    """The marking of something that holds all these objects (a board pack)."""
-    default = Organisation.current().default_marking
-    return highest([marking_of(obj) for obj in objects]) or default
+def shown_with(project):
+    """The banner of a page about a project or its report: the highest of the project, the
+    registers whose risks the page lists and, for a programme, its projects (and theirs).
+    One query, whatever the kind of project."""
+    ids = [project.marking_id]
+    held = type(project).objects.filter(Q(pk=project.pk) | Q(parent=project.pk))
+    for own, register in held.values_list("marking_id", "risk_registers__marking_id"):
+        ids += [own, register or own]  # a register without a marking carries its project's
+    return highest_of_ids(ids)
 
 
 def highest_of_ids(marking_ids):
     """The highest of some objects' marking ids, where None stands for the default."""
     default = Organisation.current().default_marking
-    ids = {default.pk if pk is None else pk for pk in marking_ids} or {default.pk}
-    return highest(Marking.objects.filter(pk__in=ids)) or default
+    known = all_markings()
+    found = [known.get(pk) for pk in marking_ids if pk is not None]
+    return highest([default, *found]) or default
+
+
+def all_markings():
+    """Every marking by id, cached with the organisation (a handful of rows)."""
+    markings = cache.get(MARKINGS_KEY)
+    if markings is None:
+        markings = {marking.pk: marking for marking in Marking.objects.all()}
+        cache.set(MARKINGS_KEY, markings, 3600)
+    return markings
 
 
 def in_use():
@@ -55,7 +77,8 @@ def mark_workbook(book, marking):
     page, and it is not a row, so an export still imports as it is."""
     for sheet in book.worksheets:
         for header_footer in (sheet.oddHeader, sheet.oddFooter):
-            header_footer.center.text = str(marking)
+            # & starts a code in a header (&D is the date): written && it prints as itself.
+            header_footer.center.text = str(marking).replace("&", "&&")
             header_footer.center.font = "Arial,Bold"
 
 
@@ -65,7 +88,10 @@ def subject(marking, text):
 
 
 def forget_in_use(sender, **kwargs):
-    cache.delete(IN_USE_KEY)
+    for key in (IN_USE_KEY, MARKINGS_KEY):
+        cache.delete(key)
+    # A page read between the save and its commit could cache the old answer again.
+    transaction.on_commit(lambda: cache.delete_many([IN_USE_KEY, MARKINGS_KEY]))
 
 
 def track(model):

@@ -52,3 +52,10 @@ def period_label(start, end):
     if start.year == end.year:
         return f"{start:%B} – {end:%B %Y}"
     return f"{start:%B %Y} – {end:%B %Y}"
+
+
+def financial_year(day, start_month):
+    """The financial year a day falls in, written as plans write it: "2019-20" for
+    15/06/2019 when the year starts in April."""
+    first = day.year if day.month >= start_month else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"

@@ -134,6 +134,7 @@ def report_edit(request, code, month):
         instance=report,
         prefix="workstreams",
         queryset=report.workstream_progress.select_related("workstream"),
+        form_kwargs={"headings": form.headings},
     )
     deliverables = DeliverableFormSet(data, instance=report, prefix="deliverables")
     concerns = ConcernFormSet(data, instance=report, prefix="concerns")

@@ -1,18 +1,20 @@
-"""The PMO's settings pages (/settings/…): the organisation and its protective markings."""
+"""The PMO's settings pages (/settings/…): the organisation, its protective markings and
+its highlight report templates."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access
-from .forms import MarkingForm, OrganisationForm
-from .models import Marking, Organisation
+from .forms import MarkingForm, OrganisationForm, ReportTemplateForm
+from .models import Marking, Organisation, ReportTemplate
+from .report_templates import SECTIONS
 
 
 @require_GET
@@ -77,12 +79,15 @@ def marking_list(request):
 @require_http_methods(["GET", "POST"])
 def marking_edit(request, pk):
     access.require_pmo(request.user)
-    marking = get_object_or_404(Marking, pk=pk)
-    form = MarkingForm(request.POST or None, instance=marking)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"{marking} is saved. Documents carrying it are printed again.")
-        return redirect("projects:marking-list")
+    with transaction.atomic():
+        marking = get_object_or_404(Marking.objects.select_for_update(), pk=pk)
+        form = MarkingForm(request.POST or None, instance=marking)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(
+                request, f"{marking} is saved. Documents carrying it are printed again."
+            )
+            return redirect("projects:marking-list")
     return render(
         request, "projects/settings/marking_form.html", {"form": form, "marking": marking}
     )
@@ -93,8 +98,9 @@ def marking_delete(request, pk):
     access.require_pmo(request.user)
     marking = get_object_or_404(Marking, pk=pk)
     try:
-        marking.delete()
-    except ProtectedError:
+        with transaction.atomic():
+            marking.delete()
+    except (ProtectedError, IntegrityError):  # in use, or given to something a moment ago
         messages.error(
             request,
             f"{marking} is in use (by the organisation's default or by a project, register "
@@ -103,3 +109,50 @@ def marking_delete(request, pk):
     else:
         messages.success(request, f"{marking} was removed.")
     return redirect("projects:marking-list")
+
+
+@require_GET
+def template_list(request):
+    access.require_pmo(request.user)
+    ReportTemplate.default()  # every database has one to show
+    templates = list(ReportTemplate.objects.select_related("programme"))
+    for template in templates:
+        template.offered_count = sum(
+            1 for section in SECTIONS if not section.optional or template.shows(section.key)
+        )
+    return render(
+        request,
+        "projects/settings/templates.html",
+        {"templates": templates, "sections_total": len(SECTIONS)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def template_edit(request, pk=None):
+    access.require_pmo(request.user)
+    with transaction.atomic():
+        # Locked until saved: two people saving at once are taken in turn (version check).
+        template = (
+            get_object_or_404(ReportTemplate.objects.select_for_update(), pk=pk)
+            if pk
+            else ReportTemplate(name="")
+        )
+        form = ReportTemplateForm(request.POST or None, instance=template)
+        if request.method == "POST" and form.is_valid():
+            template = form.save()
+            messages.success(request, f"“{template}” is saved. Reports take it from now on.")
+            return redirect("projects:template-list")
+    return render(
+        request, "projects/settings/template_form.html", {"form": form, "template": template}
+    )
+
+
+@require_POST
+def template_delete(request, pk):
+    access.require_pmo(request.user)
+    template = get_object_or_404(ReportTemplate, pk=pk, is_default=False)
+    template.delete()
+    messages.success(
+        request, f"“{template}” was removed: its programme's reports follow the default now."
+    )
+    return redirect("projects:template-list")

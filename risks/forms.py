@@ -3,7 +3,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from projects.forms import MARKDOWN_HELP, BoundedModelForm, BoundedText
+from projects.forms import MARKDOWN_HELP, BoundedModelForm, BoundedText, SeenVersion
 from projects.models import User
 
 from . import registers
@@ -160,9 +160,9 @@ class RegisterForm(BoundedModelForm):
             self.initial.setdefault("matrix", default.pk)
 
 
-class RegisterEditForm(BoundedModelForm):
+class RegisterEditForm(SeenVersion, BoundedModelForm):
     """A register once made: its matrix stays (its risks are scored on it); only the PMO
-    moves it to another owner or project."""
+    moves it to another owner or project, or changes its marking."""
 
     class Meta:
         model = RiskRegister
@@ -173,7 +173,7 @@ class RegisterEditForm(BoundedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
         if not pmo:
-            del self.fields["owner"], self.fields["project"]
+            del self.fields["owner"], self.fields["project"], self.fields["marking"]
 
 
 class RiskFilter(django_filters.FilterSet):

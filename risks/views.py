@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -24,7 +25,7 @@ from .forms import (
     RiskFilter,
     RiskForm,
 )
-from .models import Risk, RiskMatrix
+from .models import Risk, RiskMatrix, RiskRegister
 
 PAGE_SIZE = 50  # rows per page of every list
 
@@ -79,11 +80,15 @@ def register_create(request):
 @require_http_methods(["GET", "POST"])
 def register_edit(request, slug):
     register, role = access.get_register(request.user, slug, manage=True)
-    form = RegisterEditForm(request.POST or None, instance=register, pmo=role.pmo)
-    if form.is_valid():
-        register = form.save()
-        messages.success(request, f"Register “{register.name}” saved.")
-        return redirect(register)
+    with transaction.atomic():
+        # Held while checked and saved: two people saving at once are taken in turn, and
+        # the second is told the first saved (the form's digest of what they saw).
+        RiskRegister.objects.select_for_update().filter(pk=register.pk).first()
+        form = RegisterEditForm(request.POST or None, instance=register, pmo=role.pmo)
+        if form.is_valid():
+            register = form.save()
+            messages.success(request, f"Register “{register.name}” saved.")
+            return redirect(register)
     register.refresh_from_db()  # the page's heading and links are for the stored register
     return render(request, "risks/register_form.html", {"form": form, "register": register})
 

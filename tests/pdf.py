@@ -21,14 +21,18 @@ def _body_lines(page):
 
 
 def page_edges(content):
-    """For each page, the text printed highest on it and the text printed lowest."""
+    """For each page, the text printed highest on it and the text printed lowest (of what
+    is on the paper: text pushed past its edge is clipped, so it does not count)."""
     edges = []
     for page in PdfReader(io.BytesIO(content)).pages:
         placed = []
+        height = float(page.mediabox.height)
 
-        def seen(text, cm, tm, font, size, placed=placed):
-            if text.strip():
-                placed.append((tm[4] * cm[1] + tm[5] * cm[3] + cm[5], text.strip()))
+        def seen(text, cm, tm, font, size, placed=placed, height=height):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            # Text laid out beyond the page's edge is in the file but not on the paper.
+            if text.strip() and 0 <= y <= height - size * 0.7:
+                placed.append((y, text.strip()))
 
         page.extract_text(visitor_text=seen)
         placed.sort()

@@ -21,13 +21,14 @@ from projects.models import (
     Project,
     RagRating,
     RagStatus,
+    ReportTemplate,
     User,
     Workstream,
 )
 from projects.reporting import create_report
 from reports.services import freeze_approved_report
 
-from .cap import CAP_DELIVERABLES, CAP_PROJECT, CAP_REPORT, CAP_USERS
+from .cap import CAP_DELIVERABLES, CAP_PROJECT, CAP_REPORT, CAP_TEMPLATE, CAP_USERS
 from .sib import SIB_DECEMBER, SIB_NOVEMBER, SIB_PROGRESS, SIB_PROJECT, SIB_USERS, SIB_WORKSTREAMS
 from .sorp import CONCERNS, PROJECT, REPORT
 from .sorp import USERS as SORP_USERS
@@ -36,6 +37,7 @@ __all__ = [
     "CAP_DELIVERABLES",
     "CAP_PROJECT",
     "CAP_REPORT",
+    "CAP_TEMPLATE",
     "CONCERNS",
     "PROJECT",
     "REPORT",
@@ -158,6 +160,8 @@ def seed_sib(users, stdout):
 def seed_cap(users, stdout):
     themes = list(dict.fromkeys(theme for theme, _, _ in CAP_DELIVERABLES))
     project = demo_project(users, CAP_PROJECT, "derek.james", "pmo", themes)
+    # Before its report is approved: approval keeps the headings the report was written under.
+    ReportTemplate.objects.get_or_create(programme=project, defaults=CAP_TEMPLATE)
     report, created = demo_report(stdout, project, CAP_REPORT, Status.APPROVED)
     if created:
         workstreams = {w.name: w for w in project.workstreams.all()}

@@ -13,6 +13,19 @@ CAP_PROJECT = {
     "reporting_cadence": "as_required",
 }
 
+# The report's own headings (the sample's SUMMARY, GOVERNANCE, PROGRESS, COMMUNICATION,
+# ISSUES, RISKS and NEXT STEPS), and only the sections it has.
+CAP_TEMPLATE = {
+    "name": "Strategic highlight report",
+    "sections": {
+        "achievements": {"heading": "Progress", "shown": True},
+        "next_period": {"heading": "Next steps", "shown": True},
+        "planned_this_period": {"heading": "", "shown": False},
+        "concerns": {"heading": "", "shown": False},
+        "decisions_required": {"heading": "", "shown": False},
+    },
+}
+
 CAP_REPORT = {
     "period_start": datetime.date(2023, 10, 1),
     "period_end": datetime.date(2024, 2, 29),

@@ -9,8 +9,9 @@ from .fields import (
     LongSelect,
     MonthField,
     PartialDateField,
+    SeenVersion,
 )
-from .organisation import MarkingForm, OrganisationForm
+from .organisation import MarkingForm, OrganisationForm, ReportTemplateForm
 from .project import (
     BaseWorkstreamFormSet,
     ManagerProjectForm,
@@ -56,8 +57,10 @@ __all__ = [
     "PartialDateField",
     "ProjectForm",
     "RagRatingForm",
+    "SeenVersion",
     "RagRatingFormSet",
     "ReportForm",
+    "ReportTemplateForm",
     "WorkstreamFormSet",
     "WorkstreamProgressForm",
     "WorkstreamProgressFormSet",

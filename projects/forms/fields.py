@@ -2,6 +2,7 @@
 month and partial-date fields."""
 
 import datetime
+import hashlib
 import re
 from html import escape
 
@@ -42,6 +43,37 @@ class BoundedModelForm(BoundedText, forms.ModelForm):
             # An empty marking follows the organisation's default: say which that is.
             default = Organisation.current().default_marking
             self.fields["marking"].empty_label = f"The organisation's default ({default})"
+
+
+class SeenVersion:
+    """For a record without a version column: the form carries a digest of the record as
+    the person saw it and refuses to save over a record someone has changed since. The
+    view holds the row (select_for_update) while it checks and saves."""
+
+    stale_message = (
+        "Someone else saved this after you opened it. Nothing was changed: open it again to "
+        "see their changes, then make yours."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=self.stored_digest()
+        )
+
+    def stored_digest(self):
+        if not self.instance.pk:
+            return ""
+        model = type(self.instance)
+        names = [f.attname for f in model._meta.concrete_fields]
+        row = model.objects.filter(pk=self.instance.pk).values(*names).first()
+        return hashlib.sha256(repr(sorted((row or {}).items())).encode()).hexdigest()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("seen") != self.stored_digest():
+            raise forms.ValidationError(self.stale_message, code="stale")
+        return cleaned
 
 
 class LongSelect(forms.Select):

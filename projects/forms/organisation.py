@@ -4,10 +4,12 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.core.files.base import ContentFile
+from django.db.models import Q
 
 from .. import logos
-from ..models import Marking, Organisation
-from .fields import MARKDOWN_HELP, BoundedModelForm
+from ..models import Marking, Organisation, Project, ReportTemplate
+from ..report_templates import SECTIONS
+from .fields import MARKDOWN_HELP, BoundedModelForm, SeenVersion
 
 
 class OrganisationForm(BoundedModelForm):
@@ -97,7 +99,7 @@ class OrganisationForm(BoundedModelForm):
         return organisation
 
 
-class MarkingForm(BoundedModelForm):
+class MarkingForm(SeenVersion, BoundedModelForm):
     # Typed in any case, kept in capitals (the model's validator then checks what is kept).
     name = forms.CharField(max_length=60, help_text="As printed, e.g. OFFICIAL-SENSITIVE.")
 
@@ -116,8 +118,84 @@ class MarkingForm(BoundedModelForm):
                 Div(Field("level"), css_class="col-md-2"),
                 Div(Field("description"), css_class="col-md-6"),
                 css_class="row",
-            )
+            ),
+            "seen",
         )
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split()).upper()
+
+
+class ReportTemplateForm(BoundedModelForm):
+    """A template's name, its programme, and for each section a heading and (for optional
+    sections) whether the form offers it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = ReportTemplate
+        fields = ["name", "programme"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        if self.instance.is_default:
+            del self.fields["programme"]
+        else:
+            self.fields["programme"].required = True
+            self.fields["programme"].queryset = Project.objects.filter(
+                kind=Project.Kind.PROGRAMME
+            ).filter(Q(report_template__isnull=True) | Q(report_template=self.instance.pk))
+        self.rows = []
+        for section in SECTIONS:
+            heading = f"heading_{section.key}"
+            self.fields[heading] = forms.CharField(
+                label=f"Heading for “{section.heading}”",
+                required=False,
+                max_length=120,
+                help_text=section.about,
+                initial=self.instance.heading(section.key),
+                widget=forms.TextInput(attrs={"placeholder": section.heading}),
+            )
+            shown = None
+            if section.optional:
+                shown = f"shown_{section.key}"
+                self.fields[shown] = forms.BooleanField(
+                    label="Offered on the form",
+                    required=False,
+                    initial=self.instance.shows(section.key),
+                )
+            self.rows.append((section, heading, shown))
+
+    def bound_rows(self):
+        """(section, its heading field, its offered field or None), for the page."""
+        return [
+            (section, self[heading], self[shown] if shown else None)
+            for section, heading, shown in self.rows
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        stored = ReportTemplate.objects.filter(pk=self.instance.pk).values_list(
+            "version", flat=True
+        )
+        if self.instance.pk and cleaned.get("version") != stored.first():
+            raise forms.ValidationError(
+                "Someone else saved this template after you opened it. Nothing was changed: "
+                "open it again to see their changes, then make yours.",
+                code="stale",
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        template = super().save(commit=False)
+        template.sections = {
+            section.key: {
+                "heading": self.cleaned_data[heading].strip(),
+                "shown": bool(self.cleaned_data[shown]) if shown else True,
+            }
+            for section, heading, shown in self.rows
+        }
+        template.version += 1
+        template.save()
+        return template

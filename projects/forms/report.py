@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 
+from .. import report_templates
 from ..models import (
     Concern,
     Deliverable,
@@ -39,6 +40,11 @@ class NewReportForm(forms.Form):
 
 
 LONG_TEXT = HighlightReport.NARRATIVE
+SECTION_GROUPS = (
+    ("Progress", ("summary", "planned_this_period", "achievements", "next_period")),
+    ("Issues and risks", ("issues", "risks_narrative")),
+    ("For the board", ("decisions_required", "governance", "communication")),
+)
 
 
 class ReportForm(BoundedModelForm):
@@ -62,10 +68,17 @@ class ReportForm(BoundedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
         self.fields["report_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        # The report's template names each section and decides which optional ones are
+        # offered; a section that already holds something is always offered.
+        template = report_templates.template_for(self.instance.project)
+        self.headings = report_templates.headings(template, self.instance.project.governance_body)
+        self.offered = report_templates.offered(template, self.instance)
         for name in LONG_TEXT:
-            self.fields[name].help_text = MARKDOWN_HELP
-        body = self.instance.project.governance_body
-        self.fields["decisions_required"].label = f"Decisions and recommendations for {body}"
+            if name in self.offered:
+                self.fields[name].label = self.headings[name]
+                self.fields[name].help_text = MARKDOWN_HELP
+            else:
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -77,9 +90,11 @@ class ReportForm(BoundedModelForm):
                 Div(Field("percent_complete"), css_class="col-md-4"),
                 css_class="row",
             ),
-            Fieldset("Progress", "summary", "planned_this_period", "achievements", "next_period"),
-            Fieldset("Issues and risks", "issues", "risks_narrative"),
-            Fieldset("For the board", "decisions_required", "governance", "communication"),
+            *(
+                Fieldset(title, *[name for name in names if name in self.fields])
+                for title, names in SECTION_GROUPS
+                if any(name in self.fields for name in names)
+            ),
         )
 
     def clean_report_date(self):
@@ -155,6 +170,14 @@ class WorkstreamProgressForm(BoundedModelForm):
         model = WorkstreamProgress
         fields = ["planned", "achievements", "next_steps"]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+    def __init__(self, *args, headings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A workstream's parts are headed as the report's own sections are.
+        for name, section in (("planned", "planned_this_period"), ("achievements",
+                              "achievements"), ("next_steps", "next_period")):  # fmt: skip
+            if headings and section in headings:
+                self.fields[name].label = headings[section]
 
 
 WorkstreamProgressFormSet = forms.inlineformset_factory(

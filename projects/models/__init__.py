@@ -20,7 +20,7 @@ from .highlight import (
     RagStatus,
     WorkstreamProgress,
 )
-from .organisation import Marking, Organisation, highest
+from .organisation import Marking, Organisation, ReportTemplate, highest
 from .people import User
 from .projects import Project, Workstream
 from .reminders import ReportReminder
@@ -39,6 +39,7 @@ __all__ = [
     "RagRating",
     "RagStatus",
     "ReportReminder",
+    "ReportTemplate",
     "User",
     "Workstream",
     "WorkstreamProgress",

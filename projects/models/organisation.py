@@ -148,3 +148,56 @@ def marking_field():
         verbose_name="protective marking",
         help_text="Leave empty for the organisation's default marking.",
     )
+
+
+class ReportTemplate(models.Model):
+    """The headings of a highlight report's sections and which optional ones the form
+    offers (projects/report_templates.py): the organisation's default, or a programme's."""
+
+    name = models.CharField(max_length=100)
+    programme = models.OneToOneField(
+        "projects.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="report_template",
+        limit_choices_to={"kind": "programme"},
+        help_text="Empty for the organisation's default template.",
+    )
+    # {section key: {"heading": "Do next", "shown": true}}; a key left out keeps Highlight's
+    # own heading and is shown.
+    sections = models.JSONField(default=dict, blank=True)
+    is_default = models.BooleanField(default=False, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-is_default", "programme__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_report_template",
+            ),
+            # The default is the one template with no programme.
+            models.CheckConstraint(
+                condition=models.Q(is_default=True, programme__isnull=True)
+                | models.Q(is_default=False, programme__isnull=False),
+                name="report_template_default_or_programme",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def default(cls):
+        template, _ = cls.objects.get_or_create(
+            is_default=True, defaults={"name": "The organisation's template"}
+        )
+        return template
+
+    def heading(self, key):
+        return (self.sections.get(key) or {}).get("heading", "").strip()
+
+    def shows(self, key):
+        return (self.sections.get(key) or {}).get("shown", True)

@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from projects import report_templates
 from projects.text import render_markdown
 
 register = template.Library()
@@ -31,3 +32,10 @@ def rag_badge(status):
         colour,
         name,
     )
+
+
+@register.filter
+def section_headings(headings, body):
+    """{% with h=data.headings|section_headings:project.governance_body %}: every section's
+    heading, as the report's template words it."""
+    return report_templates.complete(headings, body or "the board")

@@ -3,6 +3,7 @@
 from django import template
 
 from .. import markings
+from ..models import Organisation, Project
 
 register = template.Library()
 
@@ -10,5 +11,8 @@ register = template.Library()
 @register.simple_tag
 def marking_of(obj):
     if obj is None or obj == "":
-        return markings.Organisation.current().default_marking
+        return Organisation.current().default_marking
+    if isinstance(obj, Project):
+        # Its page lists its registers' risks and, for a programme, its projects.
+        return markings.shown_with(obj) if obj.pk else markings.marking_of(obj)
     return markings.marking_of(obj)

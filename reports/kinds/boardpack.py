@@ -15,8 +15,8 @@ from businessplan.models import BusinessPlan
 from businessplan.summary import status_summary
 from projects import access as project_access
 from projects import markings
-from projects.models import HighlightReport, Project, RagStatus
-from projects.periods import month_end, period_label
+from projects.models import HighlightReport, Organisation, Project, RagStatus
+from projects.periods import financial_year, month_end, period_label
 from risks import registers
 from risks.models import Risk, RiskMatrix, RiskRegister
 
@@ -246,9 +246,15 @@ def risk_summary(projects):
 
 
 def covering_plan(month):
-    """The published business plan covering the month (or the latest published one)."""
+    """The published business plan whose year covers the month: by its dates, or, for a
+    plan without them, by its year label read against the organisation's financial year.
+    None when no plan covers it: a pack never prints another year's plan."""
     plans = BusinessPlan.objects.filter(status=BusinessPlan.Status.PUBLISHED)
-    return plans.filter(start__lte=month, end__gte=month).first() or plans.first()
+    year = financial_year(month, Organisation.current().financial_year_start)
+    return (
+        plans.filter(start__lte=month, end__gte=month).first()
+        or plans.filter(Q(start__isnull=True) | Q(end__isnull=True), year=year).first()
+    )
 
 
 def pack_marking(programme, projects, plan):
@@ -257,7 +263,10 @@ def pack_marking(programme, projects, plan):
     held = RiskRegister.objects.all()
     if programme is not None:
         held = held.filter(project__in=projects)
-    ids = [p.marking_id for p in projects] + list(held.values_list("marking_id", flat=True))
+    ids = [p.marking_id for p in projects] + [
+        own or projects_marking  # a project's register without one carries its project's
+        for own, projects_marking in held.values_list("marking_id", "project__marking_id")
+    ]
     if plan is not None:
         ids.append(plan.marking_id)
     return markings.highest_of_ids(ids)

@@ -1,6 +1,7 @@
 """A highlight report: the project's or programme's month, as its sponsor approves it."""
 
 from projects import access as project_access
+from projects import report_templates
 from projects.models import HighlightReport, Project, RagRating
 from projects.reporting import comment_needed, previous_approved_report
 
@@ -80,8 +81,11 @@ class HighlightReportKind(DocumentKind):
         previous = previous_approved_report(report)
         ratings = _ratings(report, previous)
         deliverables = _deliverables_by_theme(report)
+        template = report_templates.template_for(report.project)
         return {
             "project": _project(report.project),
+            # The template's words at the time: an approved report keeps them.
+            "headings": report_templates.headings(template, report.project.governance_body),
             "report": _report(report, previous),
             "ratings": ratings,
             "any_rated": any(r["status"] for r in ratings),

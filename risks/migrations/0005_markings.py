@@ -15,10 +15,19 @@ def keep_statement(apps, schema_editor):
         )
 
 
+def forget_statement_type(apps, schema_editor):
+    """The model is gone: so are its content type and permissions (and the PMO's grant of
+    them), which a backup would otherwise name and a restore could not find."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="risks", model="appetitestatement").delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0007_organisation_and_markings"),
         ("risks", "0004_ref_validator"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
@@ -26,6 +35,7 @@ class Migration(migrations.Migration):
         migrations.DeleteModel(
             name="AppetiteStatement",
         ),
+        migrations.RunPython(forget_statement_type, migrations.RunPython.noop),
         migrations.AddField(
             model_name="historicalriskregister",
             name="appetite_statement",

@@ -146,6 +146,11 @@ TABLE = [
     C("projects:marking-list", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:marking-edit", "2", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:marking-delete", "2", get=POST_ONLY, post=PMO_ONLY),
+    C("projects:template-list", "-", get=PMO_ONLY, post=expect(405)),
+    C("projects:template-create", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:template-edit", "1", get=PMO_ONLY, post=PMO_ONLY),
+    # The default template (pk 1) is never removed: 404 for the PMO too.
+    C("projects:template-delete", "1", get=POST_ONLY, post=expect(403, pmo=404)),
     # Everyone signed in sees the logo in the navigation bar; this world has none.
     C("projects:logo", "-", get=expect(404), post=expect(405)),
     # --- risks ---

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from projects.models import Marking, Organisation, Project
-from tests.factories import ProjectFactory, marking
+from tests.factories import ProjectFactory, RiskRegisterFactory, marking
 
 ORG_URL = "/settings/organisation/"
 MARKINGS_URL = "/settings/markings/"
@@ -208,3 +208,44 @@ def test_lists_carry_the_highest_marking_anything_carries(client_for, alice, pro
     ProjectFactory(marking=marking("OFFICIAL-SENSITIVE"))
     page = client_for(alice).get("/projects/")
     assert 'aria-label="Protective marking">OFFICIAL-SENSITIVE</div>' in page.text
+
+
+def test_only_the_pmo_changes_a_registers_marking(client_for, alice, pam, project):
+    register = RiskRegisterFactory(
+        project=project, owner=alice, marking=marking("OFFICIAL-SENSITIVE")
+    )
+    form = client_for(alice).get(f"/risks/{register.slug}/edit/")
+    seen = form.context["form"]["seen"].value()
+    response = client_for(alice).post(
+        f"/risks/{register.slug}/edit/",
+        {"name": register.name, "marking": "", "description": "Owner's words", "seen": seen},
+    )
+    assert response.status_code == 302
+    register.refresh_from_db()
+    assert register.description == "Owner's words"
+    assert register.marking.name == "OFFICIAL-SENSITIVE"  # the owner's form has no marking
+    assert 'name="marking"' not in form.text
+    assert 'name="marking"' in client_for(pam).get(f"/risks/{register.slug}/edit/").text
+
+
+def test_two_people_editing_a_register_do_not_overwrite_each_other(client_for, alice, pam, project):
+    register = RiskRegisterFactory(project=project, owner=alice)
+    url = f"/risks/{register.slug}/edit/"
+    seen = client_for(alice).get(url).context["form"]["seen"].value()
+    sensitive = marking("OFFICIAL-SENSITIVE").pk
+    pmo_saves = {"name": register.name, "project": project.pk, "owner": alice.pk}
+    client_for(pam).post(url, {**pmo_saves, "marking": sensitive, "seen": seen})
+    response = client_for(alice).post(
+        url, {"name": register.name, "description": "x", "seen": seen}
+    )
+    assert "Someone else saved this after you opened it" in response.text
+    register.refresh_from_db()
+    assert register.marking.name == "OFFICIAL-SENSITIVE" and register.description == ""
+
+
+def test_a_sixteen_bit_grey_logo_keeps_its_tone(client_for, pam, media_root):
+    out = io.BytesIO()
+    Image.new("I;16", (40, 20), 32768).save(out, format="PNG")
+    client_for(pam).post(ORG_URL, {**form_data(), "logo_file": upload(out.getvalue())})
+    stored = Image.open(media_root / Organisation.current().logo_name).convert("RGB")
+    assert stored.getpixel((0, 0)) == (128, 128, 128)

@@ -15,10 +15,12 @@ from pypdf import PdfReader
 from projects import workflow
 from projects.models import Organisation
 from reports.kinds import get_kind
+from reports.kinds.boardpack import Portfolio
 from reports.rendering import MEDIA_BASE, RefusedURL, StaticOnlyFetcher
 from reports.services import approved_copy, render_source, request_document
 from tests.factories import (
     BusinessPlanFactory,
+    MarkingFactory,
     ProgrammeFactory,
     ProjectFactory,
     ReportFactory,
@@ -27,7 +29,7 @@ from tests.factories import (
     marking,
     rate,
 )
-from tests.pdf import page_edges
+from tests.pdf import page_edges, pdf_text
 
 SENSITIVE = "OFFICIAL-SENSITIVE"
 
@@ -188,3 +190,60 @@ def test_emails_name_the_marking_and_are_signed_by_the_organisation(
     [email] = mail.outbox
     assert email.subject.startswith(f"[{SENSITIVE}] TEST.1 highlight report for March 2024")
     assert email.body.rstrip().endswith("Highlight · Slough Borough Council")
+
+
+def test_a_long_name_never_pushes_the_marking_off_the_page(named, project):
+    """A 200-character organisation and register name wrap the running header; the
+    marking still heads and foots every page."""
+    named.name = "Royal Borough of " + "Very Long Name " * 12
+    named.save()
+    register, _ = sources(project)["risk_register"]
+    register.name = "Register " + "with a name that goes on " * 7
+    register.save()
+    pdf, _, _ = render_source("risk_register", register)
+    assert_marked_on_every_page(pdf, "OFFICIAL")
+
+
+def test_a_projects_register_without_a_marking_carries_its_projects(named, project):
+    project.marking = marking(SENSITIVE)
+    project.save()
+    register, _ = sources(project)["risk_register"]
+    assert register.marking is None
+    pdf, _, _ = render_source("risk_register", register)
+    assert_marked_on_every_page(pdf, SENSITIVE)
+
+
+def test_a_report_page_listing_sensitive_risks_carries_their_marking(client_for, alice, project):
+    report, _ = sources(project)["highlight_report"]
+    register = project.risk_registers.get()
+    banner = 'aria-label="Protective marking">{}</div>'
+    assert banner.format("OFFICIAL") in client_for(alice).get(report.get_absolute_url()).text
+    register.marking = marking(SENSITIVE)
+    register.save()
+    for url in (report.get_absolute_url(), project.get_absolute_url()):
+        assert banner.format(SENSITIVE) in client_for(alice).get(url).text, url
+
+
+def test_a_marking_with_an_ampersand_prints_as_written_in_excel(client_for, pam, project):
+    rd = MarkingFactory(name="OFFICIAL-SENSITIVE R&D", level=30)
+    register = RiskRegisterFactory(project=project, marking=rd)
+    response = client_for(pam).get(f"/risks/{register.slug}/export.xlsx")
+    header = load_workbook(io.BytesIO(response.content)).active.oddHeader.center.text
+    assert header == "OFFICIAL-SENSITIVE R&&D"  # Excel prints && as one &
+
+
+def test_a_pack_prints_only_the_plan_of_its_own_year(named, pam):
+    """A plan without dates is placed by its year label and the organisation's financial
+    year; no plan covers 2011, so a 2011 pack prints none (never another year's)."""
+    ProjectFactory(code="SOLO")
+    BusinessPlanFactory(year="2019-20", title="Plan", status="published")
+    params = {"programme": "", "period": "2011-12"}
+    text = pdf_text(render_source("board_pack", Portfolio(), params)[0].content)
+    assert "Plan 2019-20" not in text
+    params = {"programme": "", "period": "2020-02"}  # February 2020 is in 2019-20
+    text = pdf_text(render_source("board_pack", Portfolio(), params)[0].content)
+    assert "Plan 2019-20" in text
+    named.financial_year_start = 1  # a calendar year: February 2020 is in 2020-21
+    named.save()
+    text = pdf_text(render_source("board_pack", Portfolio(), params)[0].content)
+    assert "Plan 2019-20" not in text
