@@ -55,10 +55,18 @@ class BusinessPlan(models.Model):
         ordering = ["-year"]
 
     def __str__(self):
-        return f"{self.title} {self.year}"
+        return self.full_title
 
     def get_absolute_url(self):
         return reverse("businessplan:plan", args=[self.year])
+
+    @property
+    def full_title(self):
+        """The title with its year, once: "SPSO Business Plan 2019-20" whether or not the
+        title already says 2019-20."""
+        if self.year and self.year in self.title:
+            return self.title
+        return f"{self.title} {self.year}".strip()
 
 
 class StrategicAim(models.Model):

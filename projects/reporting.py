@@ -243,3 +243,14 @@ def rag_comment_problems(ratings, previous):
 def missing_rag_comments(report):
     ratings = report.ratings.select_related("dimension", "status")
     return rag_comment_problems(ratings, previous_ratings(report))
+
+
+# What people write in a decisions box when they ask for nothing.
+NOTHING_ASKED = {"", "n/a", "na", "none", "nil", "no", "-", "–", "—", "not applicable"}
+
+
+def asks_for_decision(text):
+    """Whether a report's decisions and recommendations ask the board for anything: "N/A"
+    (as the safeguarding sample has it) does not."""
+    words = " ".join((text or "").split()).strip(" .").lower()
+    return words not in NOTHING_ASKED

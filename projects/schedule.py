@@ -11,7 +11,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from .models import HighlightReport, Project
-from .periods import add_months, calendar_period, period_label
+from .periods import add_months, calendar_period, month_end, period_label
 
 
 @lru_cache(maxsize=64)
@@ -195,3 +195,23 @@ def punctuality(projects, first_day, last_day, today):
                 on_time += bool(needed) and all(timezone.localdate(w) <= due for w in needed)
         result[project.pk] = Punctuality(on_time, expected)
     return result
+
+
+def why_none_due(project, month):
+    """Why no report was due from a project for a month, in words for a board; "" when one
+    was (so a report that is not there is missing)."""
+    last_day = month_end(month)
+    if project.reporting_cadence == Project.Cadence.AS_REQUIRED:
+        return "it reports as required, and none was asked for"
+    if project.start and project.start > last_day:
+        return f"it starts {_on(project.start_display, project.start_precision)}"
+    if project.end and project.end < month:
+        return f"it ended {_on(project.end_display, project.end_precision)}"
+    start, end = period_containing(project, month)
+    if end > last_day:
+        return f"it reports quarterly: {period_label(start, end)} is reported after it ends"
+    return ""
+
+
+def _on(written, precision):
+    return f"on {written}" if precision == "day" else f"in {written}"

@@ -1,6 +1,6 @@
 from django import forms
 
-from projects.forms import LongSelect, MonthField
+from projects.forms import MARKDOWN_HELP, LongSelect, MonthField
 from projects.models import Project
 
 from .kinds import choices, get_kind
@@ -24,6 +24,28 @@ class DocumentRequestForm(forms.Form):
     register = forms.ChoiceField(required=False, label="Risk register", widget=LongSelect)
     plan = forms.ChoiceField(required=False, label="Business plan")
     internal = forms.BooleanField(required=False, label="Internal version (with document links)")
+    # A board pack's cover and covering note (reports/kinds/meeting.py): all optional.
+    meeting = forms.CharField(
+        required=False, max_length=120, help_text="e.g. Corporate Management Team"
+    )
+    meeting_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    agenda_item = forms.CharField(required=False, max_length=20, help_text="e.g. 6.2")
+    author = forms.CharField(
+        required=False, max_length=120, help_text="Who the pack and its note are from."
+    )
+    covering_note = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=f"A summary and recommendations to the board. {MARKDOWN_HELP}",
+    )
+    full = forms.BooleanField(
+        required=False,
+        label="Every report in full",
+        help_text="Otherwise a pack of more than 20 projects prints only the exceptions' reports.",
+    )
 
     def __init__(self, *args, registers=(), plans=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +71,14 @@ class DocumentRequestForm(forms.Form):
     def params(self):
         data = self.cleaned_data
         return {
-            name: data["period"].strftime("%Y-%m") if name == "period" and data.get(name)
-            else data.get(name)
-            for name in get_kind(data["kind"]).request_fields
-        }  # fmt: skip
+            name: written(name, data.get(name)) for name in get_kind(data["kind"]).request_fields
+        }
+
+
+def written(name, value):
+    """A form value as params hold it (JSON): months as YYYY-MM, dates as YYYY-MM-DD."""
+    if value and name == "period":
+        return value.strftime("%Y-%m")
+    if value and name == "meeting_date":
+        return value.isoformat()
+    return value

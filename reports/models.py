@@ -1,8 +1,10 @@
+import datetime
 import json
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -148,6 +150,22 @@ class MonthlyRun(models.Model):
         related_name="+",
         help_text="Told when the month's documents are ready (none chosen: the Directors).",
     )
+    # What the month's board packs say on their cover (reports/kinds/meeting.py).
+    meeting = models.CharField(
+        max_length=120, blank=True, help_text="The meeting the packs are for, e.g. CMT."
+    )
+    meeting_dates = models.TextField(
+        blank=True,
+        help_text="The meeting's dates, dd/mm/yyyy, one per line: a pack is for the first "
+        "meeting on or after the day it is made.",
+    )
+    agenda_item = models.CharField(max_length=20, blank=True)
+    author = models.CharField(max_length=120, blank=True, help_text="Who the packs are from.")
+    covering_note = models.TextField(
+        blank=True,
+        max_length=4000,
+        help_text="Markdown. The PMO's note to the board, printed after each pack's cover.",
+    )
 
     class Meta:
         verbose_name = "monthly reporting run"
@@ -159,6 +177,33 @@ class MonthlyRun(models.Model):
     def current(cls):
         """The PMO's settings, or the defaults when none are saved."""
         return cls.objects.prefetch_related("programmes", "notify").first() or cls()
+
+    def clean(self):
+        super().clean()
+        try:
+            self.dates()
+        except ValueError as exc:
+            raise ValidationError({"meeting_dates": str(exc)}) from None
+
+    def dates(self):
+        days = []
+        for line in self.meeting_dates.split():
+            try:
+                days.append(datetime.datetime.strptime(line, "%d/%m/%Y").date())
+            except ValueError:
+                raise ValueError(f"“{line}” is not a date written dd/mm/yyyy.") from None
+        return sorted(days)
+
+    def pack_meeting(self, today):
+        """The cover of this month's packs: the first meeting on or after today."""
+        upcoming = [day for day in self.dates() if day >= today]
+        return {
+            "meeting": self.meeting,
+            "meeting_date": upcoming[0].isoformat() if upcoming else "",
+            "agenda_item": self.agenda_item,
+            "author": self.author,
+            "covering_note": self.covering_note,
+        }
 
 
 class ReportingRun(models.Model):

@@ -4,6 +4,7 @@ then the directors are told. Running it again for the same month renders only wh
 (request_document reuses a document whose source data is unchanged)."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from projects.models import HighlightReport, Project
 from projects.periods import month_end
@@ -41,12 +42,15 @@ def run_month(period, config=None):
         programmes = list(
             Project.objects.filter(kind=Project.Kind.PROGRAMME, status=Project.Status.ACTIVE)
         )
+    cover = config.pack_meeting(timezone.localdate())
     requests += [
-        ("board_pack", {"programme": p.code, "period": period.strftime("%Y-%m")})
+        ("board_pack", {"programme": p.code, "period": period.strftime("%Y-%m"), **cover})
         for p in programmes
     ]
     if config.portfolio_pack:
-        requests.append(("board_pack", {"programme": "", "period": period.strftime("%Y-%m")}))
+        requests.append(
+            ("board_pack", {"programme": "", "period": period.strftime("%Y-%m"), **cover})
+        )
     with transaction.atomic():
         run, _ = ReportingRun.objects.get_or_create(period=period)
         # The run's documents are this month's latest: a re-run after a change swaps in the

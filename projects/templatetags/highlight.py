@@ -1,5 +1,7 @@
+import re
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from projects import report_templates
@@ -39,3 +41,30 @@ def section_headings(headings, body):
     """{% with h=data.headings|section_headings:project.governance_body %}: every section's
     heading, as the report's template words it."""
     return report_templates.complete(headings, body or "the board")
+
+
+@register.simple_tag
+def overall_status(report, ratings):
+    """The report's own word for its overall status ("On Track"), else the overall RAG's
+    name; "" when it has neither."""
+    if report.get("status_word"):
+        return report["status_word"]
+    for rating in ratings:
+        if rating["dimension"].lower() == "overall" and rating["status"]:
+            return rating["status"]["name"]
+    return ""
+
+
+# An ordinal's letters after its number (7th, 2nd), and the superscript a paste from Word
+# brings (7<sup>th</sup>), as they read once escaped.
+ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b")
+PASTED_SUP = re.compile(r"&lt;sup&gt;(st|nd|rd|th)&lt;/sup&gt;", re.IGNORECASE)
+
+
+@register.filter
+def plain(text):
+    """A plain field (no Markdown) as written, escaped, with its ordinals set as
+    superscripts the way the document it came from printed them (7th September)."""
+    escaped = conditional_escape(text or "")
+    escaped = PASTED_SUP.sub(r"\1", escaped)
+    return mark_safe(ORDINAL.sub(r"<sup>\1</sup>", escaped))  # noqa: S308 (escaped above)  # nosec B308 B703

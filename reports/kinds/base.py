@@ -72,7 +72,10 @@ class DocumentKind:
     name = ""  # the key stored in Document.kind, e.g. "risk_register"
     label = ""  # how people say it, e.g. "Risk register"
     template_name = ""
-    pdf_options = {}
+    # Every document is a tagged PDF with PDF/UA-1 metadata: headings, lists, tables and
+    # reading order are marked up for screen readers (a public body's documents must be
+    # accessible).
+    pdf_options = {"pdf_variant": "pdf/ua-1"}
     queue = "default"
     request_fields = ()
     required_fields = ()

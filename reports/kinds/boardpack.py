@@ -17,14 +17,19 @@ from projects import access as project_access
 from projects import markings
 from projects.models import HighlightReport, Organisation, Project, RagStatus
 from projects.periods import financial_year, month_end, period_label
+from projects.reporting import asks_for_decision
+from projects.schedule import why_none_due
 from risks import registers
 from risks.models import Risk, RiskMatrix, RiskRegister
 
 from .base import DocumentKind, SourceMissing, parse_month, register_kind
+from .meeting import MEETING_FIELDS, meeting
 from .plan import section_status
 from .risk_data import heat_map, top_risk
 
 WORSE, BETTER, SAME = "worse", "better", "same"
+# Up to this many projects a pack prints every approved report; above, only the exceptions.
+IN_FULL_UP_TO = 20
 TOP_RISKS = 10
 
 
@@ -42,13 +47,10 @@ class Portfolio:
 class BoardPackKind(DocumentKind):
     name = "board_pack"
     label = "Board pack"
-    request_fields = ("programme", "period")
+    request_fields = ("programme", "period", *MEETING_FIELDS, "full")
     required_fields = ("period",)
     order = 10
     template_name = "pdf/board_pack.html"
-    # Tagged PDF with PDF/UA-1 metadata: headings, lists, tables and reading order are
-    # marked up for screen readers.
-    pdf_options = {"pdf_variant": "pdf/ua-1"}
     # Packs take a while: they have workers of their own, so a monthly run never holds up
     # someone waiting for a one-page report.
     queue = "pdf-large"
@@ -58,6 +60,8 @@ class BoardPackKind(DocumentKind):
         return {
             "programme": "" if isinstance(source, Portfolio) else source.code,
             "period": params.get("period"),
+            # Only what was filled in: a plain request and a monthly run name the same pack.
+            **{name: params[name] for name in (*MEETING_FIELDS, "full") if params.get(name)},
         }
 
     def resolve(self, params):
@@ -96,19 +100,23 @@ class BoardPackKind(DocumentKind):
         statuses = list(RagStatus.objects.all())
         reports = month_reports(projects, month)
         rows, included, decisions = [], [], []
+        # A board reads every report of a small pack; of a large one, the exceptions in full
+        # and the rest as their summary rows, unless the request asks for all in full.
+        in_full = bool((params or {}).get("full")) or len(projects) <= IN_FULL_UP_TO
         for done, project in enumerate(projects, start=1):
-            row = summary_row(project, reports.get(project.pk), statuses)
+            row = summary_row(project, reports.get(project.pk), statuses, month)
             rows.append(row)
             if row["state"] == "approved":
                 data = reports[project.pk].approved_snapshot
-                included.append({"anchor": row["anchor"], "data": data})
-                if data["report"]["decisions_required"].strip():
-                    decisions.append(decision(project, data, row["anchor"]))
+                if in_full or row["exception"]:
+                    row["in_full"] = True
+                    included.append({"anchor": row["anchor"], "data": data})
+                if asks_for_decision(data["report"]["decisions_required"]):
+                    decisions.append(decision(project, data, row["anchor"], row.get("in_full")))
             if progress:
                 progress(done, steps)
-        rows.sort(key=lambda r: (
-            0 if r.get("exception") else 1 if r["state"] != "approved" else 2, r["code"]
-        ))  # fmt: skip
+        order = {"missing": 1, "unapproved": 1, "approved": 2, "not_due": 3}
+        rows.sort(key=lambda r: (0 if r.get("exception") else order[r["state"]], r["code"]))
         risks = risk_summary(None if programme is None else projects)
         plan = covering_plan(month)
         if progress:
@@ -118,8 +126,9 @@ class BoardPackKind(DocumentKind):
                 "title": "Portfolio" if programme is None else programme.name,
                 "code": "" if programme is None else programme.code,
                 "period": period_label(month, month_end(month)),
-                "organisation": "",
                 "marking": str(pack_marking(programme, projects, plan)),
+                "in_full": in_full,
+                **meeting(params or {}),
             },
             "dimensions": [
                 line["dimension"] for line in next((r["lines"] for r in rows if r["lines"]), [])
@@ -130,6 +139,7 @@ class BoardPackKind(DocumentKind):
                 "approved": sum(r["state"] == "approved" for r in rows),
                 "missing": sum(r["state"] == "missing" for r in rows),
                 "unapproved": sum(r["state"] == "unapproved" for r in rows),
+                "not_due": sum(r["state"] == "not_due" for r in rows),
                 "exceptions": sum(bool(r.get("exception")) for r in rows),
             },
             "decisions": decisions,
@@ -167,9 +177,10 @@ def trend(now, before, severity):
     return WORSE if a > b else BETTER
 
 
-def summary_row(project, report, statuses):
+def summary_row(project, report, statuses, month):
     """The project's line in the pack's summary: its RAG now and before, and whether it is
-    an exception (a status that needs a comment, or a change)."""
+    an exception (a status that needs a comment, or a change). A project with no report is
+    missing only if one was due (projects.schedule.why_none_due says why not)."""
     approved = (
         report is not None
         and report.status == HighlightReport.Status.APPROVED
@@ -181,10 +192,13 @@ def summary_row(project, report, statuses):
         "kind": project.get_kind_display(),
         "manager": str(project.manager),
         "state": "approved" if approved else ("unapproved" if report else "missing"),
+        "none_due": "" if report else why_none_due(project, month),
         "report_status": report.get_status_display() if report else "",
         "anchor": f"report-{project.pk}",
         "lines": [],
     }
+    if row["none_due"]:
+        row["state"] = "not_due"
     if not approved:
         return row
     severity = {s.name: s.severity for s in statuses}
@@ -208,13 +222,13 @@ def summary_row(project, report, statuses):
     return row
 
 
-def decision(project, data, anchor):
+def decision(project, data, anchor, in_full):
     return {
         "code": project.code,
         "name": project.name,
         "body": data["project"]["governance_body"],
         "text": data["report"]["decisions_required"],
-        "anchor": anchor,
+        "anchor": anchor if in_full else "",  # a report not printed has nothing to link to
     }
 
 
@@ -277,6 +291,6 @@ def plan_summary(plan):
     if plan is None:
         return None
     return {
-        "title": f"{plan.title} {plan.year}",
+        "title": plan.full_title,
         "sections": [section_status(s) for s in status_summary(plan)],
     }

@@ -62,6 +62,7 @@ class BusinessPlanKind(DocumentKind):
             "internal": internal,
             "plan": {
                 "title": plan.title,
+                "full_title": plan.full_title,
                 "year": plan.year,
                 "organisation": plan.organisation,
                 "strapline": plan.strapline,

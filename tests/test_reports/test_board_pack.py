@@ -41,9 +41,10 @@ def test_portfolio_pack_has_every_approved_report_missing_ones_and_bookmarks(see
     assert "Safeguarding Improvement Board" in text
     assert "Recruitment to vacant posts to be progressed and future structure planned." in text
     assert "SORPv.1 Statements of Required Management Practice (SORPs) Missing: no report" in text
-    assert "CAP Culture Action Plan Missing: no report for December 2011" in text
+    # CAP reports as required: with nothing asked for, its report is not "missing".
+    assert "CAP Culture Action Plan No report due: it reports as required" in text
     # Summary: each RAG now and before, in words, with the trend.
-    assert "Green ▼ better than Amber" in text and "Amber ► as Amber" in text
+    assert "Green ▲ improved from Amber" in text and "Amber ► unchanged" in text
     # Risks across every register: the sample register's heat map and top risks.
     assert "Residual risk (4x4 matrix)" in text and "PP_R011" in text and "8 Amber" in text
     entries, reader = outline(pdf.content)

@@ -247,3 +247,14 @@ def test_a_pack_prints_only_the_plan_of_its_own_year(named, pam):
     named.save()
     text = pdf_text(render_source("board_pack", Portfolio(), params)[0].content)
     assert "Plan 2019-20" not in text
+
+
+@pytest.mark.parametrize("kind", ["highlight_report", "risk_register", "business_plan"])
+def test_every_kind_is_a_tagged_pdf(named, project, kind):
+    """Screen readers get headings, tables and reading order: PDF/UA-1, as board packs."""
+    source, params = sources(project)[kind]
+    reader = PdfReader(io.BytesIO(render_source(kind, source, params)[0].content))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en-GB"

@@ -56,9 +56,9 @@ def test_sorp_report_pdf_carries_every_field_of_the_sample(seeded):
     )
     for concern, countermeasure in demo.CONCERNS:
         assert_all_in(text, [f"{concern} {countermeasure}"])
-    # The sample has no RAG: each line says so rather than printing nothing.
-    for dimension in ("Overall", "Timeline", "Budget", "Issues & Risks"):
-        assert f"{dimension} Not rated" in text
+    # The sample has no RAG: one line says so, not a table of "Not rated".
+    assert "No RAG status was given for this period." in text
+    assert "Not rated" not in text
     assert "Not yet agreed and authorised by the Project Sponsor" in text
 
 
