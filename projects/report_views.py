@@ -138,6 +138,9 @@ def report_edit(request, code, month):
     )
     deliverables = DeliverableFormSet(data, instance=report, prefix="deliverables")
     concerns = ConcernFormSet(data, instance=report, prefix="concerns")
+    for key, formset in (("deliverables", deliverables), ("concerns", concerns)):
+        if key not in form.offered:
+            formset.extra = 0  # a hidden section posts no empty rows to fill in
     formsets = [ratings, workstreams, deliverables, concerns]
     stale = False
     if request.method == "POST" and all(f.is_valid() for f in (form, *formsets)):

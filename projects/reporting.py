@@ -1,6 +1,7 @@
 """Rules for creating, carrying forward and editing highlight reports."""
 
 import datetime
+import re
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -245,12 +246,16 @@ def missing_rag_comments(report):
     return rag_comment_problems(ratings, previous_ratings(report))
 
 
-# What people write in a decisions box when they ask for nothing.
-NOTHING_ASKED = {"", "n/a", "na", "none", "nil", "no", "-", "–", "—", "not applicable"}
+# What people write in a decisions box when they ask for nothing ("- N/A" in the
+# safeguarding sample), once Markdown's marks and the full stop are taken off.
+NOTHING_ASKED = re.compile(
+    r"^(|n/?a|none|nil|no|not applicable|nothing( to report)?|none (required|this (month|period))"
+    r"|no (decisions?|recommendations?)( (are |is )?(required|needed|this (month|period)))?)$"
+)
 
 
 def asks_for_decision(text):
-    """Whether a report's decisions and recommendations ask the board for anything: "N/A"
-    (as the safeguarding sample has it) does not."""
-    words = " ".join((text or "").split()).strip(" .").lower()
-    return words not in NOTHING_ASKED
+    """Whether a report's decisions and recommendations ask the board for anything."""
+    words = re.sub(r"[*_#>`]|^\s*([-+]|\d+[.)])\s+", " ", text or "", flags=re.MULTILINE)
+    words = " ".join(words.split()).strip(" .-–—").lower()
+    return not NOTHING_ASKED.match(words)

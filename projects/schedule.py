@@ -205,12 +205,24 @@ def why_none_due(project, month):
         return "it reports as required, and none was asked for"
     if project.start and project.start > last_day:
         return f"it starts {_on(project.start_display, project.start_precision)}"
-    if project.end and project.end < month:
+    if project.end and written_end(project.end, project.end_precision) < month:
         return f"it ended {_on(project.end_display, project.end_precision)}"
     start, end = period_containing(project, month)
     if end > last_day:
         return f"it reports quarterly: {period_label(start, end)} is reported after it ends"
+    due = due_date(project, end)
+    if due > timezone.localdate():
+        return f"it is due on {due:%d/%m/%Y}"
     return ""
+
+
+def written_end(day, precision):
+    """The last day an end written as "2013" or "June 2013" stands for."""
+    if precision == "year":
+        return datetime.date(day.year, 12, 31)
+    if precision == "month":
+        return month_end(day)
+    return day
 
 
 def _on(written, precision):

@@ -1,5 +1,6 @@
 import datetime
 import json
+import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -10,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 
 from projects.periods import parse_month
+
+logger = logging.getLogger(__name__)
 
 
 def params_key(params):
@@ -195,8 +198,15 @@ class MonthlyRun(models.Model):
         return sorted(days)
 
     def pack_meeting(self, today):
-        """The cover of this month's packs: the first meeting on or after today."""
-        upcoming = [day for day in self.dates() if day >= today]
+        """The cover of this month's packs: the first meeting on or after today. Dates the
+        admin's check never saw (set another way) are skipped, not fatal to the run."""
+        try:
+            dates = self.dates()
+        except ValueError:
+            logger.warning("The monthly run's meeting dates are not all dd/mm/yyyy: %r",
+                           self.meeting_dates)  # fmt: skip
+            dates = []
+        upcoming = [day for day in dates if day >= today]
         return {
             "meeting": self.meeting,
             "meeting_date": upcoming[0].isoformat() if upcoming else "",

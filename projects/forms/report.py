@@ -73,6 +73,8 @@ class ReportForm(BoundedModelForm):
         template = report_templates.template_for(self.instance.project)
         self.headings = report_templates.headings(template, self.instance.project.governance_body)
         self.offered = report_templates.offered(template, self.instance)
+        # Text typed before the PMO hid a section is kept, not silently dropped.
+        self.offered |= {name for name in LONG_TEXT if str(self.data.get(name, "")).strip()}
         for name in LONG_TEXT:
             if name in self.offered:
                 self.fields[name].label = self.headings[name]

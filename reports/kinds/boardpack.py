@@ -60,8 +60,13 @@ class BoardPackKind(DocumentKind):
         return {
             "programme": "" if isinstance(source, Portfolio) else source.code,
             "period": params.get("period"),
-            # Only what was filled in: a plain request and a monthly run name the same pack.
-            **{name: params[name] for name in (*MEETING_FIELDS, "full") if params.get(name)},
+            # Only what was filled in, so requests for the same cover share one document
+            # (a pack asked for with no cover is a pack of its own).
+            **{
+                name: params[name]
+                for name in (*MEETING_FIELDS, "full")
+                if params.get(name) and str(params[name]).strip()
+            },
         }
 
     def resolve(self, params):

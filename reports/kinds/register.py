@@ -1,6 +1,8 @@
 """A risk register: cover with heat maps and the risks by residual score, then a block per
 risk laid out like the council's register page."""
 
+import re
+
 from projects.models import Organisation
 from risks import access as risk_access
 from risks import registers
@@ -75,7 +77,27 @@ class RiskRegisterKind(DocumentKind):
                 for title, kind in (("Inherent", "inherent"), ("Residual", "residual"))
             ],
             "risks": [_risk(row, reviews.get(row.risk.pk, [])) for row in rows],
+            "outside_appetite": [row.risk.ref for row in rows if row.outside_appetite],
+            "appetites": _appetites(rows),
         }
+
+
+def _appetites(rows):
+    """One line per category the register's risks fall in: its appetite and the highest
+    residual band it tolerates (the legend the risks' flags refer to)."""
+    categories = {row.risk.category.pk: row.risk.category for row in rows if row.risk.category}
+    return [
+        {
+            "category": category.name,
+            "appetite": category.get_appetite_display(),
+            "tolerates": category.get_tolerated_level_display(),
+        }
+        for category in sorted(categories.values(), key=lambda c: c.name)
+    ]
+
+
+# A "Progress so far" heading the text brings itself (as the council's register has it).
+PROGRESS_HEADING = re.compile(r"^\s*(#+\s*)?(\*\*)?progress so far\b", re.IGNORECASE | re.MULTILINE)
 
 
 def _risk(row, reviews):
@@ -84,12 +106,7 @@ def _risk(row, reviews):
         "ref": risk.ref,
         "title": risk.title,
         "category": str(risk.category or ""),
-        "appetite": (
-            f"{risk.category.get_appetite_display()}, up to "
-            f"{risk.category.get_tolerated_level_display()}"
-            if risk.category
-            else ""
-        ),
+        "appetite": risk.category.get_appetite_display() if risk.category else "",
         "corporate_priority": str(risk.corporate_priority or ""),
         "owner": risk.owner_display,
         "portfolio_holder": risk.portfolio_holder,
@@ -106,6 +123,8 @@ def _risk(row, reviews):
         "controls": risk.controls,
         "assurance": risk.assurance,
         "actions": risk.actions,
+        # Printed once: the text's own heading, or ours when it has none.
+        "actions_heading": "" if PROGRESS_HEADING.search(risk.actions) else "Progress so far",
         "reviews": [
             {
                 "on": day(review.reviewed_on),

@@ -11,6 +11,7 @@ from projects import workflow
 from projects.models import ReportTemplate
 from reports.services import render_source
 from tests.factories import ProgrammeFactory, ReportFactory, rate
+from tests.forms import read_form
 from tests.pdf import pdf_text
 
 CULTURE = {
@@ -185,3 +186,32 @@ def test_a_report_of_a_project_outside_any_programme_uses_the_default(report, pr
     other.achievements = "Moved the depot."
     other.save()
     assert "Achievements this period Moved the depot." in pdf(other)
+
+
+def test_a_report_whose_template_hides_deliverables_saves_as_a_browser_sends_it(
+    client_for, alice, report, programme
+):
+    template = programme.report_template
+    template.sections["deliverables"] = {"heading": "", "shown": False}
+    template.save()
+    client = client_for(alice)
+    url = f"{report.get_absolute_url()}edit/"
+    data = dict(read_form(client, url).fields)
+    data["summary"] = "Changed."
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:500]
+    report.refresh_from_db()
+    assert report.summary == "Changed."
+
+
+def test_text_typed_before_the_pmo_hid_its_section_is_kept(client_for, alice, report, programme):
+    client = client_for(alice)
+    url = f"{report.get_absolute_url()}edit/"
+    data = dict(read_form(client, url).fields)
+    data["issues"] = "The depot roof leaks."
+    template = programme.report_template
+    template.sections["issues"] = {"heading": "", "shown": False}
+    template.save()  # meanwhile
+    assert client.post(url, data).status_code == 302
+    report.refresh_from_db()
+    assert report.issues == "The depot roof leaks."

@@ -6,10 +6,12 @@ import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from projects import workflow
 from projects.models import DatePrecision, Project
+from projects.reporting import asks_for_decision
 from reports.kinds import get_kind
 from reports.models import MonthlyRun
 from reports.runs import run_month
@@ -179,3 +181,44 @@ def test_a_report_answering_n_a_asks_the_board_for_nothing(programme, alice, bob
     pdf = pack()
     assert "No report asks the board for a decision this month." in pdf_text(pdf.content)
     assert "Decisions and recommendations" not in [t for _, t in outline(pdf.content)]
+
+
+def test_a_project_ending_in_a_year_is_due_all_that_year(programme):
+    ProjectFactory(code="YEAR", parent=programme, end=datetime.date(2024, 1, 1),
+                   end_precision=DatePrecision.YEAR)  # fmt: skip
+    text = pdf_body_text(pack(period="2024-02").content)
+    assert "it ended in 2024" not in text
+    assert "Missing: no report for February 2024" in text.split("YEAR")[1][:120]
+
+
+def test_a_report_not_yet_due_is_not_missing(programme, settings):
+    ProjectFactory(code="SOON", parent=programme, report_due_working_days=10)
+    this_month = timezone.localdate().replace(day=1)
+    text = pdf_body_text(pack(period=this_month.strftime("%Y-%m")).content)
+    assert "SOON" in text and "No report due: it is due on" in text
+    assert "Missing: no report" not in text.split("SOON")[1][:80]
+
+
+@pytest.mark.parametrize(
+    "written", ["- N/A", "* None", "**N/A**", "No decisions required.", "n/a.", "None this month"]
+)
+def test_ways_of_asking_for_nothing(written):
+    assert not asks_for_decision(written)
+
+
+@pytest.mark.parametrize("written", ["Agree the budget.", "- Note the report\n- Approve the plan"])
+def test_ways_of_asking_for_something(written):
+    assert asks_for_decision(written)
+
+
+def test_a_blank_covering_note_is_no_covering_note(programme):
+    spec = get_kind("board_pack")
+    plain = spec.params_for(programme, {"period": "2024-03"})
+    blank = spec.params_for(programme, {"period": "2024-03", "covering_note": "   "})
+    assert plain == blank
+
+
+def test_standalone_documents_have_an_outline(project):
+    report = ReportFactory(project=project, period_start=MARCH, summary="Going well.")
+    entries = outline(render_source("highlight_report", report)[0].content)
+    assert (0, project.name) in entries and (1, "Summary") in entries
