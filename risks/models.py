@@ -156,6 +156,17 @@ class RiskRegister(models.Model):
     )
     description = models.TextField(blank=True)
     marking = marking_field()
+    heading = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="What the register calls itself, e.g. OPERATIONAL RISK REGISTER.",
+    )
+    as_at = models.DateField(
+        "as at (month)",
+        null=True,
+        blank=True,
+        help_text="The month its imported title gives; reviews made in Highlight move it on.",
+    )
     appetite_statement = models.TextField(
         "risk appetite statement",
         blank=True,
@@ -287,6 +298,8 @@ class RiskReview(models.Model):
     target_impact = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
     signed_off = models.BooleanField(default=False)
+    # A sign-off read from a spreadsheet: dated as the sheet is (its month), not the import.
+    imported = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -55,9 +55,12 @@ class RiskRegisterKind(DocumentKind):
             "reviewed_by"
         ):
             reviews.setdefault(review.risk_id, []).append(review)
+        as_at = as_at_of(risk_register, [r for group in reviews.values() for r in group])
         return {
             "register": {
                 "name": risk_register.name,
+                "heading": risk_register.heading,
+                "as_at": as_at,
                 "owner": person(risk_register.owner),
                 "project": str(risk_register.project) if risk_register.project else "",
                 "matrix": matrix.name,
@@ -80,6 +83,15 @@ class RiskRegisterKind(DocumentKind):
             "outside_appetite": [row.risk.ref for row in rows if row.outside_appetite],
             "appetites": _appetites(rows),
         }
+
+
+def as_at_of(register, reviews):
+    """When the register was last brought up to date: the date of its latest review made in
+    Highlight, or else the month its imported title gives ("" when neither is known)."""
+    made_here = [r.reviewed_on for r in reviews if not r.imported]
+    if made_here and (register.as_at is None or max(made_here) >= register.as_at):
+        return day(max(made_here))
+    return f"{register.as_at:%B %Y}" if register.as_at else ""
 
 
 def _appetites(rows):
@@ -127,7 +139,10 @@ def _risk(row, reviews):
         "actions_heading": "" if PROGRESS_HEADING.search(risk.actions) else "Progress so far",
         "reviews": [
             {
-                "on": day(review.reviewed_on),
+                # A sign-off read from a spreadsheet is as old as the sheet's month.
+                "on": f"as at {review.reviewed_on:%B %Y}"
+                if review.imported
+                else day(review.reviewed_on),
                 "by": str(review.reviewed_by or ""),
                 "signed_off": review.signed_off,
                 "comment": review.comment,

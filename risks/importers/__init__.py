@@ -31,6 +31,7 @@ from .. import scoring
 from ..models import CorporatePriority, Risk, RiskCategory, RiskReview
 from . import columns
 from .columns import AMBIGUOUS, COLUMN_FOR, REQUIRED
+from .title import read_title
 
 __all__ = ["ImportFailed", "RegisterImporter", "import_register"]
 
@@ -62,6 +63,7 @@ class RegisterImporter(Importer):
 
     def __init__(self, register):
         super().__init__(register)
+        self.title = None  # the title rows above the first sheet's header
         self.matrix = register.matrix
         self.lists = {
             "category": {c.name.lower(): c for c in RiskCategory.objects.all()},
@@ -104,6 +106,8 @@ class RegisterImporter(Importer):
         """(header row number, the column of each cell), or (None, None) with the reason
         reported when the sheet has no header row it can import from."""
         header_row, headings, named = find_header(rows, COLUMN_FOR, ("ref", "title"))
+        if header_row is not None and self.title is None:
+            self.title = read_title(self, sheet, rows, header_row)
         if header_row is None:
             if any(any(text(v) for v in values) for _, values in rows):
                 self.problem(
@@ -155,6 +159,7 @@ class RegisterImporter(Importer):
     # --- Writing -------------------------------------------------------------------------
 
     def write(self, parsed, user):
+        self.keep_title()
         existing = {r.ref: r for r in self.records()}
         latest = self.latest_reviews()
         self.create_list_entries(RiskCategory, self.lists["category"])
@@ -170,7 +175,7 @@ class RegisterImporter(Importer):
                 continue
             self.update(risk, values, user)
             if item.review and review_is_new(latest.get(risk.pk), item.review):
-                reviews.append(new_review(risk, item.review, user))
+                reviews.append(self.new_review(risk, item.review))
         # New risks in bulk (with their history rows): a 5,000-risk register imports
         # in seconds rather than a minute.
         created = bulk_create_with_history(
@@ -178,12 +183,46 @@ class RegisterImporter(Importer):
         )
         for risk, (_, review) in zip(created, new_risks, strict=True):
             if review:
-                reviews.append(new_review(risk, review, user))
+                reviews.append(self.new_review(risk, review))
         if reviews:
             bulk_create_with_history(reviews, RiskReview, batch_size=500, default_user=user)
             self.outcome.changes += [
                 ("review", r.risk.ref, "sign-off and comments") for r in reviews
             ]
+
+    def keep_title(self):
+        """The register's heading and as-at month, as its title rows give them."""
+        register, title = self.target, self.title
+        if title is None:
+            return
+        changed = {}
+        if title.heading and title.heading != register.heading:
+            changed["heading"] = title.heading
+        if title.as_at and title.as_at != register.as_at:
+            changed["as_at"] = title.as_at
+        if changed:
+            # The row, not the object: a preview (rolled back) must leave the caller's
+            # register as it was, so the confirmation plans the same changes.
+            type(register).objects.filter(pk=register.pk).update(**changed)
+            self.outcome.changes.append(("update", register.name, spoken(changed)))
+
+    def new_review(self, risk, review):
+        """A sign-off read from the sheet: dated as the sheet is (its title's as-at month, or
+        the register's; the day of the import only when neither is known), and by the risk's
+        owner, not by whoever imported it."""
+        as_at = (self.title.as_at if self.title else None) or self.target.as_at
+        return RiskReview(
+            risk=risk,
+            reviewed_on=as_at or timezone.localdate(),
+            reviewed_by=risk.owner,
+            imported=True,
+            **review,
+            **{
+                f"{kind}_{part}": getattr(risk, f"{kind}_{part}")
+                for kind in scoring.KINDS
+                for part in ("probability", "impact")
+            },
+        )
 
     def update(self, risk, values, user):
         changed = changed_fields(risk, values)
@@ -219,20 +258,6 @@ class RegisterImporter(Importer):
 
 def spoken(names):
     return ", ".join(name.replace("_", " ") for name in names)
-
-
-def new_review(risk, review, user):
-    return RiskReview(
-        risk=risk,
-        reviewed_on=timezone.localdate(),
-        reviewed_by=user,
-        **review,
-        **{
-            f"{kind}_{part}": getattr(risk, f"{kind}_{part}")
-            for kind in scoring.KINDS
-            for part in ("probability", "impact")
-        },
-    )
 
 
 def review_is_new(latest, review):

@@ -73,9 +73,17 @@ def snapshot():
     return list(Risk.objects.order_by("pk").values()) + list(RiskReview.objects.values())
 
 
+OWNER_DIFFERS = (
+    "The title names 'Robert Smyth' as the register's owner; its owner in Highlight, "
+    "Alice Archer, is kept."
+)
+
+
 def test_sample_imports_with_its_scores_and_no_warnings(register):
     outcome = import_register(register, SAMPLE.read_bytes(), SAMPLE.name)
-    assert (outcome.created, outcome.rows, outcome.warnings, outcome.errors) == (2, 2, [], [])
+    assert (outcome.created, outcome.rows, outcome.errors) == (2, 2, [])
+    # The only warning: the sheet's title names another owner than the register's here.
+    assert [w.message for w in outcome.warnings] == [OWNER_DIFFERS]
     sample_register = register
     risks = {r.ref: r for r in sample_register.risks.all()}
     assert set(risks) == {"PP_R011", "PP_R012"}
@@ -95,7 +103,7 @@ def test_a_second_import_changes_nothing(sample_register):
     before = snapshot()
     outcome = import_register(sample_register, SAMPLE.read_bytes(), SAMPLE.name)
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 2)
-    assert outcome.warnings == [] and outcome.errors == []
+    assert [w.message for w in outcome.warnings] == [OWNER_DIFFERS] and outcome.errors == []
     assert snapshot() == before
 
 
@@ -203,7 +211,11 @@ def test_command_creates_the_register_and_prints_json(db, pam, tmp_path, capsys)
         "unchanged": 0,
         "rows": 2,
     }
-    assert result["warnings"] == [] and result["errors"] == []
+    assert [w["message"] for w in result["warnings"]] == [
+        "The title is for the register 'Performance and Projects' (owner 'Robert Smyth'); it "
+        "was imported into 'Ops'."
+    ]
+    assert result["errors"] == []
     register = RiskRegister.objects.get(name="Ops")
     assert register.matrix.name == "4x4" and register.owner == pam
     assert CorporatePriority.objects.filter(name="Dacorum Delivers").exists()
