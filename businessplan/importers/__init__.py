@@ -189,10 +189,17 @@ class PlanImporter(Importer):
         plan = self.target
         sections = {s.name: s for s in plan.sections.all()}
         for item in sorted(parsed, key=lambda p: p.sheet_order):
-            if item.section not in sections:
+            section = sections.get(item.section)
+            if section is None:
                 sections[item.section] = Section.objects.create(
                     plan=plan, name=item.section, order=item.sheet_order
                 )
+            elif section.order != item.sheet_order:
+                # The workbook's order of sheets is the plan's order of sections, on a
+                # re-import as on the first.
+                Section.objects.filter(pk=section.pk).update(order=item.sheet_order)
+                section.order = item.sheet_order
+                self.outcome.changes.append(("update", item.section, "", "its place in the plan"))
         aims = {a.number: a for a in plan.aims.all()}
         for number in sorted({n for item in parsed for n in item.aims or ()} - set(aims)):
             aims[number] = StrategicAim.objects.create(plan=plan, number=number)

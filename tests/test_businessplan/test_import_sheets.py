@@ -122,3 +122,15 @@ def test_two_aim_columns_with_the_same_number_both_count(plan):
     assert "Strategic aim 3: 'maybe' is not a mark (X); not counted." in [
         w.message for w in outcome.warnings
     ]
+
+
+def test_sections_follow_the_workbooks_order_when_imported_again(plan):
+    aims = [None] * 6 + [1, 2, 3, 4, 5]
+    first = book(("Alpha", [HEADER, aims, row("1")]), ("Beta", [HEADER, aims, row("2")]))
+    import_plan(plan, first, "plan.xlsx")
+    again = book(("Beta", [HEADER, aims, row("2")]), ("Alpha", [HEADER, aims, row("1")]))
+    outcome = import_plan(plan, again, "plan.xlsx")
+    assert [s.name for s in plan.sections.all()] == ["Beta", "Alpha"]
+    assert ("update", "Beta", "", "its place in the plan") in outcome.changes
+    unchanged = import_plan(plan, again, "plan.xlsx")
+    assert unchanged.changes == []

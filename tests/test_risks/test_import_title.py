@@ -75,3 +75,9 @@ def test_a_review_made_in_highlight_moves_the_as_at_date_on(register):
     register.refresh_from_db()
     text = pdf_text(render_source("risk_register", register)[0].content)
     assert "As at 14/11/2016" in text and "as at 14/11/2016" in text  # cover, running header
+
+
+def test_the_register_page_says_what_month_its_title_gave(client_for, alice, register):
+    titled(register, "RISK REGISTER - September 2016")
+    page = client_for(alice).get(register.get_absolute_url()).content.decode()
+    assert "as at September 2016 (its imported title)" in page
