@@ -74,13 +74,7 @@ class OrganisationForm(BoundedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        stored = Organisation.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-        if cleaned.get("version") is not None and cleaned["version"] != stored.first():
-            raise forms.ValidationError(
-                "Someone else saved these settings after you opened them. Nothing was "
-                "changed: open the page again to see their changes, then make yours.",
-                code="stale",
-            )
+        refuse_if_saved_since(self.instance, cleaned.get("version"), "these settings")
         return cleaned
 
     def save(self, commit=True):
@@ -176,15 +170,7 @@ class ReportTemplateForm(BoundedModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        stored = ReportTemplate.objects.filter(pk=self.instance.pk).values_list(
-            "version", flat=True
-        )
-        if self.instance.pk and cleaned.get("version") != stored.first():
-            raise forms.ValidationError(
-                "Someone else saved this template after you opened it. Nothing was changed: "
-                "open it again to see their changes, then make yours.",
-                code="stale",
-            )
+        refuse_if_saved_since(self.instance, cleaned.get("version"), "this template")
         return cleaned
 
     def save(self, commit=True):
@@ -199,3 +185,17 @@ class ReportTemplateForm(BoundedModelForm):
         template.version += 1
         template.save()
         return template
+
+
+def refuse_if_saved_since(instance, seen_version, what):
+    """Two people saving at once: the one whose version is out of date is told, and
+    nothing of theirs is saved (the view holds the row while it checks)."""
+    if not instance.pk:
+        return
+    stored = type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True)
+    if seen_version != stored.first():
+        raise forms.ValidationError(
+            f"Someone else saved {what} after you opened the page. Nothing was changed: open "
+            "it again to see their changes, then make yours.",
+            code="stale",
+        )

@@ -122,10 +122,6 @@ class Organisation(models.Model):
         organisation, _ = cls.objects.get_or_create(pk=1, defaults={"default_marking": marking})
         return organisation
 
-    def marking_of(self, marking):
-        """An object's own marking, or the organisation's default when it has none."""
-        return marking if marking is not None else self.default_marking
-
     @property
     def logo_name(self):
         return self.logo.name if self.logo else ""
