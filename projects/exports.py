@@ -61,7 +61,7 @@ def dashboard_workbook(position, filters_text):
                 project.code,
                 project.name,
                 project.parent.name if project.parent else "",
-                str(project.manager),
+                str(project.manager or ""),
                 str(project.sponsor),
                 current.period_label if current else "No approved report",
                 current.status_word if current else "",

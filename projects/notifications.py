@@ -89,7 +89,7 @@ def report_submitted(report):
 def report_approved(report):
     send(
         "email/report_approved.txt",
-        [report.project.manager],
+        report.project.report_writers(),
         marking=markings.marking_of(report),
         report=report,
         project=report.project,
@@ -100,7 +100,7 @@ def report_approved(report):
 def report_returned(report):
     send(
         "email/report_returned.txt",
-        [report.project.manager],
+        report.project.report_writers(),
         marking=markings.marking_of(report),
         report=report,
         project=report.project,

@@ -36,7 +36,7 @@ def kinds_due(due, today):
 
 def recipients_for(kind, project, directors):
     if kind in (Kind.DUE_SOON, Kind.OVERDUE):
-        return [project.manager]
+        return project.report_writers()
     if kind == Kind.TO_SPONSOR:
         return [project.sponsor]
     return [project.director] if project.director else directors

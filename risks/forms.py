@@ -141,6 +141,7 @@ class RegisterForm(BoundedModelForm):
         fields = [
             "name",
             "project",
+            "programmes",
             "matrix",
             "owner",
             "marking",
@@ -148,6 +149,7 @@ class RegisterForm(BoundedModelForm):
             "appetite_statement",
         ]
         widgets = {
+            "programmes": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
             "appetite_statement": forms.Textarea(attrs={"rows": 4}),
         }
@@ -166,14 +168,23 @@ class RegisterEditForm(SeenVersion, BoundedModelForm):
 
     class Meta:
         model = RiskRegister
-        fields = ["name", "project", "owner", "marking", "description", "appetite_statement"]
+        fields = [
+            "name",
+            "project",
+            "programmes",
+            "owner",
+            "marking",
+            "description",
+            "appetite_statement",
+        ]
         widgets = RegisterForm.Meta.widgets
 
     def __init__(self, *args, pmo=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
         if not pmo:
-            del self.fields["owner"], self.fields["project"], self.fields["marking"]
+            for name in ("owner", "project", "programmes", "marking"):
+                del self.fields[name]
 
 
 class RiskFilter(django_filters.FilterSet):

@@ -172,7 +172,15 @@ class RiskRegister(models.Model):
         blank=True,
         help_text="Markdown. Leave empty to print the organisation's statement.",
     )
-    history = HistoricalRecords()
+    programmes = models.ManyToManyField(
+        Project,
+        blank=True,
+        related_name="linked_risk_registers",
+        limit_choices_to={"kind": "programme"},
+        verbose_name="linked programmes",
+        help_text="Programmes whose board packs also hold this register's risks.",
+    )
+    history = HistoricalRecords(m2m_fields=[programmes])
 
     class Meta:
         ordering = ["name"]

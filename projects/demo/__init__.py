@@ -90,7 +90,7 @@ def at_five_pm(day):
 def demo_project(users, fields, sponsor, manager, workstreams=()):
     project, _ = Project.objects.update_or_create(
         code=fields["code"],
-        defaults={**fields, "sponsor": users[sponsor], "manager": users[manager]},
+        defaults={**fields, "sponsor": users[sponsor], "manager": users.get(manager)},
     )
     for order, name in enumerate(workstreams):
         Workstream.objects.get_or_create(project=project, name=name, defaults={"order": order})
@@ -159,7 +159,8 @@ def seed_sib(users, stdout):
 
 def seed_cap(users, stdout):
     themes = list(dict.fromkeys(theme for theme, _, _ in CAP_DELIVERABLES))
-    project = demo_project(users, CAP_PROJECT, "derek.james", "pmo", themes)
+    # The sample names no manager: the PMO writes its reports, none is invented.
+    project = demo_project(users, CAP_PROJECT, "derek.james", None, themes)
     # Before its report is approved: approval keeps the headings the report was written under.
     ReportTemplate.objects.get_or_create(programme=project, defaults=CAP_TEMPLATE)
     report, created = demo_report(stdout, project, CAP_REPORT, Status.APPROVED)

@@ -75,6 +75,8 @@ class ProjectForm(BoundedModelForm):
         cleaned = super().clean()
         if cleaned.get("kind") == Project.Kind.PROGRAMME and cleaned.get("parent"):
             self.add_error("parent", "A programme cannot sit inside another programme.")
+        if cleaned.get("kind") == Project.Kind.PROJECT and not cleaned.get("manager"):
+            self.add_error("manager", "A project needs a manager (only a programme may have none).")
         start, end = cleaned.get("start_text"), cleaned.get("end_text")
         if start and end and start[0] and end[0] and end[0] < start[0]:
             self.add_error("end_text", "The end cannot be before the start.")

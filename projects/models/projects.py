@@ -38,8 +38,15 @@ class Project(models.Model):
     sponsor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sponsored_projects"
     )
+    # A programme run by its board may have none (the culture programme has none): its
+    # editors or the PMO write its reports.
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="managed_projects"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_projects",
+        help_text="Every project has one; a programme run by its board may have none.",
     )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="edited_projects"
@@ -90,6 +97,13 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.code])
+
+    def report_writers(self):
+        """Who is told a report is due, approved or returned: the manager, or, for a
+        programme without one, its editors."""
+        if self.manager_id:
+            return [self.manager]
+        return list(self.editors.filter(is_active=True))
 
     @property
     def start_display(self):

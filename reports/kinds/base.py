@@ -10,7 +10,7 @@ from projects import markings, periods
 from projects.models import Organisation
 
 # Bump when a print template changes enough that existing PDFs should be rendered again.
-LAYOUT_VERSION = 7
+LAYOUT_VERSION = 8
 
 
 class SourceMissing(Exception):

@@ -122,7 +122,8 @@ class BoardPackKind(DocumentKind):
                 progress(done, steps)
         order = {"missing": 1, "unapproved": 1, "approved": 2, "not_due": 3}
         rows.sort(key=lambda r: (0 if r.get("exception") else order[r["state"]], r["code"]))
-        risks = risk_summary(None if programme is None else projects)
+        held = pack_registers(programme, projects)
+        risks = risk_summary(held)
         plan = covering_plan(month)
         if progress:
             progress(steps - 1, steps)
@@ -131,7 +132,7 @@ class BoardPackKind(DocumentKind):
                 "title": "Portfolio" if programme is None else programme.name,
                 "code": "" if programme is None else programme.code,
                 "period": period_label(month, month_end(month)),
-                "marking": str(pack_marking(programme, projects, plan)),
+                "marking": str(pack_marking(projects, held, plan)),
                 "in_full": in_full,
                 **meeting(params or {}),
             },
@@ -195,7 +196,7 @@ def summary_row(project, report, statuses, month):
         "code": project.code,
         "name": project.name,
         "kind": project.get_kind_display(),
-        "manager": str(project.manager),
+        "manager": str(project.manager or ""),
         "state": "approved" if approved else ("unapproved" if report else "missing"),
         "none_due": "" if report else why_none_due(project, month),
         "report_status": report.get_status_display() if report else "",
@@ -237,13 +238,22 @@ def decision(project, data, anchor, in_full):
     }
 
 
-def risk_summary(projects):
+NAMED_REGISTERS = 12
+
+
+def pack_registers(programme, projects):
+    """The registers a pack draws on: a programme's projects' own and those the PMO links to
+    the programme; for the portfolio, every register, corporate ones included."""
+    if programme is None:
+        return RiskRegister.objects.all()
+    return RiskRegister.objects.filter(Q(project__in=projects) | Q(programmes=programme))
+
+
+def risk_summary(held):
     """The residual heat map (one per matrix in use) and the top risks across the registers
-    of the projects in the pack (every register, for the portfolio)."""
+    the pack holds."""
     matrices = {m.pk: m for m in RiskMatrix.objects.prefetch_related("bands")}
-    open_risks = Risk.objects.filter(status=Risk.Status.OPEN)
-    if projects is not None:
-        open_risks = open_risks.filter(register__project__in=projects)
+    open_risks = Risk.objects.filter(status=Risk.Status.OPEN, register__in=held)
     # Counted in SQL, and only the top ten loaded: a portfolio has thousands of risks.
     maps = [
         heat_map(
@@ -258,7 +268,11 @@ def risk_summary(projects):
         .select_related("register")
         .order_by(F("residual_score").desc(nulls_last=True), "ref")[:TOP_RISKS]
     )
+    names = list(held.order_by("name").values_list("name", flat=True)[: NAMED_REGISTERS + 1])
     return {
+        # Which registers the risks come from: named when a reader can take them in.
+        "registers": names if len(names) <= NAMED_REGISTERS else [],
+        "register_count": len(names) if len(names) <= NAMED_REGISTERS else held.count(),
         "heat_maps": maps,
         "top": [top_risk(r, matrices[r.register.matrix_id], register=r.register.name) for r in top],
     }
@@ -276,15 +290,14 @@ def covering_plan(month):
     )
 
 
-def pack_marking(programme, projects, plan):
+def pack_marking(projects, held, plan):
     """The highest marking of what the pack holds: its projects' reports, the registers its
     risks come from, and the plan."""
-    held = RiskRegister.objects.all()
-    if programme is not None:
-        held = held.filter(project__in=projects)
     ids = [p.marking_id for p in projects] + [
         own or projects_marking  # a project's register without one carries its project's
-        for own, projects_marking in held.values_list("marking_id", "project__marking_id")
+        for own, projects_marking in held.values_list(
+            "marking_id", "project__marking_id"
+        ).distinct()
     ]
     if plan is not None:
         ids.append(plan.marking_id)

@@ -112,8 +112,21 @@ def _appetites(rows):
 PROGRESS_HEADING = re.compile(r"^\s*(#+\s*)?(\*\*)?progress so far\b", re.IGNORECASE | re.MULTILINE)
 
 
+def column_widths(*texts, floor=20):
+    """Percent widths for side-by-side text columns, following how much each holds, so a
+    risk's block is as short as its longest column allows (three blocks share a page).
+    The square root tempers the share, and no column falls below `floor` percent: a short
+    list of controls still reads as a list, not a word a line."""
+    weights = [max(len(text), 40) ** 0.5 for text in texts]
+    shares = [100 * weight / sum(weights) for weight in weights]
+    room = 100 - floor * sum(share < floor for share in shares)
+    rest = sum(share for share in shares if share >= floor)
+    return [floor if share < floor else round(room * share / rest, 1) for share in shares]
+
+
 def _risk(row, reviews):
     risk = row.risk
+    texts = (risk.consequences, risk.controls, risk.assurance)
     return {
         "ref": risk.ref,
         "title": risk.title,
@@ -135,6 +148,7 @@ def _risk(row, reviews):
         "controls": risk.controls,
         "assurance": risk.assurance,
         "actions": risk.actions,
+        "columns": list(zip(column_widths(*texts), texts, strict=True)),
         # Printed once: the text's own heading, or ours when it has none.
         "actions_heading": "" if PROGRESS_HEADING.search(risk.actions) else "Progress so far",
         "reviews": [

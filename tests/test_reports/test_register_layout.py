@@ -4,12 +4,14 @@ risk, "Outside appetite: none" when there are none, and "Progress so far" printe
 
 import io
 
+import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from reports.kinds.register import column_widths
 from reports.services import render_source
 from risks.models import RiskCategory, RiskRegister
-from tests.factories import RiskFactory, RiskRegisterFactory
+from tests.factories import RiskFactory, RiskRegisterFactory, RiskReviewFactory
 from tests.pdf import pdf_body_text, pdf_text
 
 LONG_TITLE = (
@@ -60,3 +62,35 @@ def test_progress_so_far_is_printed_once(db):
     register = RiskRegister.objects.get(name="Performance and Projects")
     text = pdf_text(render_source("risk_register", register)[0].content)
     assert text.lower().count("progress so far") == 1
+
+
+def test_three_typical_risks_share_a_page(db):
+    # The bench's risk: a paragraph of consequences, three controls, a review.
+    register = RiskRegisterFactory()
+    for _ in range(12):
+        risk = RiskFactory(
+            register=register,
+            consequences="Costs rise and services slow. " * 12,
+            controls="- Control one\n- Control two\n- Control three",
+            assurance="Internal audit reviewed the controls. " * 4,
+        )
+        RiskReviewFactory(risk=risk, comment="Comment on progress. " * 20)
+    pdf, _, _ = render_source("risk_register", register)
+    assert pdf.pages <= 5  # the cover, then three to a page (two to a page took seven)
+
+
+def test_each_risk_prints_its_assessments_with_their_levels(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    register = RiskRegister.objects.get(name="Performance and Projects")
+    text = pdf_body_text(render_source("risk_register", register)[0].content)
+    # PP_R011: inherent 3 Likely × 4 Severe, residual 2 Unlikely × 4 Severe (the sample).
+    assert "12 Red 3 Likely × 4 Severe" in text
+    assert "8 Amber 2 Unlikely × 4 Severe" in text
+
+
+def test_the_widest_text_gets_the_widest_column():
+    consequences, controls, assurance = "word " * 200, "- One\n- Two", "word " * 50
+    widths = column_widths(consequences, controls, assurance)
+    assert sum(widths) == pytest.approx(100, abs=0.2)
+    assert widths[0] > widths[2] > widths[1] == 20  # a short list keeps a readable column
+    assert column_widths("", "", "") == pytest.approx([33.3, 33.3, 33.3], abs=0.1)
