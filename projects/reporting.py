@@ -199,10 +199,15 @@ def previous_approved_report(report):
 
 
 def previous_ratings(report):
-    """{dimension id: RagRating} from the previous approved report (empty if none)."""
+    """{dimension id: RagRating} from the previous approved report; with none, the ratings
+    the report states for last period (RagRating.stated_previous), if it states any."""
     previous = previous_approved_report(report)
     if previous is None:
-        return {}
+        return {
+            rating.dimension_id: RagRating(dimension_id=rating.dimension_id, status=status)
+            for rating in report.ratings.select_related("stated_previous")
+            if (status := rating.stated_previous) is not None
+        }
     return {
         rating.dimension_id: rating
         for rating in previous.ratings.select_related("status", "dimension")

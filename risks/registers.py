@@ -4,7 +4,7 @@ queries, heat maps, saving a risk without overwriting someone else's change, and
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from projects.periods import months_later
@@ -227,3 +227,18 @@ def record_review(
 def default_next_review(day):
     """A month on: registers are reviewed monthly."""
     return months_later(day, 1)
+
+
+def as_at(register, reviewed_here=None):
+    """When the register was last brought up to date, and how that is known: the date of
+    its latest review made in Highlight ("review"), or else the month its imported title
+    gives ("title"); (None, "") when neither is known. `reviewed_here`: those reviews'
+    dates when the caller has them loaded, to save a query."""
+    if reviewed_here is None:
+        reviewed_here = RiskReview.objects.filter(risk__register=register, imported=False)
+        latest = reviewed_here.aggregate(latest=Max("reviewed_on"))["latest"]
+    else:
+        latest = max(reviewed_here, default=None)
+    if latest and (register.as_at is None or latest >= register.as_at):
+        return latest, "review"
+    return register.as_at, "title" if register.as_at else ""

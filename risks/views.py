@@ -111,8 +111,11 @@ def register_detail(request, slug):
     page = Paginator(filters.qs.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    as_at, as_at_source = registers.as_at(register)
     context = {
         "register": register,
+        "as_at": as_at,
+        "as_at_source": as_at_source,
         "role": role,
         "filters": filters,
         "page": page,

@@ -29,7 +29,7 @@ from projects.reporting import create_report
 from reports.services import freeze_approved_report
 
 from .cap import CAP_DELIVERABLES, CAP_PROJECT, CAP_REPORT, CAP_TEMPLATE, CAP_USERS
-from .sib import SIB_DECEMBER, SIB_NOVEMBER, SIB_PROGRESS, SIB_PROJECT, SIB_USERS, SIB_WORKSTREAMS
+from .sib import SIB_PROGRESS, SIB_PROJECT, SIB_REPORT, SIB_USERS, SIB_WORKSTREAMS
 from .sorp import CONCERNS, PROJECT, REPORT
 from .sorp import USERS as SORP_USERS
 
@@ -41,8 +41,7 @@ __all__ = [
     "CONCERNS",
     "PROJECT",
     "REPORT",
-    "SIB_DECEMBER",
-    "SIB_NOVEMBER",
+    "SIB_REPORT",
     "SIB_PROGRESS",
     "SIB_PROJECT",
     "SIB_WORKSTREAMS",
@@ -97,7 +96,7 @@ def demo_project(users, fields, sponsor, manager, workstreams=()):
     return project
 
 
-def demo_report(stdout, project, fields, status, ratings=None):
+def demo_report(stdout, project, fields, status, ratings=None, previous=None):
     """The report as the sample has it, created once: a demo user may move it on later."""
     existing = project.reports.filter(period_start=fields["period_start"]).first()
     if existing:
@@ -108,6 +107,10 @@ def demo_report(stdout, project, fields, status, ratings=None):
     for dimension, status_name in (ratings or {}).items():
         RagRating.objects.filter(report=report, dimension__name=dimension).update(
             status=statuses[status_name]
+        )
+    for dimension, status_name in (previous or {}).items():
+        RagRating.objects.filter(report=report, dimension__name=dimension).update(
+            stated_previous=statuses[status_name]
         )
     submitted = at_five_pm(fields["report_date"])
     report.status = status
@@ -138,15 +141,9 @@ def seed_sorp(users, stdout):
 
 def seed_sib(users, stdout):
     project = demo_project(users, SIB_PROJECT, "clair.pyper", "keren.bailey", SIB_WORKSTREAMS)
-    november = {k: v for k, v in SIB_NOVEMBER.items() if k != "ratings"}
+    fields = {k: v for k, v in SIB_REPORT.items() if k not in ("ratings", "previous")}
     report, created = demo_report(
-        stdout, project, november, Status.APPROVED, SIB_NOVEMBER["ratings"]
-    )
-    if created:
-        approve(report)
-    december = {k: v for k, v in SIB_DECEMBER.items() if k != "ratings"}
-    report, created = demo_report(
-        stdout, project, december, Status.APPROVED, SIB_DECEMBER["ratings"]
+        stdout, project, fields, Status.APPROVED, SIB_REPORT["ratings"], SIB_REPORT["previous"]
     )
     if created:
         progress = {p.workstream.name: p for p in report.workstream_progress.all()}

@@ -29,28 +29,24 @@ SIB_WORKSTREAMS = [
     "Leadership, Governance and Finance",
 ]
 
-SIB_NOVEMBER = {
+# The sample's one report: dated 07/12/11, it tells of November ("has continued into
+# November", the Improvement Board "met on the 14th November"). Its "Previous month" row is
+# kept as what the report states, not as an invented October report.
+SIB_REPORT = {
     "period_start": datetime.date(2011, 11, 1),
     "period_end": datetime.date(2011, 11, 30),
-    "report_date": datetime.date(2011, 11, 30),
-    "summary": 'Ratings as recorded in the December 2011 report\'s "Previous month" row.',
-    "ratings": {
-        "Overall": "Amber",
-        "Timeline": "Amber",
-        "Budget": "Amber",
-        "Issues & Risks": "Amber",
-    },
-}
-
-SIB_DECEMBER = {
-    "period_start": datetime.date(2011, 12, 1),
-    "period_end": datetime.date(2011, 12, 31),
     "report_date": datetime.date(2011, 12, 7),
     "percent_complete": 15,
     "ratings": {
         "Overall": "Amber",
         "Timeline": "Amber",
         "Budget": "Green",
+        "Issues & Risks": "Amber",
+    },
+    "previous": {
+        "Overall": "Amber",
+        "Timeline": "Amber",
+        "Budget": "Amber",
         "Issues & Risks": "Amber",
     },
     "next_period": (

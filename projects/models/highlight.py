@@ -169,6 +169,17 @@ class RagRating(models.Model):
         RagStatus, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     comment = models.TextField(blank=True)
+    # A report brought in from before Highlight states last period's rating itself (the
+    # safeguarding sample's "Previous month" row); it stands in only while the report
+    # before it is not in Highlight.
+    stated_previous = models.ForeignKey(
+        RagStatus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="previous period as the report states it",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -86,12 +86,11 @@ class RiskRegisterKind(DocumentKind):
 
 
 def as_at_of(register, reviews):
-    """When the register was last brought up to date: the date of its latest review made in
-    Highlight, or else the month its imported title gives ("" when neither is known)."""
-    made_here = [r.reviewed_on for r in reviews if not r.imported]
-    if made_here and (register.as_at is None or max(made_here) >= register.as_at):
-        return day(max(made_here))
-    return f"{register.as_at:%B %Y}" if register.as_at else ""
+    """The as-at date as printed (risks.registers.as_at gives the rule)."""
+    date, source = registers.as_at(register, [r.reviewed_on for r in reviews if not r.imported])
+    if source == "review":
+        return day(date)
+    return f"{date:%B %Y}" if date else ""
 
 
 def _appetites(rows):

@@ -11,6 +11,7 @@ from projects.spreadsheets import RowError, column_names, normalise, read_date, 
 
 from .. import scoring
 from ..models import Risk, ref_problem
+from .bullets import restore_bullets
 
 # Column headings as registers write them, normalised (lower case, letters and digits).
 HEADINGS = {
@@ -72,7 +73,6 @@ TREATMENTS = {"trea": "treat", "tole": "tolerate", "tran": "transfer", "term": "
 AMBIGUOUS = object()  # a name two users share
 NAME_LIMIT = 150
 LEVEL = re.compile(r"^\s*(\d+)\s*[-–.:]?\s*(.*?)\s*$")
-BULLET = re.compile(r"(?:^|\s)-\s+(?=[A-Z0-9])")
 
 
 def parse_level(value, labels, what):
@@ -108,14 +108,6 @@ def check_stated_score(stated, assessment, kind):
             "the matrix's score is used"
         )
     return None
-
-
-def restore_bullets(value):
-    """Spreadsheet cells often hold a pasted list flattened to "… - First - Second"; given
-    two or more such items, put each back on a line of its own so it prints as a list."""
-    if len(BULLET.findall(value)) < 2:
-        return value
-    return BULLET.sub("\n- ", value).lstrip("\n")
 
 
 # --- One parser a column -------------------------------------------------------------------

@@ -51,7 +51,7 @@ def rendered_text(report):
 @pytest.fixture
 def demo(transactional_db, django_db_serialized_rollback, media_root):
     call_command("seed_demo", verbosity=0)
-    assert Document.objects.filter(status="done").count() >= 3  # seed_demo renders some
+    assert Document.objects.filter(status="done").count() >= 2  # seed_demo renders some
 
 
 def test_backup_and_restore_round_trip_the_demo(demo, media_root, tmp_path, capsys):
@@ -194,5 +194,5 @@ def test_a_backup_leaves_out_half_written_files(demo, media_root, tmp_path):
     with tarfile.open(backup) as saved:
         names = saved.getnames()
     assert not [name for name in names if ".tmp-" in name]
-    assert manifest["media_files"] == len([n for n in names if n.startswith("media/")]) >= 3
+    assert manifest["media_files"] == len([n for n in names if n.startswith("media/")]) >= 2
     assert not list(tmp_path.glob("*.partial"))

@@ -1,7 +1,8 @@
 import datetime
 
 from projects import workflow
-from projects.reporting import previous_ratings
+from projects.models import RagStatus
+from projects.reporting import missing_rag_comments, previous_ratings
 from tests.factories import ReportFactory, rate
 
 
@@ -52,3 +53,20 @@ def test_report_page_shows_last_periods_rag_beside_this_one(client_for, project,
     overall_row = edit[edit.index('<th scope="row" class="dimension">Overall') :]
     last_period_cell = overall_row[overall_row.index("<td>") : overall_row.index("</td>")]
     assert "Amber" in last_period_cell  # the badge, not the drop-down of statuses
+
+
+def test_a_report_states_last_periods_rag_until_the_report_before_it_is_in_highlight(
+    client_for, project, alice, bob
+):
+    current = ReportFactory(project=project, period_start=datetime.date(2024, 2, 1))
+    rate(current, Overall="Green")
+    amber = RagStatus.objects.get(name="Amber")
+    current.ratings.filter(dimension__name="Overall").update(stated_previous=amber, comment="")
+    assert names(previous_ratings(current))["Overall"] == "Amber"
+    # A change from what it states needs its reason, as a change from a report would.
+    assert missing_rag_comments(current)
+    page = client_for(alice).get(current.get_absolute_url()).text
+    assert "Previous month" in page and "No approved report" not in page
+    # Once the report before it is in Highlight, that report's rating is last period's.
+    approved_report(project, datetime.date(2024, 1, 1), alice, bob, Overall="Red")
+    assert names(previous_ratings(current))["Overall"] == "Red"

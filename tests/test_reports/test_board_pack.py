@@ -35,9 +35,9 @@ def outline(content):
 
 
 def test_portfolio_pack_has_every_approved_report_missing_ones_and_bookmarks(seeded):
-    pdf, _, _ = render_source("board_pack", Portfolio(), {"programme": "", "period": "2011-12"})
+    pdf, _, _ = render_source("board_pack", Portfolio(), {"programme": "", "period": "2011-11"})
     text = f"{pdf_text(pdf.content)} {pdf_body_text(pdf.content)}"
-    # The SIB December report, approved, in full; SORP and CAP have none for December.
+    # The SIB November report, approved, in full; SORP and CAP have none for November.
     assert "Safeguarding Improvement Board" in text
     assert "Recruitment to vacant posts to be progressed and future structure planned." in text
     assert "SORPv.1 Statements of Required Management Practice (SORPs) Missing: no report" in text
@@ -109,7 +109,7 @@ def test_build_document_makes_a_programmes_pack_or_the_portfolios(seeded, tmp_pa
         "board_pack",
         "--portfolio",
         "--period",
-        "2011-12",
+        "2011-11",
         "--out",
         str(tmp_path / "all.pdf"),
     )

@@ -29,15 +29,15 @@ def test_running_the_month_twice_makes_each_document_once(
     seeded, diana, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = run_month(datetime.date(2011, 12, 1))
+        first = run_month(datetime.date(2011, 11, 1))
     render_all()
     kinds = sorted(first.documents.values_list("kind", "params"), key=str)
-    # SIB's approved December report, the risk register, the CAP programme pack, the portfolio
+    # SIB's approved November report, the risk register, the CAP programme pack, the portfolio
     assert [k for k, _ in kinds].count("board_pack") == 2
-    assert ("highlight_report", {"project": "SIB", "period": "2011-12"}) in kinds
+    assert ("highlight_report", {"project": "SIB", "period": "2011-11"}) in kinds
     before = set(Document.objects.values_list("pk", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
-        second = run_month(datetime.date(2011, 12, 1))
+        second = run_month(datetime.date(2011, 11, 1))
     assert second.pk == first.pk
     assert set(Document.objects.values_list("pk", flat=True)) == before
 
@@ -46,14 +46,14 @@ def test_a_change_after_the_run_re_renders_only_what_it_touches(
     seeded, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        run = run_month(datetime.date(2011, 12, 1))
+        run = run_month(datetime.date(2011, 11, 1))
     render_all()
     before = {(d.kind, d.params_key): d.pk for d in run.documents.all()}
-    # The PMO reopens and the sponsor re-approves SIB December with a new summary.
+    # The PMO reopens and the sponsor re-approves SIB November with a new summary.
     from projects import workflow
     from projects.models import User
 
-    report = HighlightReport.objects.get(project__code="SIB", period_start="2011-12-01")
+    report = HighlightReport.objects.get(project__code="SIB", period_start="2011-11-01")
     workflow.reopen(report, User.objects.get(username="pmo"), "Typo in the summary")
     report.summary = "Corrected summary"
     report.save()
@@ -61,12 +61,12 @@ def test_a_change_after_the_run_re_renders_only_what_it_touches(
     workflow.submit(report, User.objects.get(username="pmo"))
     workflow.approve(report, User.objects.get(username="clair.pyper"))
     with django_capture_on_commit_callbacks(execute=True):
-        run = run_month(datetime.date(2011, 12, 1))
+        run = run_month(datetime.date(2011, 11, 1))
     after = {(d.kind, d.params_key): d.pk for d in Document.objects.filter(runs=run)}
     changed = {key for key in after if after[key] != before.get(key)}
     assert changed == {
-        ("highlight_report", '{"period":"2011-12","project":"SIB"}'),
-        ("board_pack", '{"period":"2011-12","programme":""}'),  # the portfolio holds SIB
+        ("highlight_report", '{"period":"2011-11","project":"SIB"}'),
+        ("board_pack", '{"period":"2011-11","programme":""}'),  # the portfolio holds SIB
     }
 
 
@@ -75,26 +75,26 @@ def test_directors_are_told_once_when_the_month_is_ready(
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False):  # queued, not yet rendered
-        run = run_month(datetime.date(2011, 12, 1))
+        run = run_month(datetime.date(2011, 11, 1))
     assert mail.outbox == []  # not ready yet
     for document in run.documents.all():
         render_document.apply(args=[document.pk])
     ready = [m for m in mail.outbox if "are ready" in m.subject]
     assert len(ready) == 1
-    assert ready[0].subject == "[OFFICIAL] Board packs and reports for December 2011 are ready"
+    assert ready[0].subject == "[OFFICIAL] Board packs and reports for November 2011 are ready"
     assert sorted(ready[0].to) == ["diana@example.org", "director@example.org"]
     assert "/documents/" in ready[0].body
-    run_month(datetime.date(2011, 12, 1))
+    run_month(datetime.date(2011, 11, 1))
     assert len([m for m in mail.outbox if "are ready" in m.subject]) == 1
 
 
 def test_the_daily_task_runs_on_the_day_the_pmo_set(seeded):
     MonthlyRunFactory(day_of_month=12)
-    with time_machine.travel(datetime.datetime(2012, 1, 11, 6, 0)):
+    with time_machine.travel(datetime.datetime(2011, 12, 11, 6, 0)):
         assert monthly_reporting_run.apply().result == "not today"
-    with time_machine.travel(datetime.datetime(2012, 1, 12, 6, 0)):
-        assert "for December 2011" in monthly_reporting_run.apply().result
-    assert ReportingRun.objects.get().period == datetime.date(2011, 12, 1)
+    with time_machine.travel(datetime.datetime(2011, 12, 12, 6, 0)):
+        assert "for November 2011" in monthly_reporting_run.apply().result
+    assert ReportingRun.objects.get().period == datetime.date(2011, 11, 1)
 
 
 def test_board_packs_go_to_their_own_queue(seeded, monkeypatch):
@@ -105,7 +105,7 @@ def test_board_packs_go_to_their_own_queue(seeded, monkeypatch):
         "reports.worker.render_document.apply_async",
         lambda args, queue: sent.append((args[0], queue)),
     )
-    run = run_month(datetime.date(2011, 12, 1))
+    run = run_month(datetime.date(2011, 11, 1))
     for document in run.documents.all():
         services.enqueue(document.pk, document.kind)
     queues = {Document.objects.get(pk=pk).kind: queue for pk, queue in sent}
@@ -117,13 +117,13 @@ def test_a_run_on_a_later_day_renders_nothing_new(seeded, django_capture_on_comm
         time_machine.travel(datetime.datetime(2012, 1, 10, 6)),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        run_month(datetime.date(2011, 12, 1))
+        run_month(datetime.date(2011, 11, 1))
     before = set(Document.objects.values_list("pk", flat=True))
     with (
         time_machine.travel(datetime.datetime(2012, 1, 11, 6)),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        run_month(datetime.date(2011, 12, 1))
+        run_month(datetime.date(2011, 11, 1))
     assert set(Document.objects.values_list("pk", flat=True)) == before
 
 
@@ -131,7 +131,7 @@ def test_a_retried_failure_still_lets_the_directors_be_told(
     seeded, client_for, diana, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False):
-        run = run_month(datetime.date(2011, 12, 1))
+        run = run_month(datetime.date(2011, 11, 1))
     register_pdf = run.documents.get(kind="risk_register")
     Document.objects.filter(pk=register_pdf.pk).update(status="failed", error="Out of memory")
     with django_capture_on_commit_callbacks(execute=False):

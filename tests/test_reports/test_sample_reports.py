@@ -63,7 +63,7 @@ def test_sorp_report_pdf_carries_every_field_of_the_sample(seeded):
 
 
 def test_safeguarding_report_pdf_carries_every_field_of_the_sample(seeded):
-    text = printed("SIB", "2011-12")
+    text = printed("SIB", "2011-11")
     assert_all_in(
         text,
         [
@@ -80,14 +80,14 @@ def test_safeguarding_report_pdf_carries_every_field_of_the_sample(seeded):
             "Agreed and authorised by the Project Sponsor: Clair Pyper, 07/12/2011",
             "recommendations for CMT N/A",
             *demo.SIB_WORKSTREAMS,
-            *phrases(demo.SIB_DECEMBER["next_period"]),
-            *phrases(demo.SIB_DECEMBER["risks_narrative"]),
-            *phrases(demo.SIB_DECEMBER["issues"]),
+            *phrases(demo.SIB_REPORT["next_period"]),
+            *phrases(demo.SIB_REPORT["risks_narrative"]),
+            *phrases(demo.SIB_REPORT["issues"]),
         ],
     )
     for achievements, next_steps in demo.SIB_PROGRESS:
         assert_all_in(text, phrases(achievements) + phrases(next_steps))
-    # Each RAG value this period, then the previous month's (the approved November report).
+    # Each RAG value this period, then the previous month's as the report states it.
     assert_all_in(
         text,
         [

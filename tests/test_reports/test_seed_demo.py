@@ -13,8 +13,12 @@ def test_seed_demo_is_faithful_to_the_sample_and_idempotent(
         call_command("seed_demo")
     call_command("seed_demo")
     assert sorted(Project.objects.values_list("code", flat=True)) == ["CAP", "SIB", "SORPv.1"]
-    assert HighlightReport.objects.count() == 4
-    assert Document.objects.filter(status=Document.Status.DONE).count() == 3  # approved PDFs
+    assert HighlightReport.objects.count() == 3  # SIB: the one report of the sample
+    assert Document.objects.filter(status=Document.Status.DONE).count() == 2  # approved PDFs
+    # The safeguarding sample is one report, dated 07/12/11, telling of November.
+    (sib,) = HighlightReport.objects.filter(project__code="SIB")
+    assert (sib.period_label, f"{sib.report_date:%d/%m/%y}") == ("November 2011", "07/12/11")
+    assert Project.objects.get(code="CAP").manager is None  # the sample names none
     project = Project.objects.get(code="SORPv.1")
     assert project.name == "Statements of Required Management Practice (SORPs)"
     assert project.sponsor.name_and_role == "Joss Foster, Director of Business Strategy"

@@ -81,3 +81,7 @@ def test_the_register_page_says_what_month_its_title_gave(client_for, alice, reg
     titled(register, "RISK REGISTER - September 2016")
     page = client_for(alice).get(register.get_absolute_url()).content.decode()
     assert "as at September 2016 (its imported title)" in page
+    # A review made in Highlight moves the page on, as it does the PDF.
+    RiskReviewFactory(risk=register.risks.get(), reviewed_on=datetime.date(2016, 11, 14))
+    page = client_for(alice).get(register.get_absolute_url()).content.decode()
+    assert "as at 14/11/2016 (its latest review)" in page

@@ -14,7 +14,7 @@ PARTS = (projects.demo, risks.demo, businessplan.demo)
 class Command(BaseCommand):
     help = (
         "Create the demo users, the three sample projects with their reports: SORPv.1 "
-        "(August 2011), SIB (November and December 2011) and the CAP programme "
+        "(August 2011), SIB (November 2011, reported on 7 December) and the CAP programme "
         "(October 2023 – February 2024), a risk register and a business plan. Running it "
         "again changes nothing."
     )
