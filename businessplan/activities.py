@@ -1,11 +1,11 @@
 """Rules for a plan's activities: a quarterly update that cannot silently overwrite another
 made since the form was opened (optimistic locking, as reporting.save_report and
-registers.save_risk)."""
+registers.save_risk), and who owns a plan's activities."""
 
 from django.db import transaction
 from django.db.models import F
 
-from .models import Activity
+from .models import Activity, OwnerRole
 
 
 class StaleActivity(Exception):
@@ -31,3 +31,21 @@ def record_update(activity, form, user, expected_version):
         activity._history_user = user
         activity.save(update_fields=["status", "comment"])
     return update
+
+
+def owners(plans):
+    """(username, "Niki Maclean (Dir - C&I)") for everyone in the owner role of an activity
+    of one of `plans`, by name: whose activities a plan can be printed for."""
+    people = {}
+    for username, first, last, role in (
+        OwnerRole.users.through.objects.filter(ownerrole__activities__section__plan__in=plans)
+        .values_list("user__username", "user__first_name", "user__last_name", "ownerrole__name")
+        .distinct()
+    ):
+        name = f"{first} {last}".strip() or username
+        people.setdefault((username, name), set()).add(role)
+    choices = [
+        (username, f"{name} ({', '.join(sorted(roles))})")
+        for (username, name), roles in people.items()
+    ]
+    return sorted(choices, key=lambda choice: choice[1].lower())

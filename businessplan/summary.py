@@ -1,4 +1,4 @@
-"""Status counts for a plan's sections, in one query."""
+"""Status counts for a plan's sections, in one query (or from activities already read)."""
 
 from dataclasses import dataclass
 
@@ -27,16 +27,20 @@ class SectionSummary:
 
 
 def status_summary(plan):
-    labels = {**dict(Activity.Status.choices), "": "No status"}
-    counts = {}
-    for section_id, status, n in (
-        Activity.objects.filter(section__plan=plan)
+    counts = {
+        (section_id, status): n
+        for section_id, status, n in Activity.objects.filter(section__plan=plan)
         .values_list("section_id", "status")
         .annotate(n=Count("id"))
-    ):
-        counts[(section_id, status)] = n
+    }
+    return summarise(plan.sections.all(), counts)
+
+
+def summarise(sections, counts):
+    """Each section's SectionSummary from {(section id, status): number of activities}."""
+    labels = {**dict(Activity.Status.choices), "": "No status"}
     summaries = []
-    for section in plan.sections.all():
+    for section in sections:
         rows = [
             (status, labels[status], COLOURS[status], counts.get((section.pk, status), 0))
             for status in ORDER

@@ -1,5 +1,6 @@
 from django import forms
 
+from businessplan.activities import owners
 from projects.forms import MARKDOWN_HELP, LongSelect, MonthField
 from projects.models import Project
 
@@ -24,6 +25,16 @@ class DocumentRequestForm(forms.Form):
     register = forms.ChoiceField(required=False, label="Risk register", widget=LongSelect)
     plan = forms.ChoiceField(required=False, label="Business plan")
     internal = forms.BooleanField(required=False, label="Internal version (with document links)")
+    # A business plan narrowed for a meeting (reports/kinds/plan.py).
+    exceptions = forms.BooleanField(
+        required=False, label="Only exceptions (slipping or not started)"
+    )
+    owner = forms.ChoiceField(
+        required=False,
+        label="Only one owner's activities",
+        help_text="The people who post an owner role's quarterly updates.",
+        widget=LongSelect,
+    )
     # A board pack's cover and covering note (reports/kinds/meeting.py): all optional.
     meeting = forms.CharField(
         required=False, max_length=120, help_text="e.g. Corporate Management Team"
@@ -59,6 +70,7 @@ class DocumentRequestForm(forms.Form):
         ]
         self.fields["register"].choices = [("", "—"), *registers]  # (slug, name) pairs
         self.fields["plan"].choices = [("", "—")] + [(p.year, str(p)) for p in plans]
+        self.fields["owner"].choices = [("", "Every owner"), *owners(plans)]
 
     def clean(self):
         cleaned = super().clean()

@@ -123,9 +123,10 @@ def approved_copy(kind, source):
 def shown_document(kind, source, user):
     """The document a source's page shows: the copy that stands as approved when there is
     one (and no other), else the newest the user may read."""
-    if get_kind(kind).approved_fingerprint(source) is not None:
+    spec = get_kind(kind)
+    if spec.approved_fingerprint(source) is not None:
         return approved_copy(kind, source)
-    for document in _documents_of(source).filter(kind=kind)[:10]:
+    for document in spec.page_documents(_documents_of(source).filter(kind=kind))[:10]:
         document.source = source
         if can_read(user, document):
             return document

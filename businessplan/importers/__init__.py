@@ -6,7 +6,9 @@
 - blank rows between blocks.
 
 Every row is imported or reported with its sheet, row and ref. Errors stop the import
-(nothing is written); warnings do not. Re-importing the same file changes nothing:
+(nothing is written); warnings do not. The plan's data-quality findings on the workbook's
+activities (businessplan.quality) are warnings too, on the rows they concern. HTML in a
+cell is read as its words (richtext.py). Re-importing the same file changes nothing:
 activities are matched on section and ref. The skeleton (Problem, Outcome, the run, the
 preview and confirmation) is projects.spreadsheets' and projects.uploads'; this package
 keeps what is the plan's own: its layout (blocks.py), its columns (columns.py) and how
@@ -27,6 +29,7 @@ from projects.spreadsheets import (
     text,
 )
 
+from .. import quality
 from ..models import Activity, OwnerRole, Section, StrategicAim
 from . import columns
 from .blocks import aim_numbers, is_hint, read_header
@@ -62,9 +65,10 @@ class PlanImporter(Importer):
     # --- Reading -------------------------------------------------------------------------
 
     def parse(self, sheets):
-        parsed, any_header = [], False
+        parsed, any_header, order = [], False, {}
         longest = Section._meta.get_field("name").max_length
         for sheet_order, (sheet, rows) in enumerate(sheets):
+            order[sheet] = sheet_order
             if len(sheet) > longest:
                 # The sheet's name is its section's (a CSV file's name, for a .csv).
                 raise ImportFailed(
@@ -79,7 +83,28 @@ class PlanImporter(Importer):
                 "No header row was found on any sheet: a plan's sheets start with a row such "
                 "as “No | Activity | Type | Frequency | Start | End | Strategic Aim | …”."
             )
+        self.report_findings(parsed)
+        # The findings join the rows' own warnings: all read in the workbook's order.
+        self.outcome.warnings.sort(key=lambda problem: (order[problem.sheet], problem.row))
         return parsed
+
+    def report_findings(self, parsed):
+        """The data-quality findings on the workbook's activities, each a warning on its row."""
+        entries = [
+            quality.Entry(
+                item.section,
+                item.row,
+                item.values["ref"],
+                item.values["title"],
+                item.values.get("start_date"),
+                item.values.get("end_date"),
+                item.values.get("status", ""),
+                item.values["origin"],
+            )
+            for item in parsed
+        ]
+        for finding in quality.findings(entries, quality.plan_year(self.target)):
+            self.problem("warnings", finding.section, finding.row, finding.ref, finding.message)
 
     def parse_sheet(self, sheet, sheet_order, rows):
         """(the sheet's activities, whether it has a header row)."""

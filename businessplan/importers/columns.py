@@ -2,12 +2,16 @@
 
 A parser reads one column of a `Row` (projects.spreadsheets) and returns the values it
 gives the activity; it warns through `row.warn` and refuses the row by raising `RowError`.
-PARSERS runs them in order, so a row is refused for the first thing wrong with it.
+PARSERS runs them in order, so a row is refused for the first thing wrong with it. Text
+columns are read through richtext.plain_text: HTML in a cell arrives as its words. What is
+wrong across columns or rows (an end before its start, a ref used twice) is
+businessplan.quality's to say.
 """
 
 from projects.spreadsheets import RowError, column_names, normalise, read_date, text
 
 from ..models import Activity
+from .richtext import plain_text
 
 HEADINGS = {
     "ref": ["no", "ref", "number"],
@@ -72,7 +76,7 @@ def ref(row):
 
 
 def title(row):
-    title = row.text("title")
+    title = plain_text(row.text("title"))
     if not title:
         raise RowError("No activity description.")
     return {"title": title}
@@ -93,7 +97,7 @@ def choice(column, choices, label, expected):
 
 
 def frequency(row):
-    return {"frequency": row.text("frequency")[:60]}
+    return {"frequency": plain_text(row.text("frequency"))[:60]}
 
 
 def date(column, label):
@@ -112,14 +116,6 @@ def date(column, label):
     return parse
 
 
-def dates_in_order(row):
-    """Not a column: the end date against the start date, read before it."""
-    start, end = row.values["start_date"], row.values["end_date"]
-    if start and end and end < start:
-        row.warn(f"The end date {end:%d/%m/%Y} is before the start date {start:%d/%m/%Y}.")
-    return {}
-
-
 def priority(row):
     written = row.text("priority")
     value = PRIORITIES.get(normalise(written), "")
@@ -132,15 +128,15 @@ def priority(row):
 
 def owner(row):
     """The owning role as written ("Dir - C&I")."""
-    written = row.text("owner")[:100]
+    written = plain_text(row.text("owner"))[:100]
     if not written and "owner" in row.present:
         row.warn("No owner.")
     return {"owner": written}
 
 
 def plain(column):
-    """The parser of a column of text taken as it is."""
-    return lambda row: {column: row.text(column)}
+    """The parser of a column of text, taken as written (its words, if it holds HTML)."""
+    return lambda row: {column: plain_text(row.text(column))}
 
 
 def aims(row):
@@ -162,7 +158,6 @@ PARSERS = [
     frequency,
     date("start_date", "start"),
     date("end_date", "end"),
-    dates_in_order,
     priority,
     choice("status", STATUSES, "Status", "a status of the plan"),
     owner,

@@ -62,6 +62,9 @@ class DocumentKind:
         The fields of the documents page's form (``reports.forms``: programme, project,
         period, register, plan, internal) that become its params, and those that must be
         filled; ``order`` places the kind in that form's list.
+    ``page_documents(documents)``
+        Of a source's documents (a queryset), those its page may offer as its PDF; by
+        default all. A business plan's page offers the whole plan, never an extract.
     ``approved_fingerprint(source)``
         The fingerprint of the copy that stands as approved (a highlight report's frozen
         snapshot), or None: a source's page then shows that copy and no other.
@@ -124,6 +127,9 @@ class DocumentKind:
 
     def can_read_document(self, user, source, document):
         return self.can_read(user, source, document.params)
+
+    def page_documents(self, documents):
+        return documents
 
     def approved_fingerprint(self, source):
         return None

@@ -1,9 +1,12 @@
-"""The published SPSO plan, empty or with the sample workbook imported, and `state()`, every
-activity's fields as a sorted list, to show an import changed nothing."""
+"""The published SPSO plan, empty or with the sample workbook imported, `state()`, every
+activity's fields as a sorted list, to show an import changed nothing, and `book()`, a
+workbook of the sheets given."""
 
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from businessplan.importers import import_plan
 from businessplan.models import Activity, BusinessPlan
@@ -69,3 +72,16 @@ HEADER = [
     "Status",
     "Comment/Update",
 ]
+
+
+def book(*sheets):
+    """An .xlsx workbook's bytes from (sheet name, rows) pairs."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

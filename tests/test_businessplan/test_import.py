@@ -43,6 +43,12 @@ def test_sample_imports_33_activities_with_their_values_and_warnings(plan, impor
         ("C&I", 8, "5", "No end date."),
         ("C&I", 14, "11", "The end date 31/12/2010 is before the start date 01/07/2019."),
         (
+            "C&I",
+            14,
+            "11",
+            "The end date 31/12/2010 is outside the plan's year (01/04/2019 to 31/03/2020).",
+        ),
+        (
             "2018-19 Completions",
             5,
             "CI 7",
@@ -171,7 +177,7 @@ def test_command_prints_json(db, capsys):
         33,
         {"C&I": 18, "2018-19 Completions": 15},
     )
-    assert len(result["warnings"]) == 5 and result["errors"] == []
+    assert len(result["warnings"]) == 6 and result["errors"] == []
 
 
 def test_upload_page_previews_then_imports_on_confirm(client_for, plan, pam):

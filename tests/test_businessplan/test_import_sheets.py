@@ -3,26 +3,10 @@ sheet with no header, a second block of activities under its own heading, ticks 
 for aims, sheets whose names make the same slug, and a published export (no internal links)
 imported back."""
 
-import io
-
-from openpyxl import Workbook
-
 from businessplan.exports import plan_workbook
 from businessplan.importers import import_plan
 from businessplan.models import Activity
-from tests.test_businessplan.conftest import HEADER, state
-
-
-def book(*sheets):
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets:
-        sheet = wb.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+from tests.test_businessplan.conftest import HEADER, book, state
 
 
 def row(ref, **changes):

@@ -21,7 +21,7 @@ def test_internal_column_only_in_the_internal_pdf(plan, imported):
     internal_text = pdf_body_text(internal.content)
     first_words = " ".join(links.split()[:4])
     assert first_words not in published_text and "not for publication" not in published_text
-    assert first_words in internal_text and "Links to key documents" in internal_text
+    assert first_words in internal_text and "Key documents (internal only)" in internal_text
     assert "C&I" in published_text and "Case-handling - Advice" in published_text
 
 

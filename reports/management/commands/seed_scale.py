@@ -52,6 +52,7 @@ LOREM = (
     "Work continued with partners on the agreed plan. The team met its milestones for the "
     "month and prepared the next stage, with the budget holding and risks reviewed."
 )
+CONCERN, COUNTERMEASURE = "Supplier capacity is tight", "A second supplier is lined up"
 BULLETS = "\n".join(f"- Milestone {i}: delivered and signed off by the board" for i in range(1, 5))
 
 
@@ -185,9 +186,6 @@ class Command(BaseCommand):
         return [p for p, _ in rows] + children
 
     def reports(self, portfolio, months, last, people):
-        dimensions = list(RagDimension.objects.filter(active=True))
-        statuses = {s.name: s for s in RagStatus.objects.all()}
-        spread = ["Green"] * 11 + ["Amber"] * 6 + ["Red"] * 2 + ["Blue"]
         first = add_months(last, -(months - 1))
         reports = []
         for project in portfolio:
@@ -219,10 +217,27 @@ class Command(BaseCommand):
                     )
                 )
         HighlightReport.objects.bulk_create(reports, batch_size=2000)
-        ratings, concerns = [], []
+        RagRating.objects.bulk_create(self.ratings(reports), batch_size=5000)
+        Concern.objects.bulk_create(
+            [Concern(report=r, concern=CONCERN, countermeasure=COUNTERMEASURE) for r in reports],
+            batch_size=5000,
+        )
+        return len(reports)
+
+    def ratings(self, reports):
+        """As portfolios behave: a project's RAG holds from month to month and moves now and
+        then, its dimensions mostly agreeing (so a board pack's exceptions are a share of
+        the portfolio, not nearly all of it)."""
+        dimensions = list(RagDimension.objects.filter(active=True))
+        statuses = {s.name: s for s in RagStatus.objects.all()}
+        spread = ["Green"] * 14 + ["Amber"] * 4 + ["Red"] + ["Blue"]
+        health, ratings = {}, []
         for report in reports:
+            if report.project_id not in health or self.random.random() < 0.1:
+                health[report.project_id] = self.random.choice(spread)
             for dimension in dimensions:
-                name = self.random.choice(spread)
+                moved = self.random.random() < 0.1
+                name = self.random.choice(spread) if moved else health[report.project_id]
                 ratings.append(
                     RagRating(
                         report=report,
@@ -231,16 +246,7 @@ class Command(BaseCommand):
                         comment="Said why.",
                     )
                 )
-            concerns.append(
-                Concern(
-                    report=report,
-                    concern="Supplier capacity is tight",
-                    countermeasure="A second supplier is lined up",
-                )
-            )
-        RagRating.objects.bulk_create(ratings, batch_size=5000)
-        Concern.objects.bulk_create(concerns, batch_size=5000)
-        return len(reports)
+        return ratings
 
     def snapshots(self, last):
         """Freeze the latest month's approved reports, as approval does."""
