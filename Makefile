@@ -29,6 +29,14 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "Highlight is at http://$(HOST)/  Sign in as any of these, password: $(DEMO_PASSWORD)"
+	@echo "Brackenford Borough Council (demo): 3 programmes, 24 projects, reports to last month"
+	@echo "  director       a director: reads everything, the dashboard, all PDFs and last"
+	@echo "                 month's board packs (Documents)"
+	@echo "  sophie.turner  project manager: her Depot relocation report (EAP-02) came back"
+	@echo "                 with the sponsor's comment; the Market Hall report is overdue"
+	@echo "  grace.adeyemi  sponsor: two of last month's Digital Services reports to approve"
+	@echo "  pmo            the PMO: reopens reports, creates projects, configures (Settings)"
+	@echo "The samples (2011-2024):"
 	@echo "  liz.sanderson  project manager of SORPv.1"
 	@echo "  joss.foster    sponsor of SORPv.1 (its August 2011 report awaits approval)"
 	@echo "  keren.bailey   project manager of SIB (safeguarding; reports by workstream)"
@@ -36,8 +44,6 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 	@echo "  derek.james    sponsor of the CAP programme (culture action plan)"
 	@echo "  robert.smyth   owner of the Performance and Projects risk register"
 	@echo "  niki.maclean   posts the C&I updates of the SPSO business plan 2019-20"
-	@echo "  director       a director: reads everything, the dashboard, all PDFs"
-	@echo "  pmo            the PMO: reopens reports, creates projects, configures (Settings)"
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 

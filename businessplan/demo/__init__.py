@@ -7,6 +7,7 @@ from pathlib import Path
 
 from businessplan.importers import import_plan
 from businessplan.models import BusinessPlan, OwnerRole, StrategicAim
+from projects.demo import as_written
 
 WORKBOOK = Path(__file__).resolve().parent / "business-plan-sample.xlsx"
 
@@ -58,7 +59,7 @@ ROLES = {"Dir - C&I": ["niki.maclean"]}
 
 def seed(users, stdout):
     """The plan, its aims and activities, and who updates them; a second run changes nothing."""
-    plan, _ = BusinessPlan.objects.update_or_create(year=PLAN["year"], defaults=PLAN)
+    plan = as_written(BusinessPlan, {"year": PLAN["year"]}, PLAN)
     for number, text in PLAN_AIMS:
         StrategicAim.objects.update_or_create(plan=plan, number=number, defaults={"text": text})
     outcome = import_plan(plan, WORKBOOK.read_bytes(), WORKBOOK.name)

@@ -46,6 +46,7 @@ __all__ = [
     "SIB_PROJECT",
     "SIB_WORKSTREAMS",
     "USERS",
+    "as_written",
     "seed",
     "seed_users",
 ]
@@ -86,11 +87,21 @@ def at_five_pm(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(17, 0)))
 
 
+def as_written(model, lookup, fields):
+    """The row as the sample has it, saved only when it differs: a second seed_demo then
+    changes nothing, not even the history (update_or_create would save every time)."""
+    row, created = model.objects.get_or_create(**lookup, defaults=fields)
+    changed = {k: v for k, v in fields.items() if getattr(row, k) != v}
+    if changed and not created:
+        for name, value in changed.items():
+            setattr(row, name, value)
+        row.save(update_fields=list(changed))
+    return row
+
+
 def demo_project(users, fields, sponsor, manager, workstreams=()):
-    project, _ = Project.objects.update_or_create(
-        code=fields["code"],
-        defaults={**fields, "sponsor": users[sponsor], "manager": users.get(manager)},
-    )
+    people = {"sponsor": users[sponsor], "manager": users.get(manager)}
+    project = as_written(Project, {"code": fields["code"]}, {**fields, **people})
     for order, name in enumerate(workstreams):
         Workstream.objects.get_or_create(project=project, name=name, defaults={"order": order})
     return project

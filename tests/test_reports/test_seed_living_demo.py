@@ -1,0 +1,161 @@
+"""The living demo organisation seed_demo builds beside the samples (reports/demo/): a
+council's programmes and projects whose reports end last month whatever the day, last
+month in every state, a reason on every RAG line that needs one, risks outside appetite,
+and last month's board packs rendered once."""
+
+import datetime
+import io
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
+
+from projects import schedule
+from projects.models import HighlightReport, Organisation, Project, User
+from projects.periods import add_months, month_end
+from projects.reporting import missing_rag_comments
+from reports import worker
+from reports.demo import people, portfolio
+from reports.models import Document, ReportingRun
+from risks.models import Risk
+from risks.scoring import beyond_appetite
+
+LIVING = list(portfolio.SPECS)
+Status = HighlightReport.Status
+
+
+def seed_on(day):
+    """seed_demo as a newcomer runs it on `day`, mid-morning in London."""
+    moment = timezone.make_aware(datetime.datetime(*day, 10, 30))
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+
+
+def sign_in(client, username):
+    client.logout()
+    client.post("/accounts/login/", {"username": username, "password": settings.DEMO_PASSWORD})
+
+
+def living_reports():
+    return HighlightReport.objects.filter(project__code__in=LIVING).select_related("project")
+
+
+@pytest.mark.parametrize("day", [(2026, 3, 2), (2027, 8, 31)])
+def test_the_portfolio_reports_to_last_month_whatever_the_day(db, day):
+    seed_on(day)
+    last_month = add_months(datetime.date(*day), -1)
+    projects = Project.objects.filter(code__in=LIVING)
+    assert projects.filter(kind=Project.Kind.PROGRAMME).count() == 3
+    assert 20 <= projects.filter(kind=Project.Kind.PROJECT).count() <= 30
+    assert Organisation.current().name == portfolio.ORGANISATION  # the migration left it empty
+    # Eighteen months of reports, ending last month: every programme wrote one each month.
+    for programme in projects.filter(kind=Project.Kind.PROGRAMME):
+        months = sorted(programme.reports.values_list("period_start", flat=True))
+        assert months == [add_months(last_month, -n) for n in range(17, -1, -1)]
+    assert max(r.period_end for r in living_reports()) == month_end(last_month)
+    # Every cadence, closed projects and one not started yet.
+    cadences = set(projects.values_list("reporting_cadence", flat=True))
+    assert cadences == {"monthly", "quarterly", "as_required"}
+    assert projects.filter(status=Project.Status.CLOSED).count() >= 2
+    not_started = projects.get(start__gt=datetime.date(*day))
+    assert not not_started.reports.exists()
+    # Every step was dated when it happened: after its period, before today.
+    now = timezone.make_aware(datetime.datetime(*day, 10, 30))
+    for report in living_reports().exclude(submitted_at=None):
+        assert report.period_end < timezone.localdate(report.first_submitted_at)
+        assert report.first_submitted_at < now
+        assert report.approved_at is None or report.submitted_at <= report.approved_at < now
+
+
+def test_last_month_holds_every_state_a_pmo_meets(db, client):
+    seed_on((2026, 11, 30))
+    now = timezone.make_aware(datetime.datetime(2026, 11, 30, 10, 30))
+    month = living_reports().filter(period_start=datetime.date(2026, 10, 1))
+    states = {r.project.code: r for r in month}
+    assert sum(r.status == Status.APPROVED for r in month) > len(month) / 2
+    assert [r for r in month if r.status == Status.SUBMITTED]
+    returned = [r for r in month if r.status == Status.RETURNED]
+    assert returned and all(r.sponsor_comment for r in returned)
+    for report in returned:  # returned by the sponsor, through the workflow
+        last = report.history.order_by("-history_date", "-history_id").first()
+        assert last.history_user == report.project.sponsor
+    reopened = [r for r in month if r.status == Status.DRAFT and r.reopen_reason]
+    assert reopened and reopened[0].history.filter(history_user__username="pmo").exists()
+    assert [r for r in month if r.status == Status.DRAFT and not r.reopen_reason]
+    # Overdue: September's report, due early in October, is not there.
+    due = schedule.outstanding_reports(Project.objects.filter(code__in=LIVING), now.date())
+    overdue = [d for d in due if d.report is None and d.due < datetime.date(2026, 10, 10)]
+    assert overdue and overdue[0].project.code not in states
+    # The sign-ins make run prints: a manager with a returned report, a sponsor with two to approve.
+    sign_in(client, "sophie.turner")
+    assert "To fix: returned by the sponsor" in (page := client.get("/").content.decode())
+    assert "EAP-02 Depot relocation to Mill Lane" in page
+    sign_in(client, "grace.adeyemi")
+    page = client.get("/").content.decode()
+    assert "DSP-04 Microsoft 365 and records migration" in page and "DSP-06 Data warehouse" in page
+
+
+def test_every_rag_line_says_why_where_the_rule_asks(db, client):
+    seed_on((2026, 11, 30))
+    reports = list(living_reports())
+    # The report's own rule (submit refuses a report that breaks it), on every report.
+    assert [(r, missing_rag_comments(r)) for r in reports if missing_rag_comments(r)] == []
+    off_green = back_to_green = 0
+    for report in living_reports().filter(status=Status.APPROVED, period_start="2026-10-01"):
+        for line in report.approved_snapshot["ratings"]:
+            before, now = line["previous"], line["status"]
+            if before and now and before != now:
+                assert line["comment"]  # as approved and printed
+                off_green += before["name"] == "Green"
+                back_to_green += now["name"] == "Green"
+    assert off_green and back_to_green  # last month, lines moved both ways
+    # A director sees them on the dashboard for last month, with their trend.
+    sign_in(client, "director")
+    page = client.get("/dashboard/").content.decode()
+    assert "As at" in page and "October 2026" in page
+    assert "DSP-08" in page and "was Amber" in page and "was Green" in page
+
+
+def test_registers_hold_risks_outside_appetite(db):
+    seed_on((2026, 11, 30))
+    living = Risk.objects.filter(register__owner__username__in=[u[0] for u in people.USERS])
+    assert living.count() >= 10
+    outside = beyond_appetite(living)
+    assert outside.exists() and outside.count() < living.count() / 2
+    for risk in living:
+        risk.full_clean()  # scores on the register's own matrix
+        assert risk.reviews.count() >= 2  # movement arrows need two reviews
+    estates = Project.objects.get(code="EAP")
+    assert estates.linked_risk_registers.filter(project__isnull=True).exists()
+
+
+def count_rows():
+    """Rows of every model, history included."""
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_last_months_packs_are_rendered_once_and_seeding_again_changes_nothing(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_on((2026, 11, 30))
+    run = ReportingRun.objects.get(period=datetime.date(2026, 10, 1))
+    packs = Document.objects.filter(runs=run, kind="board_pack")
+    assert {d.params["programme"] for d in packs} >= {"", "EAP", "DSP", "ASC"}
+    assert not Document.objects.exclude(status=Document.Status.DONE).exists()
+    portfolio_pack = packs.get(params__programme="")
+    pdf = Path(settings.MEDIA_ROOT) / portfolio_pack.file.name
+    assert pdf.read_bytes()[:5] == b"%PDF-" and portfolio_pack.pages > 3
+    before = count_rows()
+    # Seeded again the next month: the demo keeps its months rather than rewrite itself.
+    rendering = mock.patch.object(worker, "render_pdf", wraps=worker.render_pdf)
+    with rendering as render, django_capture_on_commit_callbacks(execute=True):
+        seed_on((2026, 12, 3))
+    assert render.call_count == 0
+    assert count_rows() == before
+    assert User.objects.get(username="grace.adeyemi").check_password(settings.DEMO_PASSWORD)
