@@ -103,7 +103,11 @@ def with_position(projects, month, overall):
     # last time and is not the same now; a first rating is not a change.
     changed_lines = (
         lines.annotate(
-            before=Subquery(status_before),
+            # With no earlier report in Highlight, what the report states for last period
+            # (RagRating.stated_previous), as on the report itself.
+            before=Coalesce(
+                Subquery(status_before), "stated_previous_id", output_field=IntegerField()
+            ),
             now=Coalesce("status_id", Value(-1), output_field=IntegerField()),
         )
         .filter(before__isnull=False)
@@ -121,10 +125,7 @@ def with_position(projects, month, overall):
         ),
         overall_status=Subquery(lines.filter(dimension=overall).values("status_id")[:1]),
     ).annotate(
-        changed=Case(
-            When(previous_pk__isnull=True, then=Value(False)),
-            default=Exists(changed_lines),
-        ),
+        changed=Exists(changed_lines),
         rank=Case(
             When(Q(worst__gte=0) | Q(changed=True), then=Value(2)),
             When(current_pk__isnull=True, then=Value(1)),
@@ -208,9 +209,12 @@ def position(projects, month):
     overall = dimensions[0] if dimensions else None
     report_pks = [p.current_pk for p in projects if p.current_pk]
     report_pks += [p.previous_pk for p in projects if p.previous_pk]
-    ratings = {}
-    for rating in RagRating.objects.filter(report_id__in=report_pks).select_related("status"):
+    ratings, stated = {}, {}
+    for rating in RagRating.objects.filter(report_id__in=report_pks).select_related(
+        "status", "stated_previous"
+    ):
         ratings[(rating.report_id, rating.dimension_id)] = rating.status
+        stated[(rating.report_id, rating.dimension_id)] = rating.stated_previous
     reports = {
         r.pk: r
         for r in HighlightReport.objects.filter(pk__in=report_pks).only(
@@ -240,7 +244,9 @@ def position(projects, month):
             (
                 d,
                 ratings.get((project.current_pk, d.pk)),
-                ratings.get((project.previous_pk, d.pk)) if project.previous_pk else None,
+                ratings.get((project.previous_pk, d.pk))
+                if project.previous_pk
+                else stated.get((project.current_pk, d.pk)),
             )
             for d in dimensions
         ]

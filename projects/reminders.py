@@ -60,6 +60,8 @@ def send_reminders(today):
             if (due.project.pk, due.period_start, kind) in already:
                 continue
             people = [p for p in recipients_for(kind, due.project, directors) if p and p.email]
+            if not people:
+                continue  # not recorded as sent: tried again once someone is named
             try:
                 # Recorded and sent together: if the mail server refuses, the record is
                 # rolled back and tomorrow's run tries again.

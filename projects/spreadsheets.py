@@ -27,6 +27,7 @@ from django.db.models import Count, Sum
 from openpyxl import load_workbook
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for a cell
 # Registers and plans are text: far beyond this, an .xlsx is a zip bomb, not a register.
 MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -118,10 +119,22 @@ def _rows_of(book):
             cells += len(values)
             if total > MAX_ROWS or cells > MAX_CELLS:
                 raise ImportFailed(TOO_LARGE)
+            refuse_long_cells(sheet.title, number, values)
             rows.append((number, values))
         sheets.append((sheet.title, rows))
     book.close()
     return sheets
+
+
+def refuse_long_cells(sheet, number, values):
+    """No spreadsheet program writes a cell over 32,767 characters (Excel's limit), and
+    the importers' text handling is only sized for cells a person wrote: refuse the file."""
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+            raise ImportFailed(
+                f"{sheet} row {number}, column {column}: a cell of {len(value):,} characters. "
+                f"A spreadsheet cell holds at most {MAX_CELL_CHARACTERS:,}; nothing was imported."
+            )
 
 
 def _count_rows(archive):
@@ -158,6 +171,7 @@ def _read_csv(content, filename):
         for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
             if number > MAX_ROWS:
                 raise ImportFailed(f"The file has more than {MAX_ROWS:,} rows.")
+            refuse_long_cells(filename.rsplit("/", 1)[-1], number, values)
             rows.append((number, values))
     except csv.Error as exc:
         raise ImportFailed(f"The CSV file cannot be read: {exc}.") from None

@@ -80,15 +80,21 @@ def project_detail(request, code):
 
 def _project_form(request, project, template):
     form_class = ProjectForm if access.can_configure_project(request.user) else ManagerProjectForm
-    form = form_class(request.POST or None, instance=project)
-    workstreams = WorkstreamFormSet(request.POST or None, instance=project, prefix="workstreams")
-    if request.method == "POST" and form.is_valid() and workstreams.is_valid():
-        with transaction.atomic():
+    with transaction.atomic():
+        if project.pk:
+            # Held while checked and saved: of two people saving at once, the second is
+            # told the first saved (the form's digest of what they saw), as for registers.
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+        form = form_class(request.POST or None, instance=project)
+        workstreams = WorkstreamFormSet(
+            request.POST or None, instance=project, prefix="workstreams"
+        )
+        if request.method == "POST" and form.is_valid() and workstreams.is_valid():
             project = form.save()
             workstreams.instance = project
             workstreams.save()
-        messages.success(request, f"{project.code} saved.")
-        return redirect(project)
+            messages.success(request, f"{project.code} saved.")
+            return redirect(project)
     if project.pk:
         # A refused form has already written what was typed (a code, say) onto the
         # instance; the page's links and heading are for the project as it is stored.

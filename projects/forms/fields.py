@@ -66,8 +66,14 @@ class SeenVersion:
             return ""
         model = type(self.instance)
         names = [f.attname for f in model._meta.concrete_fields]
-        row = model.objects.filter(pk=self.instance.pk).values(*names).first()
-        return hashlib.sha256(repr(sorted((row or {}).items())).encode()).hexdigest()
+        row = model.objects.filter(pk=self.instance.pk).values(*names).first() or {}
+        # The form's many-to-many fields too (a register's programmes, a project's
+        # editors): two people ticking different boxes must not lose one's.
+        for field in model._meta.many_to_many:
+            if field.name in (self._meta.fields or ()):
+                linked = getattr(model.objects.get(pk=self.instance.pk), field.name)
+                row[field.name] = sorted(linked.values_list("pk", flat=True))
+        return hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()
 
     def clean(self):
         cleaned = super().clean()

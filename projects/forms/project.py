@@ -13,10 +13,10 @@ from ..models import (
     WorkstreamProgress,
     format_partial_date,
 )
-from .fields import MARKDOWN_HELP, BoundedModelForm, PartialDateField
+from .fields import MARKDOWN_HELP, BoundedModelForm, PartialDateField, SeenVersion
 
 
-class ProjectForm(BoundedModelForm):
+class ProjectForm(SeenVersion, BoundedModelForm):
     start_text = PartialDateField(label="Start", required=False)
     end_text = PartialDateField(label="Anticipated end", required=False)
 
@@ -75,12 +75,26 @@ class ProjectForm(BoundedModelForm):
         cleaned = super().clean()
         if cleaned.get("kind") == Project.Kind.PROGRAMME and cleaned.get("parent"):
             self.add_error("parent", "A programme cannot sit inside another programme.")
-        if cleaned.get("kind") == Project.Kind.PROJECT and not cleaned.get("manager"):
-            self.add_error("manager", "A project needs a manager (only a programme may have none).")
+        self.clean_kind_and_people(cleaned)
         start, end = cleaned.get("start_text"), cleaned.get("end_text")
         if start and end and start[0] and end[0] and end[0] < start[0]:
             self.add_error("end_text", "The end cannot be before the start.")
         return cleaned
+
+    def clean_kind_and_people(self, cleaned):
+        kind, was = cleaned.get("kind"), self.instance.kind if self.instance.pk else None
+        if kind == Project.Kind.PROJECT and not cleaned.get("manager"):
+            self.add_error("manager", "A project needs a manager (only a programme may have none).")
+        writers = cleaned.get("manager") or cleaned.get("editors")
+        if kind == Project.Kind.PROGRAMME and not writers:
+            self.add_error(
+                "editors", "A programme without a manager needs an editor to write its reports."
+            )
+        ties = self.instance.programme_ties() if was == Project.Kind.PROGRAMME else []
+        if kind == Project.Kind.PROJECT and ties:
+            self.add_error(
+                "kind", f"It is still a programme to {', '.join(ties)}: move or unlink them first."
+            )
 
     def save(self, commit=True):
         project = self.instance
@@ -130,10 +144,11 @@ def project_layout():
             ),
         ),
         Fieldset("Benefits, objectives and approach", "benefits", "objectives", "approach"),
+        "seen",
     )
 
 
-class ManagerProjectForm(BoundedModelForm):
+class ManagerProjectForm(SeenVersion, BoundedModelForm):
     """What a project manager may change: the project's description and its editors. The
     PMO decides its people, status and reporting rules (who approves, who is chased)."""
 

@@ -98,6 +98,18 @@ class Project(models.Model):
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.code])
 
+    def programme_ties(self):
+        """What makes this a programme still: its projects, the registers linked to it and
+        its own report template (a project can have none of them)."""
+        ties = []
+        if count := self.children.count():
+            ties.append(f"{count} project{'s' if count > 1 else ''}")
+        if count := self.linked_risk_registers.count():
+            ties.append(f"{count} linked risk register{'s' if count > 1 else ''}")
+        if hasattr(self, "report_template"):
+            ties.append("its own report template")
+        return ties
+
     def report_writers(self):
         """Who is told a report is due, approved or returned: the manager, or, for a
         programme without one, its editors."""

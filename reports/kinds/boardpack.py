@@ -246,7 +246,9 @@ def pack_registers(programme, projects):
     the programme; for the portfolio, every register, corporate ones included."""
     if programme is None:
         return RiskRegister.objects.all()
-    return RiskRegister.objects.filter(Q(project__in=projects) | Q(programmes=programme))
+    # By id: the join gives a register linked to several programmes one row each.
+    linked = Q(project__in=projects) | Q(programmes=programme)
+    return RiskRegister.objects.filter(pk__in=RiskRegister.objects.filter(linked).values("pk"))
 
 
 def risk_summary(held):

@@ -2,11 +2,15 @@
 the list it was (see restore_bullets)."""
 
 import re
+from bisect import bisect_left
 
 # A dash standing for a bullet: spaced on both sides (so "long-term" and "2019-20" are
 # words), or at a line's start; the item's first character tells a capitalised list from
 # a lower-case one.
-BULLET = re.compile(r"(?P<gap>^|\s+)-\s+(?=[^\W_])", re.MULTILINE)
+# The gap starts only where a run of spaces starts, so a long run without a dash is
+# passed over once, not once from each of its spaces (that was quadratic).
+BULLET = re.compile(r"(?P<gap>^|(?<!\s)\s+)-\s+(?=[^\W_])", re.MULTILINE)
+WORD = re.compile(r"\S+")
 # A risk or action code, as registers number them: ICT02, HR 4, FIN01a, PP_R011.
 CODE = r"[A-Z][A-Z_]*[A-Z][ -]?\d+[a-z]?"
 CODE_ONLY = re.compile(rf"{CODE}[:.]?")
@@ -132,25 +136,30 @@ def join_codes(items):
 
 
 def sentence_after(items):
-    """(the last item, the sentence after the list, or "") — see restore_bullets."""
+    """(the last item, the sentence after the list, or "") — see restore_bullets. Each
+    candidate is judged from positions found once, so a long item costs one pass."""
     last = items[-1]
     if any(SENTENCE_BREAK.search(item) for item in items[:-1]):
         return last, ""
+    if not SENTENCE_END.search(last):  # every candidate ends where the item ends
+        return last, ""
+    words = [word.start() for word in WORD.finditer(last)]
+    # A bullet in it could make the paragraph, read again, a list of its own.
+    bullets = [bullet.start() for bullet in BULLET.finditer(last)]
+    after_bullets = bullets[-1] if bullets else -1
     for cut in sentence_starts(last):
-        rest = last[cut:]
-        # A bullet in it could make the paragraph, read again, a list of its own.
-        sentence = len(rest.split()) >= SENTENCE_WORDS and SENTENCE_END.search(rest)
-        if sentence and not BULLET.search(rest):
-            return last[: cut - 1], rest
+        if cut > after_bullets and len(words) - bisect_left(words, cut) >= SENTENCE_WORDS:
+            return last[: cut - 1], last[cut:]
     return last, ""
 
 
 def sentence_starts(item):
     """Where a sentence may start in an item, first to last."""
     stops = [space.end() for space in SENTENCE_BREAK.finditer(item)]
+    word_ending = {word.end(): word.group() for word in WORD.finditer(item)}
     run_ons = [
         space.end()
         for space in RUN_ON.finditer(item)
-        if item[: space.start()].split()[-1].lower() not in JOINING_WORDS
+        if word_ending.get(space.start(), "").lower() not in JOINING_WORDS
     ]
     return sorted(stops + run_ons)

@@ -70,3 +70,16 @@ def test_a_report_states_last_periods_rag_until_the_report_before_it_is_in_highl
     # Once the report before it is in Highlight, that report's rating is last period's.
     approved_report(project, datetime.date(2024, 1, 1), alice, bob, Overall="Red")
     assert names(previous_ratings(current))["Overall"] == "Red"
+
+
+def test_the_dashboard_reads_last_periods_rag_as_the_report_states_it(
+    client_for, project, alice, bob, diana
+):
+    report = approved_report(project, datetime.date(2024, 2, 1), alice, bob, Overall="Green")
+    amber = RagStatus.objects.get(name="Amber")
+    report.ratings.filter(dimension__name="Overall").update(stated_previous=amber)
+    page = client_for(diana).get("/dashboard/?month=2024-02").text
+    row = page[page.rindex("<tr", 0, page.index(f">{project.code}</a>")) :]
+    row = row[: row.index("</tr>")]
+    assert "was Amber" in row  # as the report and its PDF say
+    assert row.startswith('<tr class="exception">')  # a change, so an exception

@@ -31,9 +31,39 @@ def test_the_pmo_makes_a_programme_without_a_manager_but_not_a_project(client_fo
     refused = client_for(pam).post(url, form(sponsor=bob.pk))
     assert "A project needs a manager" in refused.text
     assert not Project.objects.filter(code="NEW.1").exists()
-    response = client_for(pam).post(url, form(kind="programme", sponsor=bob.pk))
+    # Someone must write its reports: without a manager, an editor.
+    nobody = client_for(pam).post(url, form(kind="programme", sponsor=bob.pk))
+    assert "A programme without a manager needs an editor" in nobody.text
+    response = client_for(pam).post(url, form(kind="programme", sponsor=bob.pk, editors=[bob.pk]))
     assert response.status_code == 302
     assert Project.objects.get(code="NEW.1").manager is None
+
+
+def test_a_programme_with_projects_or_links_stays_a_programme(client_for, pam, board_run, bob):
+    child = ProjectFactory(code="CHILD", parent=board_run, sponsor=bob)
+    url = reverse("projects:project-edit", args=[board_run.code])
+    saw = client_for(pam).get(url).context["form"]["seen"].value()
+    people = {"sponsor": bob.pk, "manager": bob.pk, "editors": [bob.pk]}
+    response = client_for(pam).post(
+        url, form(code="BOARD", name=board_run.name, kind="project", seen=saw, **people)
+    )
+    assert "It is still a programme to 1 project: move or unlink them first." in response.text
+    board_run.refresh_from_db()
+    assert board_run.kind == "programme" and child.parent == board_run
+
+
+def test_nobody_named_to_write_means_no_reminder_recorded_as_sent(
+    board_run, charlie, django_capture_on_commit_callbacks
+):
+    board_run.editors.remove(charlie)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders(datetime.date(2024, 2, 6)) == []
+    assert not mail.outbox
+    board_run.editors.add(charlie)  # once someone is named, they are reminded
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [r.recipients for r in send_reminders(datetime.date(2024, 2, 7))] == [
+            "charlie@example.org"
+        ]
 
 
 def test_its_pages_and_report_name_no_manager(client_for, board_run, pam, diana):

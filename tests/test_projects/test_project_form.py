@@ -2,7 +2,12 @@ import pytest
 from django.urls import reverse
 
 from projects.models import DatePrecision, Project
-from tests.factories import WorkstreamFactory
+from tests.factories import WorkstreamFactory, marking
+
+
+def seen(client, url):
+    """The digest of the project as the edit page showed it (SeenVersion)."""
+    return client.get(url).context["form"]["seen"].value()
 
 
 def form(project=None, **changes):
@@ -70,18 +75,21 @@ def test_manager_renames_a_workstream(client_for, project, alice):
         **{"workstreams-TOTAL_FORMS": 1, "workstreams-INITIAL_FORMS": 1,
            "workstreams-0-id": ws.pk, "workstreams-0-name": "New name"},
     )  # fmt: skip
-    response = client_for(alice).post(reverse("projects:project-edit", args=[project.code]), data)
+    url = reverse("projects:project-edit", args=[project.code])
+    data["seen"] = seen(client_for(alice), url)
+    response = client_for(alice).post(url, data)
     assert response.status_code == 302
     ws.refresh_from_db()
     assert ws.name == "New name"
 
 
 def test_a_manager_cannot_make_themselves_sponsor(client_for, project, alice, bob):
+    url = reverse("projects:project-edit", args=[project.code])
     response = client_for(alice).post(
-        reverse("projects:project-edit", args=[project.code]),
+        url,
         {"name": "Renamed", "sponsor": alice.pk, "status": "closed",
          "reporting_cadence": "as_required", "workstreams-TOTAL_FORMS": 0,
-         "workstreams-INITIAL_FORMS": 0},
+         "workstreams-INITIAL_FORMS": 0, "seen": seen(client_for(alice), url)},
     )  # fmt: skip
     assert response.status_code == 302
     project.refresh_from_db()
@@ -91,3 +99,26 @@ def test_a_manager_cannot_make_themselves_sponsor(client_for, project, alice, bo
         "active",
         "monthly",
     )
+
+
+def test_two_people_saving_a_project_do_not_overwrite_each_other(client_for, pam, project):
+    url = reverse("projects:project-edit", args=[project.code])
+    both_saw = seen(client_for(pam), url)
+    people = {"sponsor": project.sponsor_id, "manager": project.manager_id}
+    first = form(code=project.code, marking=marking("OFFICIAL-SENSITIVE").pk, **people)
+    assert client_for(pam).post(url, {**first, "seen": both_saw}).status_code == 302
+    second = form(code=project.code, distribution="Cabinet", **people)
+    response = client_for(pam).post(url, {**second, "seen": both_saw})
+    assert "Someone else saved this after you opened it" in response.text
+    project.refresh_from_db()
+    assert project.marking.name == "OFFICIAL-SENSITIVE" and project.distribution == ""
+
+
+def test_editors_ticked_meanwhile_are_not_lost(client_for, pam, alice, charlie, dave, project):
+    url = reverse("projects:project-edit", args=[project.code])
+    both_saw = seen(client_for(alice), url)
+    fields = {"name": project.name, "workstreams-TOTAL_FORMS": 0, "workstreams-INITIAL_FORMS": 0}
+    client_for(alice).post(url, {**fields, "editors": [charlie.pk], "seen": both_saw})
+    response = client_for(alice).post(url, {**fields, "editors": [dave.pk], "seen": both_saw})
+    assert "Someone else saved this after you opened it" in response.text
+    assert list(project.editors.all()) == [charlie]

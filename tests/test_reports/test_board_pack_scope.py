@@ -114,3 +114,22 @@ def test_a_project_cannot_be_linked_as_a_programme(client_for, pam, registers):
     )
     assert "is not one of the available choices" in response.text
     assert not register.programmes.exists()
+
+
+def test_two_pmo_people_linking_programmes_at_once_do_not_lose_a_link(client_for, pam, registers):
+    register = registers["CORP"]
+    estates, digital = registers["LINKED"].programmes.get(), registers["WEBR"].project.parent
+    url = f"/risks/{register.slug}/edit/"
+    both_saw = client_for(pam).get(url).context["form"]["seen"].value()
+    fields = {"name": register.name, "owner": register.owner_id, "seen": both_saw}
+    client_for(pam).post(url, {**fields, "programmes": [estates.pk]})
+    response = client_for(pam).post(url, {**fields, "programmes": [digital.pk]})
+    assert "Someone else saved this after you opened it" in response.text
+    assert list(register.programmes.all()) == [estates]
+
+
+def test_a_register_linked_to_a_programme_and_its_project_is_named_once(registers):
+    depot = registers["DEPOTR"]
+    # Linked to its own programme and to another: one row of the join for each link.
+    depot.programmes.add(depot.project.parent, registers["WEBR"].project.parent)
+    assert "From the risk registers Depot risks, Property risks." in pack_text("EST")

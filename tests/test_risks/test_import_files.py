@@ -56,3 +56,15 @@ def test_a_new_preview_discards_the_last_unconfirmed_upload(
         )
     assert len(list((media_root / "imports").iterdir())) == 1
     assert snapshot() == []
+
+
+def test_a_cell_longer_than_any_spreadsheet_writes_is_refused_and_nothing_changes(register):
+    # No program writes such a cell (openpyxl itself cuts a worksheet's cells there); a
+    # crafted CSV would make each import hold a worker.
+    row = list(ROW)
+    row[1] = "A risk " + " " * 40_000 + "described at length"
+    content = "\n".join([",".join(HEADER), ",".join(f'"{cell}"' for cell in row)]).encode()
+    before = snapshot()
+    with pytest.raises(ImportFailed, match="a cell of 40,026 characters.*nothing was imported"):
+        import_register(register, content, "long.csv")
+    assert snapshot() == before
