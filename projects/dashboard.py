@@ -103,10 +103,10 @@ def with_position(projects, month, overall):
     # last time and is not the same now; a first rating is not a change.
     changed_lines = (
         lines.annotate(
-            # With no earlier report in Highlight, what the report states for last period
-            # (RagRating.stated_previous), as on the report itself.
+            # What the report states for last period (RagRating.stated_previous) where it
+            # states it, else the previous report's: reporting.previous_ratings' rule.
             before=Coalesce(
-                Subquery(status_before), "stated_previous_id", output_field=IntegerField()
+                "stated_previous_id", Subquery(status_before), output_field=IntegerField()
             ),
             now=Coalesce("status_id", Value(-1), output_field=IntegerField()),
         )
@@ -244,9 +244,8 @@ def position(projects, month):
             (
                 d,
                 ratings.get((project.current_pk, d.pk)),
-                ratings.get((project.previous_pk, d.pk))
-                if project.previous_pk
-                else stated.get((project.current_pk, d.pk)),
+                stated.get((project.current_pk, d.pk))
+                or (ratings.get((project.previous_pk, d.pk)) if project.previous_pk else None),
             )
             for d in dimensions
         ]

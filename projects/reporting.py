@@ -199,19 +199,20 @@ def previous_approved_report(report):
 
 
 def previous_ratings(report):
-    """{dimension id: RagRating} from the previous approved report; with none, the ratings
-    the report states for last period (RagRating.stated_previous), if it states any."""
+    """{dimension id: RagRating} for last period: what the report itself states
+    (RagRating.stated_previous, a report brought in from before Highlight), else the
+    previous approved report's. The report's own words win: an older report approved
+    later is not the period it spoke of."""
     previous = previous_approved_report(report)
-    if previous is None:
-        return {
-            rating.dimension_id: RagRating(dimension_id=rating.dimension_id, status=status)
-            for rating in report.ratings.select_related("stated_previous")
-            if (status := rating.stated_previous) is not None
-        }
-    return {
-        rating.dimension_id: rating
-        for rating in previous.ratings.select_related("status", "dimension")
-    }
+    before = {}
+    if previous is not None:
+        before = {r.dimension_id: r for r in previous.ratings.select_related("status", "dimension")}
+    for rating in report.ratings.select_related("stated_previous"):
+        if rating.stated_previous is not None:
+            before[rating.dimension_id] = RagRating(
+                dimension_id=rating.dimension_id, status=rating.stated_previous
+            )
+    return before
 
 
 def comment_needed(status, previous_status):

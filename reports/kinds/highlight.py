@@ -86,7 +86,7 @@ class HighlightReportKind(DocumentKind):
             "project": _project(report.project),
             # The template's words at the time: an approved report keeps them.
             "headings": report_templates.headings(template, report.project.governance_body),
-            "report": _report(report, previous, any(line["previous"] for line in ratings)),
+            "report": _report(report, previous, any(line["stated"] for line in ratings)),
             "ratings": ratings,
             "any_rated": any(r["status"] for r in ratings),
             "workstreams": _workstreams(report),
@@ -137,7 +137,7 @@ WRITTEN = (
 )
 
 
-def _report(report, previous, any_previous=False):
+def _report(report, previous, stated=False):
     return {
         "period": report.period_label,
         "period_start": day(report.period_start),
@@ -149,34 +149,34 @@ def _report(report, previous, any_previous=False):
         "approved_by": person(report.approved_by),
         "approved_at": day(report.approved_at),
         "previous_period": (
-            previous.period_label if previous else stated_period(report, any_previous)
+            stated_period(report) if stated else previous.period_label if previous else ""
         ),
     }
 
 
-def stated_period(report, stated):
+def stated_period(report):
     """The heading of a last-period column the report states itself, in its own words."""
-    if not stated:
-        return ""
     monthly = report.project.reporting_cadence == report.project.Cadence.MONTHLY
     return "Previous month" if monthly else "Previous period"
 
 
 def _ratings(report, previous):
-    """Each rating with last period's beside it: the previous approved report's, or, with
-    none in Highlight, what the report itself states (RagRating.stated_previous)."""
+    """Each rating with last period's beside it: what the report itself states
+    (RagRating.stated_previous) where it states it, else the previous approved report's
+    (projects.reporting.previous_ratings gives the same rule)."""
     ratings = RagRating.objects.filter(report=report).select_related(
         "dimension", "status", "stated_previous"
     )
+    before = {}
     if previous is not None:
         before = {r.dimension_id: r.status for r in previous.ratings.select_related("status")}
-    else:
-        before = {r.dimension_id: r.stated_previous for r in ratings}
+    before.update({r.dimension_id: r.stated_previous for r in ratings if r.stated_previous})
     return [
         {
             "dimension": rating.dimension.name,
             "status": rag(rating.status),
             "previous": rag(before.get(rating.dimension_id)),
+            "stated": rating.stated_previous is not None,
             "comment": rating.comment,
             # Why this line must carry a comment, if it must (the report's own rule).
             "comment_needed": comment_needed(rating.status, before.get(rating.dimension_id)) or "",

@@ -3,7 +3,9 @@ import datetime
 from projects import workflow
 from projects.models import RagStatus
 from projects.reporting import missing_rag_comments, previous_ratings
+from reports.services import render_source
 from tests.factories import ReportFactory, rate
+from tests.pdf import pdf_text
 
 
 def approved_report(project, month, manager, sponsor, **ratings):
@@ -55,9 +57,7 @@ def test_report_page_shows_last_periods_rag_beside_this_one(client_for, project,
     assert "Amber" in last_period_cell  # the badge, not the drop-down of statuses
 
 
-def test_a_report_states_last_periods_rag_until_the_report_before_it_is_in_highlight(
-    client_for, project, alice, bob
-):
+def test_a_report_states_last_periods_rag_and_its_words_stand(client_for, project, alice, bob):
     current = ReportFactory(project=project, period_start=datetime.date(2024, 2, 1))
     rate(current, Overall="Green")
     amber = RagStatus.objects.get(name="Amber")
@@ -67,9 +67,13 @@ def test_a_report_states_last_periods_rag_until_the_report_before_it_is_in_highl
     assert missing_rag_comments(current)
     page = client_for(alice).get(current.get_absolute_url()).text
     assert "Previous month" in page and "No approved report" not in page
-    # Once the report before it is in Highlight, that report's rating is last period's.
-    approved_report(project, datetime.date(2024, 1, 1), alice, bob, Overall="Red")
-    assert names(previous_ratings(current))["Overall"] == "Red"
+    # A report approved later for an earlier period does not overrule what the report
+    # says of its own last period; the lines it states nothing of come from that report.
+    approved_report(project, datetime.date(2024, 1, 1), alice, bob, Overall="Red", Budget="Red")
+    assert names(previous_ratings(current))["Overall"] == "Amber"
+    assert names(previous_ratings(current))["Budget"] == "Red"
+    pdf = pdf_text(render_source("highlight_report", current)[0].content)
+    assert "Overall Green Amber" in pdf and "Budget" in pdf
 
 
 def test_the_dashboard_reads_last_periods_rag_as_the_report_states_it(
@@ -83,3 +87,20 @@ def test_the_dashboard_reads_last_periods_rag_as_the_report_states_it(
     row = row[: row.index("</tr>")]
     assert "was Amber" in row  # as the report and its PDF say
     assert row.startswith('<tr class="exception">')  # a change, so an exception
+    # An earlier report approved afterwards does not change what the report said.
+    approved_report(project, datetime.date(2024, 1, 1), alice, bob, Overall="Red")
+    page = client_for(diana).get("/dashboard/?month=2024-02").text
+    assert "was Amber" in page and "was Red" not in page
+
+
+def test_a_line_unchanged_from_what_the_report_states_is_no_exception(
+    client_for, project, alice, bob, diana
+):
+    approved_report(project, datetime.date(2024, 1, 1), alice, bob, Overall="Red")
+    report = approved_report(project, datetime.date(2024, 2, 1), alice, bob, Overall="Green")
+    green = RagStatus.objects.get(name="Green")
+    report.ratings.filter(dimension__name="Overall").update(stated_previous=green)
+    page = client_for(diana).get("/dashboard/?month=2024-02").text
+    row = page[page.rindex("<tr", 0, page.index(f">{project.code}</a>")) :]
+    assert not row.startswith('<tr class="exception">')  # Green, as it says it was
+    assert "was Red" not in row[: row.index("</tr>")]
