@@ -1,14 +1,14 @@
 import django_filters
 from django import forms
 
-from projects.forms import MARKDOWN_HELP, BoundedModelForm
+from projects.forms import MARKDOWN_HELP, BoundedModelForm, SeenVersion
 
 from .models import Activity, ActivityUpdate, BusinessPlan, OwnerRole, StrategicAim
 
 FRONT_MATTER = BusinessPlan.FRONT_MATTER
 
 
-class PlanForm(BoundedModelForm):
+class PlanForm(SeenVersion, BoundedModelForm):
     class Meta:
         model = BusinessPlan
         fields = [

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Prefetch, Value, When
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from projects import access as project_access
 from projects import portfolio, uploads
 from projects.documents import request_pdf, shown_pdf
+from projects.forms import REMOVED_MEANWHILE
 from projects.history import last_change
 from projects.models import Project
 
@@ -67,14 +68,23 @@ def plan_detail(request, year):
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, year):
     plan = access.get_plan(request.user, year, manage=True)
-    form = PlanForm(request.POST or None, instance=plan)
-    aims = AimFormSet(request.POST or None, instance=plan, prefix="aims")
-    if request.method == "POST" and form.is_valid() and aims.is_valid():
+    saved = None
+    try:
         with transaction.atomic():
-            plan = form.save()
-            aims.save()
+            # Held while checked and saved: of two people saving at once, the second is
+            # told the first saved (the form's digest of what they saw).
+            BusinessPlan.objects.select_for_update().filter(pk=plan.pk).first()
+            form = PlanForm(request.POST or None, instance=plan)
+            aims = AimFormSet(request.POST or None, instance=plan, prefix="aims")
+            if request.method == "POST" and form.is_valid() and aims.is_valid():
+                saved = form.save()
+                aims.save()
+    except IntegrityError:
+        saved = None
+        form.add_error(None, REMOVED_MEANWHILE)
+    if saved:
         messages.success(request, "Plan saved.")
-        return redirect(plan)
+        return redirect(saved)
     # A refused form has written what was typed (the year, say) onto the instance.
     plan = BusinessPlan.objects.get(pk=plan.pk)
     return render(

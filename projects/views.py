@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import access, dashboard, portfolio
 from .exports import dashboard_workbook
-from .forms import ManagerProjectForm, ProjectForm, WorkstreamFormSet
+from .forms import REMOVED_MEANWHILE, ManagerProjectForm, ProjectForm, WorkstreamFormSet
 from .models import HighlightReport, Project, RagRating
 from .periods import previous_month
 
@@ -80,21 +80,27 @@ def project_detail(request, code):
 
 def _project_form(request, project, template):
     form_class = ProjectForm if access.can_configure_project(request.user) else ManagerProjectForm
-    with transaction.atomic():
-        if project.pk:
-            # Held while checked and saved: of two people saving at once, the second is
-            # told the first saved (the form's digest of what they saw), as for registers.
-            Project.objects.select_for_update().filter(pk=project.pk).first()
-        form = form_class(request.POST or None, instance=project)
-        workstreams = WorkstreamFormSet(
-            request.POST or None, instance=project, prefix="workstreams"
-        )
-        if request.method == "POST" and form.is_valid() and workstreams.is_valid():
-            project = form.save()
-            workstreams.instance = project
-            workstreams.save()
-            messages.success(request, f"{project.code} saved.")
-            return redirect(project)
+    saved = None
+    try:
+        with transaction.atomic():
+            if project.pk:
+                # Held while checked and saved: of two people saving at once, the second
+                # is told the first saved (the form's digest of what they saw).
+                Project.objects.select_for_update().filter(pk=project.pk).first()
+            form = form_class(request.POST or None, instance=project)
+            workstreams = WorkstreamFormSet(
+                request.POST or None, instance=project, prefix="workstreams"
+            )
+            if request.method == "POST" and form.is_valid() and workstreams.is_valid():
+                saved = form.save()
+                workstreams.instance = saved
+                workstreams.save()
+    except IntegrityError:
+        saved = None
+        form.add_error(None, REMOVED_MEANWHILE)
+    if saved:
+        messages.success(request, f"{saved.code} saved.")
+        return redirect(saved)
     if project.pk:
         # A refused form has already written what was typed (a code, say) onto the
         # instance; the page's links and heading are for the project as it is stored.

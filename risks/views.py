@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from projects import access as project_access
 from projects import uploads
 from projects.documents import request_pdf, shown_pdf
+from projects.forms import REMOVED_MEANWHILE
 from projects.history import last_change
 from projects.models import Organisation
 
@@ -80,15 +81,21 @@ def register_create(request):
 @require_http_methods(["GET", "POST"])
 def register_edit(request, slug):
     register, role = access.get_register(request.user, slug, manage=True)
-    with transaction.atomic():
-        # Held while checked and saved: two people saving at once are taken in turn, and
-        # the second is told the first saved (the form's digest of what they saw).
-        RiskRegister.objects.select_for_update().filter(pk=register.pk).first()
-        form = RegisterEditForm(request.POST or None, instance=register, pmo=role.pmo)
-        if form.is_valid():
-            register = form.save()
-            messages.success(request, f"Register “{register.name}” saved.")
-            return redirect(register)
+    saved = None
+    try:
+        with transaction.atomic():
+            # Held while checked and saved: two people saving at once are taken in turn,
+            # and the second is told the first saved (the form's digest of what they saw).
+            RiskRegister.objects.select_for_update().filter(pk=register.pk).first()
+            form = RegisterEditForm(request.POST or None, instance=register, pmo=role.pmo)
+            if form.is_valid():
+                saved = form.save()
+    except IntegrityError:
+        saved = None
+        form.add_error(None, REMOVED_MEANWHILE)
+    if saved:
+        messages.success(request, f"Register “{saved.name}” saved.")
+        return redirect(saved)
     register.refresh_from_db()  # the page's heading and links are for the stored register
     return render(request, "risks/register_form.html", {"form": form, "register": register})
 

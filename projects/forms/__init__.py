@@ -3,6 +3,7 @@ so `from projects.forms import X` keeps working."""
 
 from .fields import (
     MARKDOWN_HELP,
+    REMOVED_MEANWHILE,
     TEXT_LIMIT,
     BoundedModelForm,
     BoundedText,
@@ -57,6 +58,7 @@ __all__ = [
     "PartialDateField",
     "ProjectForm",
     "RagRatingForm",
+    "REMOVED_MEANWHILE",
     "SeenVersion",
     "RagRatingFormSet",
     "ReportForm",

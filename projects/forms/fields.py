@@ -45,6 +45,14 @@ class BoundedModelForm(BoundedText, forms.ModelForm):
             self.fields["marking"].empty_label = f"The organisation's default ({default})"
 
 
+# A choice (a marking, say) removed between the form's check and its commit: the database
+# refuses the row at commit, and the person is told rather than shown an error page.
+REMOVED_MEANWHILE = (
+    "Nothing was saved: something this form refers to (a marking, a person or a programme) "
+    "was removed while you were editing. Check the choices and save again."
+)
+
+
 class SeenVersion:
     """For a record without a version column: the form carries a digest of the record as
     the person saw it and refuses to save over a record someone has changed since. The

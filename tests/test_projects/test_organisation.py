@@ -249,3 +249,51 @@ def test_a_sixteen_bit_grey_logo_keeps_its_tone(client_for, pam, media_root):
     client_for(pam).post(ORG_URL, {**form_data(), "logo_file": upload(out.getvalue())})
     stored = Image.open(media_root / Organisation.current().logo_name).convert("RGB")
     assert stored.getpixel((0, 0)) == (128, 128, 128)
+
+
+def test_a_marking_removed_while_a_project_is_saved_is_explained_not_an_error(
+    transactional_db, django_db_serialized_rollback, client_for, pam, project, monkeypatch
+):
+    # Transactional: the database checks the reference when the view's transaction commits.
+    from projects.forms import ProjectForm
+
+    doomed = Marking.objects.create(name="SECRET-ISH", level=30)
+    url = f"/projects/{project.code}/edit/"
+    data = {
+        "code": project.code, "name": project.name, "kind": "project", "status": "active",
+        "marking": doomed.pk, "sponsor": project.sponsor_id, "manager": project.manager_id,
+        "reporting_cadence": "monthly", "report_due_working_days": 5,
+        "governance_body": "the board", "workstreams-TOTAL_FORMS": 0,
+        "workstreams-INITIAL_FORMS": 0,
+        "seen": client_for(pam).get(url).context["form"]["seen"].value(),
+    }  # fmt: skip
+    save = ProjectForm.save
+
+    def removed_meanwhile(form, commit=True):
+        # Another PMO person removes the marking after this form was checked.
+        Marking.objects.filter(pk=doomed.pk)._raw_delete(Marking.objects.db)
+        return save(form, commit)
+
+    monkeypatch.setattr(ProjectForm, "save", removed_meanwhile)
+    response = client_for(pam).post(url, data)
+    assert response.status_code == 200
+    assert "Nothing was saved: something this form refers to" in response.text
+    project.refresh_from_db()
+    assert project.marking_id != doomed.pk
+
+
+def test_two_people_saving_a_plan_do_not_overwrite_each_other(client_for, pam):
+    from tests.factories import BusinessPlanFactory
+
+    plan = BusinessPlanFactory(status="published")
+    url = f"/plans/{plan.year}/edit/"
+    seen = client_for(pam).get(url).context["form"]["seen"].value()
+    data = {
+        "organisation": plan.organisation, "title": plan.title, "year": plan.year,
+        "status": "published", "aims-TOTAL_FORMS": 0, "aims-INITIAL_FORMS": 0, "seen": seen,
+    }  # fmt: skip
+    assert client_for(pam).post(url, {**data, "vision": "First"}).status_code == 302
+    response = client_for(pam).post(url, {**data, "vision": "Second"})
+    assert "Someone else saved this after you opened it" in response.text
+    plan.refresh_from_db()
+    assert plan.vision == "First"
