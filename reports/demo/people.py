@@ -2,11 +2,7 @@
 programme and project managers and their officers. All invented; each signs in with
 settings.DEMO_PASSWORD, as every demo user does."""
 
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
-
-from projects.models import User
+from projects.demo import seed_users
 
 # username, first, last, job title, organisation unit, groups: as every part's USERS.
 USERS = [
@@ -44,23 +40,5 @@ USERS = [
 
 
 def seed():
-    """The people, by username, made as projects.demo.seed_users makes the samples' but
-    with one password hash for them all: PBKDF2 is slow on purpose (about a fifth of a
-    second a hash here), and a hash each would add four seconds to every seed."""
-    password = make_password(settings.DEMO_PASSWORD)
-    users = {}
-    for username, first, last, title, unit, groups in USERS:
-        user, _ = User.objects.update_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "job_title": title,
-                "organisation_unit": unit,
-                "email": f"{username}@example.org",
-                "password": password,
-            },
-        )
-        user.groups.set(Group.objects.filter(name__in=groups))
-        users[username] = user
-    return users
+    """The people, by username, made as the samples' are."""
+    return seed_users(USERS)
