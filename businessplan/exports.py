@@ -51,6 +51,9 @@ def plan_workbook(plan, internal=False):
         widths = [8, 60, 10, 14, 11, 11, *[4] * len(aims), 9, 12, 40, 12, 50, 40]
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
+    if not book.worksheets:  # a plan with no sections yet: its headings, for filling in
+        write_header(book.create_sheet("Activities"), heading_for(Activity.Origin.PLANNED, plan),
+                     aims, internal)  # fmt: skip
     markings.mark_workbook(book, markings.marking_of(plan))
     out = io.BytesIO()
     book.save(out)

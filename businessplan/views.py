@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
-from projects import portfolio, uploads
+from projects import audit, portfolio, uploads
 from projects.documents import request_pdf, shown_pdf
 from projects.forms import REMOVED_MEANWHILE
 from projects.history import last_change
@@ -222,6 +222,12 @@ def plan_export(request, year):
     suffix = "-internal" if internal else ""
     response["Content-Disposition"] = (
         f'attachment; filename="business-plan-{plan.year}{suffix}.xlsx"'
+    )
+    audit.record(
+        audit.Kind.EXPORT,
+        request=request,
+        obj=plan,
+        description=f"Plan as .xlsx{', internal edition' if internal else ''}.",
     )
     return response
 

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # The audit learns who acted, and from where, from the request being served.
+    "projects.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the models' history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -124,6 +126,11 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The audit (projects/audit.py): events are kept this long, then removed by a daily task.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+# Proxies of our own in front of Highlight (e.g. 1 behind nginx): the audit then takes the
+# client's address from X-Forwarded-For, as the nearest proxy wrote it.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -282,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-reporting-run": {
         "task": "reports.tasks.monthly_reporting_run",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # The audit keeps AUDIT_RETENTION_DAYS; the removal records that it ran.
+    "remove-old-audit-events": {
+        "task": "projects.tasks.remove_old_audit_events",
+        "schedule": crontab(hour=2, minute=15),
     },
     "send-report-reminders": {
         "task": "projects.tasks.send_report_reminders",

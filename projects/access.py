@@ -4,7 +4,7 @@ Views never test roles themselves: they ask this module, which raises 404 for pe
 may not read an object and 403 for people who may read it but not do the thing asked.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -39,10 +39,20 @@ class ProjectRole:
     sponsor: bool = False
     pmo: bool = False
     director: bool = False
+    # Of one report (report_role): the PMO named them to approve it; they wrote part of it.
+    named_approver: bool = False
+    wrote: bool = False
 
     @property
     def can_read_drafts(self):
-        return self.manager or self.editor or self.sponsor or self.pmo or self.director
+        return (
+            self.manager
+            or self.editor
+            or self.sponsor
+            or self.pmo
+            or self.director
+            or self.named_approver
+        )
 
     @property
     def can_draft(self):
@@ -55,12 +65,21 @@ class ProjectRole:
 
     @property
     def can_approve(self):
-        # The PMO may do everything but approve: approval is the sponsor's alone, and never
-        # by the person who wrote the report.
-        return self.sponsor and not self.manager
+        # Separation of duties (DESIGN.md): approval is the sponsor's, or the approver the PMO
+        # named for this report; never the PMO's, and never by anyone who wrote part of it.
+        return (
+            (self.sponsor or self.named_approver)
+            and not self.manager
+            and not self.wrote
+            and not self.pmo
+        )
 
     @property
     def can_reopen(self):
+        return self.pmo
+
+    @property
+    def can_name_approver(self):
         return self.pmo
 
     def allows(self, action):
@@ -76,6 +95,7 @@ ACTIONS = {
     "approve": "can_approve",
     "return": "can_approve",
     "reopen": "can_reopen",
+    "name_approver": "can_name_approver",
 }
 
 
@@ -89,6 +109,43 @@ def project_role(user, project):
         pmo=is_pmo(user),
         director=is_director(user),
     )
+
+
+def writer_ids(report):
+    """Who wrote part of the report (HighlightReport.writers), read once per request."""
+    if not hasattr(report, "_writer_ids"):
+        report._writer_ids = frozenset(report.writers.values_list("pk", flat=True))
+    return report._writer_ids
+
+
+def report_role(user, report, role=None):
+    """The user's role on the report's project (`role`, if known already), and on this
+    report: whether the PMO named them its approver, and whether they wrote part of it."""
+    role = role or project_role(user, report.project)
+    if not user.is_authenticated:
+        return role
+    return replace(
+        role,
+        named_approver=report.named_approver_id == user.pk,
+        wrote=user.pk in writer_ids(report),
+    )
+
+
+def sponsor_may_not_approve(report):
+    """Why the sponsor may not approve this report, or "" if they may: what the PMO reads
+    before naming another approver."""
+    sponsor = report.project.sponsor
+    if sponsor is None:
+        return "The project has no sponsor."
+    if sponsor.pk == report.project.manager_id:
+        return f"The sponsor, {sponsor}, is also the project manager."
+    if sponsor.pk in writer_ids(report):
+        return f"The sponsor, {sponsor}, wrote part of this report."
+    if PMO in set(sponsor.groups.values_list("name", flat=True)):
+        return f"The sponsor, {sponsor}, is in the PMO, which does not approve."
+    if not sponsor.is_active:
+        return f"The sponsor, {sponsor}, no longer has an account."
+    return ""
 
 
 def can_read_report(role, report):
@@ -105,6 +162,7 @@ def visible_reports(user, reports):
         Q(status=HighlightReport.Status.APPROVED)
         | Q(project__manager=user)
         | Q(project__sponsor=user)
+        | Q(named_approver=user)
         | Q(project__in=Project.objects.filter(editors=user).values("pk"))
     )
 
@@ -119,8 +177,19 @@ def writable_reports(user, reports):
 
 def approvable_reports(user, reports):
     """Filter a report queryset to the reports the user would approve (ProjectRole.can_approve):
-    their sponsored projects', except those they also manage."""
-    return reports.filter(project__sponsor=user).exclude(project__manager=user)
+    their sponsored projects' and those the PMO named them to approve, except those of
+    projects they manage and those they wrote part of; none for the PMO."""
+    if is_pmo(user):
+        return reports.none()
+    return (
+        reports.filter(Q(project__sponsor=user) | Q(named_approver=user))
+        .exclude(project__manager=user)
+        .exclude(
+            pk__in=HighlightReport.writers.through.objects.filter(user=user).values(
+                "highlightreport_id"
+            )
+        )
+    )
 
 
 def team_projects(user):
@@ -196,9 +265,12 @@ def get_report(user, code, month, action="read"):
     403 for someone who may read it but not do `action`."""
     project, role = get_project(user, code)
     report = find_report(project, month)
-    if report is None or not can_read_report(role, report):
+    if report is None:
+        raise Http404("No such report.")
+    report.project = project
+    role = report_role(user, report, role)
+    if not can_read_report(role, report):
         raise Http404("No such report.")
     if action != "read" and not role.allows(action):
         raise PermissionDenied
-    report.project = project
     return report, role

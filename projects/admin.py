@@ -1,7 +1,30 @@
+import secrets
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 
 from .models import Concern, HighlightReport, Project, RagDimension, RagRating, RagStatus, User
+
+
+class NewPersonForm(forms.ModelForm):
+    """A new person, added by someone who is not a superuser: no password field. The account
+    gets a random one nobody knows; its owner sets their own with "Forgotten your password?"
+    on the sign-in page (DESIGN.md: the PMO never sets another person's password)."""
+
+    class Meta:
+        model = User
+        fields = ("username", "first_name", "last_name", "email", "job_title", "organisation_unit")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        # Not set_password(): nobody chose this password, so no password was set by anyone.
+        user.password = make_password(secrets.token_urlsafe(32))
+        if commit:
+            user.save()
+        return user
 
 
 @admin.register(User)
@@ -15,9 +38,39 @@ class HighlightUserAdmin(UserAdmin):
     # decides. Anyone else able to change people could otherwise grant themselves more.
     RIGHTS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
+    # An email address is where a password reset goes: changing someone else's would be a
+    # way into their account, so only a superuser changes it.
+    TAKEOVER = ("email",)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        return readonly if request.user.is_superuser else (*readonly, *self.RIGHTS)
+        if request.user.is_superuser:
+            return readonly
+        others = () if obj is None or obj.pk == request.user.pk else self.TAKEOVER
+        return (*readonly, *self.RIGHTS, *others)
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        if obj is None:
+            return ((None, {"fields": NewPersonForm.Meta.fields}),)
+        # Without the password's row, whose link leads to setting it.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            kwargs["form"] = NewPersonForm
+        return super().get_form(request, obj, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        # People reset their own passwords; only a superuser sets one (and the audit
+        # records it: projects/audit_receivers.py).
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def _guards_an_admin(self, request, obj):
         # An account that can reach the admin is a superuser's to change: setting its

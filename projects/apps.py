@@ -7,7 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects and highlight reports"
 
     def ready(self):
-        from . import dashboard, markings
+        from . import audit_receivers, dashboard, markings
         from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User
 
         # Everything the dashboard prints or counts: a save or delete of any of them makes
@@ -16,3 +16,4 @@ class ProjectsConfig(AppConfig):
             post_save.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}")
             post_delete.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}-")
         markings.track(Project)
+        audit_receivers.connect()

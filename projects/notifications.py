@@ -78,7 +78,8 @@ def queue_email(subject, body, recipients):
 def report_submitted(report):
     send(
         "email/report_submitted.txt",
-        [report.project.sponsor],
+        # Whoever approves it: the approver the PMO named in place of the sponsor, if any.
+        [report.named_approver or report.project.sponsor],
         marking=markings.marking_of(report),
         report=report,
         project=report.project,
@@ -120,3 +121,31 @@ def send_reminder_now(due, kind, recipients, today):
         url=absolute(due.project.get_absolute_url()),
     )
     send_mail(subject, body, None, addresses(recipients))
+
+
+def sponsor_changed(project, old, new, by):
+    """Both sponsors hear of a change of sponsor: the old one stops approving the project's
+    reports, the new one starts; either can say at once if it was not agreed."""
+    send(
+        "email/sponsor_changed.txt",
+        [old, new],
+        marking=markings.marking_of(project),
+        project=project,
+        old=old,
+        new=new,
+        by=by,
+        url=absolute(project.get_absolute_url()),
+    )
+
+
+def approver_named(report, approver, by):
+    send(
+        "email/approver_named.txt",
+        [approver],
+        marking=markings.marking_of(report),
+        report=report,
+        project=report.project,
+        approver=approver,
+        by=by,
+        url=absolute(report.get_absolute_url()),
+    )

@@ -12,6 +12,7 @@ from .documents import request_pdf, shown_pdf
 from .forms import (
     ConcernFormSet,
     DeliverableFormSet,
+    NameApproverForm,
     NewReportForm,
     RagRatingFormSet,
     ReportForm,
@@ -42,6 +43,7 @@ def report_create(request, code):
         except ReportExists as exc:
             form.add_error("period_start", str(exc))
         else:
+            report.writers.add(request.user)  # starting it is writing it: they may not approve
             messages.success(request, f"Draft report for {report.period_label} started.")
             return redirect("projects:report-edit", project.code, report.period_slug)
     return render(request, "projects/report_new.html", {"project": project, "form": form})
@@ -55,6 +57,7 @@ def report_next(request, code):
     except ReportExists as exc:
         messages.error(request, str(exc))
         return redirect(project)
+    report.writers.add(request.user)
     messages.success(
         request,
         f"Draft for {report.period_label} started from the last report: its plan, open "
@@ -83,8 +86,36 @@ def report_detail(request, code, month):
         "data": data,
         "document": shown_pdf("highlight_report", report, request.user),
         "missing_comments": unexplained(lines) if "edit" in actions else [],
+        **_approver(report, role, actions),
     }
     return render(request, "projects/report_detail.html", context)
+
+
+def _approver(report, role, actions):
+    """Who approves this report, and why not the sponsor where they may not; the PMO gets the
+    form to name someone else."""
+    blocked = access.sponsor_may_not_approve(report) if report.status != "approved" else ""
+    form = NameApproverForm(report=report) if "name_approver" in actions else None
+    return {"sponsor_blocked": blocked, "approver_form": form}
+
+
+@require_POST
+def report_name_approver(request, code, month):
+    report, role = access.get_report(request.user, code, month, "name_approver")
+    form = NameApproverForm(request.POST, report=report)
+    if not form.is_valid():
+        errors = "; ".join(e for field in form.errors.values() for e in field)
+        messages.error(request, f"No approver was named: {errors}")
+        return redirect(report)
+    approver = form.cleaned_data["approver"]
+    report.version = form.cleaned_data["version"]  # checked under lock, as for transitions
+    try:
+        workflow.name_approver(report, request.user, approver)
+    except workflow.TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{approver} is named to approve this report, and told so.")
+    return redirect(report)
 
 
 STALE_MESSAGE = (
@@ -145,7 +176,7 @@ def report_edit(request, code, month):
     stale = False
     if request.method == "POST" and all(f.is_valid() for f in (form, *formsets)):
         try:
-            save_report(form, formsets, form.cleaned_data["version"])
+            save_report(form, formsets, form.cleaned_data["version"], writer=request.user)
         except StaleReport:
             stale = True
             messages.error(request, stale_message(report))

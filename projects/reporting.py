@@ -165,10 +165,11 @@ def add_missing_workstreams(report):
         )
 
 
-def save_report(form, formsets, expected_version):
+def save_report(form, formsets, expected_version, writer=None):
     """Save the report form and its formsets, unless the report has changed since the form
     was opened: then nothing is written and StaleReport is raised, so the user keeps what
-    they typed and can merge it by hand."""
+    they typed and can merge it by hand. The `writer` becomes one of the report's writers,
+    who may not approve it."""
     report = form.instance
     with transaction.atomic():
         bumped = HighlightReport.objects.filter(
@@ -182,6 +183,8 @@ def save_report(form, formsets, expected_version):
         form.save()
         for formset in formsets:
             formset.save()
+        if writer is not None:
+            report.writers.add(writer)
     return report
 
 

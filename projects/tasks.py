@@ -6,12 +6,18 @@ from django.utils import timezone
 
 # Defined beside the code that queues it; imported here so that the worker, which
 # discovers this module, registers it.
+from . import audit
 from .notifications import send_email
 from .reminders import send_reminders
 
-__all__ = ["send_email", "send_report_reminders"]
+__all__ = ["remove_old_audit_events", "send_email", "send_report_reminders"]
 
 
 @shared_task
 def send_report_reminders():
     return len(send_reminders(timezone.localdate()))
+
+
+@shared_task
+def remove_old_audit_events():
+    return audit.remove_expired()

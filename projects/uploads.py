@@ -23,6 +23,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 
+from . import audit
 from .spreadsheets import MAX_FILE_BYTES, ImportFailed
 
 SESSION_KEY = "pending_upload"
@@ -72,6 +73,7 @@ def confirm(importer, target, content, name, expected, user=None):
                 raise RecordsChanged(RECORDS_CHANGED)  # leaving the block undoes the import
     except ImportFailed as exc:
         raise Refused(f"The import failed: {exc}") from exc
+    audit.record_import(target, name, outcome, actor=user)
     return outcome
 
 

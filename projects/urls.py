@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import report_views, settings_views, views
+from . import audit_views, report_views, settings_views, views
 from .periods import parse_month
 
 
@@ -40,6 +40,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard/export.xlsx", views.dashboard_export, name="dashboard-export"),
+    path("audit/", audit_views.audit_list, name="audit"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
     path("settings/", settings_views.settings_index, name="settings"),
     path(
         "settings/organisation/",
@@ -72,6 +74,7 @@ urlpatterns = [
     path(f"{report}edit/", report_views.report_edit, name="report-edit"),
     path(f"{report}history/", report_views.report_history, name="report-history"),
     path(f"{report}pdf/", report_views.report_pdf, name="report-pdf"),
+    path(f"{report}approver/", report_views.report_name_approver, name="report-name-approver"),
     *(
         path(
             f"{report}{action}/",

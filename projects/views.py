@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, dashboard, portfolio
+from . import access, audit, dashboard, portfolio
 from .exports import dashboard_workbook
 from .forms import REMOVED_MEANWHILE, ManagerProjectForm, ProjectForm, WorkstreamFormSet
 from .models import HighlightReport, Project, RagRating
@@ -166,4 +166,10 @@ def dashboard_export(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="portfolio-{month:%Y-%m}.xlsx"'
+    audit.record(
+        audit.Kind.EXPORT,
+        request=request,
+        object_repr=f"Dashboard for {month:%m/%Y}",
+        description=f"Dashboard as .xlsx. {described}.",
+    )
     return response

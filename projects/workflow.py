@@ -5,6 +5,10 @@
     submitted → draft (the manager withdraws it)
     approved → draft (the PMO reopens it, with a reason; the sponsor must approve again)
 
+Separation of duties: nobody approves a report they wrote part of (access.ProjectRole).
+Where that, or anything else, rules out the sponsor, the PMO names another approver for
+that report (`name_approver`): never one of its own, nor anyone who wrote it.
+
 Each transition takes the report and the acting user, checks both the user's role and the
 report's state under a row lock, and bumps the report's version so that any form opened
 before the transition can no longer overwrite it.
@@ -16,7 +20,7 @@ from django.utils import timezone
 
 from reports import services as documents
 
-from . import access, notifications
+from . import access, audit, notifications
 from .models import HighlightReport
 from .reporting import missing_rag_comments
 
@@ -34,7 +38,10 @@ ALLOWED_FROM = {
     "approve": (Status.SUBMITTED,),
     "return": (Status.SUBMITTED,),
     "reopen": (Status.APPROVED,),
+    "name_approver": (Status.DRAFT, Status.SUBMITTED, Status.RETURNED),
 }
+
+VERBS = {"name_approver": "name an approver for"}
 
 PAST = {
     "submit": "submitted",
@@ -42,6 +49,7 @@ PAST = {
     "approve": "approved",
     "return": "returned",
     "reopen": "reopened",
+    "name_approver": "given another approver",
 }
 
 
@@ -53,7 +61,7 @@ def _transition(report, user, action, check=None, after=None, **changes):
         locked = (
             HighlightReport.objects.select_for_update().select_related("project").get(pk=report.pk)
         )
-        if not access.project_role(user, locked.project).allows(action):
+        if not access.report_role(user, locked).allows(action):
             raise PermissionDenied
         if locked.status not in ALLOWED_FROM[action]:
             raise TransitionNotAllowed(
@@ -63,7 +71,7 @@ def _transition(report, user, action, check=None, after=None, **changes):
         if locked.version != seen_version:
             raise TransitionNotAllowed(
                 "The report has changed since you opened it: look at it again before you "
-                f"{action} it."
+                f"{VERBS.get(action, action)} it."
             )
         if check:
             check(locked)
@@ -94,7 +102,10 @@ def available_actions(report, role):
     actions = {a for a, states in ALLOWED_FROM.items() if report.status in states}
     if report.is_editable:
         actions.add("edit")
-    return frozenset(a for a in actions if role.allows(a))
+    allowed = {a for a in actions if role.allows(a)}
+    if "name_approver" in allowed and not access.sponsor_may_not_approve(report):
+        allowed.discard("name_approver")  # the sponsor approves: nobody else to name
+    return frozenset(allowed)
 
 
 def submit(report, user):
@@ -164,3 +175,47 @@ def reopen(report, user, reason):
         approved_snapshot=None,
         reopen_reason=reason,
     )
+
+
+def approver_refusal(report, approver):
+    """Why `approver` may not approve `report` (a person the PMO would name), or ""."""
+    if not approver.is_active:
+        return f"{approver} no longer has an account."
+    if access.is_pmo(approver):
+        return f"{approver} is in the PMO, which does everything but approve."
+    if approver.pk == report.project.manager_id:
+        return f"{approver} manages the project."
+    if approver.pk in access.writer_ids(report):
+        return f"{approver} wrote part of this report."
+    return ""
+
+
+def name_approver(report, user, approver):
+    """The PMO names `approver` to approve this report in place of a sponsor who may not
+    (access.sponsor_may_not_approve). Recorded in the report's history and the audit; the
+    person named is told by email."""
+
+    def check(locked):
+        why_not_sponsor = access.sponsor_may_not_approve(locked)
+        if not why_not_sponsor:
+            raise TransitionNotAllowed(
+                f"The sponsor, {locked.project.sponsor}, may approve this report: there is "
+                "no one else to name."
+            )
+        refusal = approver_refusal(locked, approver)
+        if refusal:
+            raise TransitionNotAllowed(f"{refusal} Name someone else.")
+        locked._why_named = why_not_sponsor
+
+    def after(locked):
+        audit.record(
+            audit.Kind.APPROVER,
+            actor=user,
+            obj=locked,
+            description=f"{approver} ({approver.get_username()}) named to approve in place "
+            f"of the sponsor. {locked._why_named}",
+        )
+        notifications.approver_named(locked, approver, user)
+
+    return _transition(report, user, "name_approver", check=check, after=after,
+                       named_approver=approver)  # fmt: skip

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from businessplan.access import visible_plans
+from projects import audit
 from risks.access import readable_registers
 
 from . import access, services
@@ -99,6 +100,7 @@ def document_download(request, pk):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file of this document is missing.") from None
+    audit.record(audit.Kind.DOWNLOAD, request=request, obj=document, description=document.filename)
     return FileResponse(
         handle, as_attachment=True, filename=document.filename, content_type="application/pdf"
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
-from projects import uploads
+from projects import audit, uploads
 from projects.documents import request_pdf, shown_pdf
 from projects.forms import REMOVED_MEANWHILE
 from projects.history import last_change
@@ -288,4 +288,5 @@ def register_export(request, slug):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{register.slug}-risk-register.xlsx"'
+    audit.record(audit.Kind.EXPORT, request=request, obj=register, description="Register as .xlsx.")
     return response

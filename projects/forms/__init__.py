@@ -1,6 +1,7 @@
 """The projects app's forms, one module per concern; every public name is re-exported here
 so `from projects.forms import X` keeps working."""
 
+from .approval import NameApproverForm
 from .fields import (
     MARKDOWN_HELP,
     REMOVED_MEANWHILE,
@@ -37,6 +38,7 @@ from .report import (
 )
 
 __all__ = [
+    "NameApproverForm",
     "LONG_TEXT",
     "MARKDOWN_HELP",
     "TEXT_LIMIT",

@@ -54,6 +54,8 @@ class ProjectForm(SeenVersion, BoundedModelForm):
         people = User.objects.filter(is_active=True)
         for name in ("sponsor", "manager", "editors", "director"):
             self.fields[name].queryset = people
+        # The PMO does everything but approve, so it sponsors nothing (Project.clean).
+        self.fields["sponsor"].queryset = people.exclude(groups__name="PMO")
         parents = Project.objects.filter(kind=Project.Kind.PROGRAMME)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from projects import audit
 from projects.spreadsheets import ImportFailed
 
 
@@ -53,6 +54,8 @@ class ImportCommand(BaseCommand):
                     transaction.set_rollback(True)
         except ImportFailed as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
+        if not dry_run and target.pk is not None:
+            audit.record_import(target, path.name, outcome, where="on the command line")
         if options["json"]:
             self.stdout.write(json.dumps(outcome.as_json(), indent=2))
         else:

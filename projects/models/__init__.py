@@ -1,6 +1,7 @@
 """The projects app's models, one module per concern; every public name is re-exported
 here so `from projects.models import X` (and Django's model loading) keep working."""
 
+from .audit import AuditEvent
 from .common import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -26,6 +27,7 @@ from .projects import Project, Workstream
 from .reminders import ReportReminder
 
 __all__ = [
+    "AuditEvent",
     "FIRST_YEAR",
     "LAST_YEAR",
     "Concern",

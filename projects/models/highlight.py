@@ -105,6 +105,22 @@ class HighlightReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Separation of duties: whoever wrote part of a report may not approve it. Where that
+    # rules out the sponsor, the PMO names someone else to approve this report.
+    writers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="reports_written",
+        help_text="Everyone who started or saved this report: none of them may approve it.",
+    )
+    named_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Named by the PMO to approve this report in place of the sponsor.",
+    )
     sponsor_comment = models.TextField(blank=True)
     reopen_reason = models.TextField(blank=True)
     # What the approved report printed, frozen at approval: its PDF is rendered from this,

@@ -1,12 +1,15 @@
 """Projects and programmes, and the workstreams inside them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .common import DatePrecision, format_partial_date, project_code
 from .organisation import marking_field
+
+PMO_GROUP = "PMO"  # as projects.access.PMO, which imports the models
 
 
 class Project(models.Model):
@@ -97,6 +100,18 @@ class Project(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.code])
+
+    def clean(self):
+        # Every form and the admin call this. The PMO does everything but approve (DESIGN.md),
+        # so nobody in it sponsors: a PMO member appointing itself, or a colleague, would
+        # otherwise approve the reports the PMO chases.
+        if self.sponsor_id and self.sponsor.groups.filter(name=PMO_GROUP).exists():
+            raise ValidationError(
+                {
+                    "sponsor": f"{self.sponsor} is in the PMO, which does everything but approve: "
+                    "choose a sponsor outside it."
+                }
+            )
 
     def programme_ties(self):
         """What makes this a programme still: its projects, the registers linked to it and

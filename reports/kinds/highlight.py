@@ -43,13 +43,13 @@ class HighlightReportKind(DocumentKind):
         return report
 
     def can_read(self, user, report, params=None):
-        role = project_access.project_role(user, report.project)
+        role = project_access.report_role(user, report)
         return project_access.can_read_report(role, report)
 
     def can_read_document(self, user, report, document):
         """Those who read drafts read every PDF of the report; anyone else only the one
         made from what was approved (a PDF printed from a draft stays a draft)."""
-        if project_access.project_role(user, report.project).can_read_drafts:
+        if project_access.report_role(user, report).can_read_drafts:
             return True
         approved = self.approved_fingerprint(report)
         return approved is not None and document.fingerprint == approved
@@ -148,6 +148,10 @@ def _report(report, previous, stated=False):
         **{name: getattr(report, name) for name in WRITTEN},
         "approved_by": person(report.approved_by),
         "approved_at": day(report.approved_at),
+        # Named by the PMO because the sponsor wrote part of the report (separation of duties).
+        "approved_in_place_of_sponsor": bool(
+            report.named_approver_id and report.approved_by_id == report.named_approver_id
+        ),
         "previous_period": (
             stated_period(report) if stated else previous.period_label if previous else ""
         ),

@@ -87,3 +87,19 @@ def test_changes_and_section_pages_queries_do_not_grow(client_for, plan, importe
         for i in range(40)
     )
     assert counts() == before
+
+
+def test_a_plan_with_no_sections_yet_exports_its_headings(client_for, pam):
+    """It gave a server error (a workbook must have a sheet), found by the audit's tests."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.factories import BusinessPlanFactory
+
+    plan = BusinessPlanFactory(year="2030-31")
+    response = client_for(pam).get(reverse("businessplan:plan-export", args=[plan.year]))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Activities"
+    assert "Activity" in [c for row in sheet.iter_rows(values_only=True) for c in row if c]

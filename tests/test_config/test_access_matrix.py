@@ -140,6 +140,15 @@ TABLE = [
     C("projects:report-approve", "submitted", get=POST_ONLY, post=APPROVERS),
     C("projects:report-return", "submitted", get=POST_ONLY, post=APPROVERS),
     C("projects:report-reopen", "approved", get=POST_ONLY, post=PMO_ONLY),
+    C(
+        "projects:report-name-approver",
+        "submitted",
+        get=POST_ONLY,
+        post=expect(404, manager=403, editor=403, sponsor=403, director=403, pmo=OK),
+    ),
+    # --- the audit ---
+    C("projects:audit", "-", get=PMO_ONLY, post=expect(405)),
+    C("projects:audit-export", "-", get=PMO_ONLY, post=expect(405)),
     # --- the PMO's settings ---
     C("projects:settings", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:organisation-settings", "-", get=PMO_ONLY, post=PMO_ONLY),

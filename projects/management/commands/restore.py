@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from projects import backups
+from projects import audit, backups
 
 
 class Command(BaseCommand):
@@ -29,6 +29,12 @@ class Command(BaseCommand):
         except backups.BackupError as exc:
             raise CommandError(f"{exc} Nothing was changed.") from exc
         rows = sum(manifest["counts"].values())
+        audit.record(
+            audit.Kind.RESTORE,
+            object_repr=str(file)[:300],
+            description=f"On the command line: {rows:,} rows and {manifest['media_files']} "
+            f"documents, from the backup made {manifest['made_at']}.",
+        )
         self.stdout.write(
             f"Restored {rows:,} rows and {manifest['media_files']} documents from the backup "
             f"made {manifest['made_at']}."

@@ -1,0 +1,140 @@
+"""The audit of who saw and did what (DESIGN.md; issue 17): sign-ins and failures, sign-outs,
+downloads and exports, imports, changes of rights and sponsors, passwords set by a superuser,
+admin actions, restores.
+
+Events are written by `record`. Pages that hand out data call it themselves; what can happen
+anywhere (a sign-in, a group changed in the admin, a sponsor changed on a form or in the
+admin) is caught by the receivers in `connect`, which learn who acted and from where from
+the request being served (`AuditMiddleware`). Outside a request (a command, a task) the
+actor is whoever the caller names, or nobody.
+"""
+
+import contextvars
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AuditEvent
+
+Kind = AuditEvent.Kind
+Outcome = AuditEvent.Outcome
+
+_request = contextvars.ContextVar("audit_request", default=None)
+
+
+class AuditMiddleware:
+    """Makes the request being served known to the receivers below, which Django calls
+    without it (a group added in the admin, a sponsor changed by a form)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def current_request():
+    return _request.get()
+
+
+def client_address(request):
+    """The address the request came from. Behind PROXY_COUNT proxies of our own, the one the
+    first of them saw (X-Forwarded-For, read from the right: anything further left was
+    written by the client and proves nothing)."""
+    if request is None:
+        return None
+    proxies = settings.PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return _address(forwarded[-proxies])
+    return _address(request.META.get("REMOTE_ADDR"))
+
+
+def _address(text):
+    from django.core.validators import validate_ipv46_address
+
+    try:
+        validate_ipv46_address(text)
+    except Exception:
+        return None
+    return text
+
+
+def _signed_in(request):
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def record(kind, *, request=None, actor=None, actor_name="", obj=None, outcome=Outcome.SUCCESS,
+           description="", object_type="", object_id="", object_repr=""):  # fmt: skip
+    """Write one event. `request` (or the one being served) gives the actor and address
+    unless `actor` is named; `obj` names the object, or the object_* arguments do."""
+    request = request or current_request()
+    actor = actor or _signed_in(request)
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    return AuditEvent.objects.create(
+        kind=kind,
+        actor=actor,
+        actor_name=(actor.get_username() if actor else actor_name)[:150],
+        object_type=object_type[:100],
+        object_id=str(object_id)[:64],
+        object_repr=object_repr[:300],
+        address=client_address(request),
+        outcome=outcome,
+        description=description,
+    )
+
+
+def retention_cutoff(now=None):
+    return (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+
+
+def remove_expired(now=None):
+    """Remove events older than AUDIT_RETENTION_DAYS and record that this ran. On PostgreSQL
+    the table's trigger refuses any DELETE unless the transaction says it is this task."""
+    cutoff = retention_cutoff(now)
+    table = AuditEvent._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL highlight.audit_retention = 'on'")
+        cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 # nosec B608: our table's name
+        removed = cursor.rowcount
+    days = settings.AUDIT_RETENTION_DAYS
+    before = f"{timezone.localtime(cutoff):%d/%m/%Y %H:%M}"
+    record(
+        Kind.RETENTION,
+        description=f"Removed {removed} event(s) from before {before} (kept for {days} days).",
+    )
+    return removed
+
+
+def record_import(target, name, outcome, *, request=None, actor=None, where="on its page"):
+    """An import that wrote something, or that was refused with errors."""
+    refused = bool(outcome.errors)
+    record(
+        Kind.IMPORT,
+        request=request,
+        actor=actor,
+        obj=target,
+        outcome=Outcome.REFUSED if refused else Outcome.SUCCESS,
+        description=(
+            f"{name[:200]} {where}: "
+            + (
+                f"refused, {len(outcome.errors)} error(s); nothing was imported."
+                if refused
+                else f"{outcome.rows} row(s): {outcome.created} created, {outcome.updated} "
+                f"updated, {outcome.unchanged} unchanged."
+            )
+        ),
+    )

@@ -1,0 +1,162 @@
+"""What the audit hears from Django itself: sign-ins and sign-outs, admin actions, and changes
+of rights, passwords and sponsors, by whichever page, admin form or command makes them."""
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import signals as auth_signals
+from django.db.models.signals import m2m_changed, post_save, pre_save
+
+from . import audit, notifications
+from .audit import Kind, Outcome
+from .models import Project, User
+
+RIGHTS = ("is_active", "is_staff", "is_superuser")
+
+
+def signed_in(sender, request, user, **kwargs):
+    audit.record(Kind.SIGN_IN, request=request, actor=user, obj=user, description="By password.")
+
+
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    typed = str(credentials.get("username", ""))[:150]
+    audit.record(
+        Kind.SIGN_IN_FAILED,
+        request=request,
+        actor=User.objects.filter(username=typed).first(),
+        actor_name=typed,
+        outcome=Outcome.FAILURE,
+        description="By password: wrong username or password, or the account is locked.",
+    )
+
+
+def signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(Kind.SIGN_OUT, request=request, actor=user, obj=user)
+
+
+def admin_action(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    action = {1: "Added", 2: "Changed", 3: "Deleted"}.get(instance.action_flag, "Acted on")
+    message = instance.get_change_message()
+    audit.record(
+        Kind.ADMIN,
+        actor=instance.user,
+        object_type=instance.content_type.model_class()._meta.label_lower
+        if instance.content_type_id and instance.content_type.model_class()
+        else "",
+        object_id=instance.object_id or "",
+        object_repr=instance.object_repr,
+        description=f"{action} in the admin" + (f": {message}" if message else "."),
+    )
+
+
+def _before(sender, instance, fields):
+    """The saved values of `fields`, kept on the instance for the post_save receiver."""
+    if instance.pk is None:
+        return None
+    return sender.objects.filter(pk=instance.pk).values(*fields).first()
+
+
+def user_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not set(update_fields) & set(RIGHTS)):
+        instance._audit_before = None  # a sign-in's last_login: nothing to compare
+        return
+    instance._audit_before = _before(sender, instance, RIGHTS)
+
+
+def user_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before = getattr(instance, "_audit_before", None)
+    if before:
+        changes = [
+            f"{field.replace('is_', '')} {'on' if getattr(instance, field) else 'off'}"
+            for field in RIGHTS
+            if before[field] != getattr(instance, field)
+        ]
+        if changes:
+            audit.record(Kind.RIGHTS, obj=instance, description="; ".join(changes) + ".")
+    # Django keeps the new password's plain text in _password between set_password() and
+    # the save that stores it; a hash upgrade at sign-in clears it first, so is not counted.
+    if getattr(instance, "_password", None) is not None:
+        _password_changed(instance, created)
+
+
+def _password_changed(user, created):
+    request = audit.current_request()
+    actor = audit._signed_in(request) if request else None
+    if request is not None and (actor is None or actor.pk == user.pk):
+        # Their own change, or the reset link from their email (signed out).
+        audit.record(Kind.PASSWORD_RESET, request=request, actor=user, obj=user)
+        return
+    where = "in the admin" if actor else "on the command line"
+    audit.record(
+        Kind.PASSWORD_SET,
+        request=request,
+        actor=actor,
+        obj=user,
+        description=f"{'Set with the new account' if created else 'Set'} {where}.",
+    )
+
+
+def groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A person's groups (PMO, Directors) or permissions changed, from either side."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    verb = "added to" if action == "post_add" else "removed from"
+    if reverse:  # group.user_set.add(person)
+        people = model.objects.filter(pk__in=pk_set) if pk_set else instance.user_set.all()
+        for person in people:
+            audit.record(Kind.RIGHTS, obj=person, description=f"{verb.capitalize()} {instance}.")
+        return
+    if action == "pre_clear":
+        field = next(f for f in User._meta.many_to_many if f.remote_field.through is sender)
+        names = [str(o) for o in getattr(instance, field.name).all()]
+    else:
+        names = [str(o) for o in model.objects.filter(pk__in=pk_set or [])]
+    if names:
+        audit.record(
+            Kind.RIGHTS, obj=instance, description=f"{verb.capitalize()} {', '.join(names)}."
+        )
+
+
+def project_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and "sponsor" not in update_fields):
+        instance._audit_sponsor = None
+        return
+    before = _before(sender, instance, ["sponsor_id"])
+    instance._audit_sponsor = before["sponsor_id"] if before else None
+    instance._audit_sponsor_known = before is not None
+
+
+def project_saved(sender, instance, created, raw=False, **kwargs):
+    if raw or not getattr(instance, "_audit_sponsor_known", False):
+        return
+    old_id = instance._audit_sponsor
+    if old_id == instance.sponsor_id:
+        return
+    old = User.objects.filter(pk=old_id).first() if old_id else None
+    new = instance.sponsor
+    audit.record(
+        Kind.SPONSOR,
+        obj=instance,
+        description=f"Sponsor changed from {_name(old)} to {_name(new)}.",
+    )
+    notifications.sponsor_changed(instance, old, new, audit._signed_in(audit.current_request()))
+
+
+def _name(user):
+    return f"{user.get_full_name() or user.get_username()}" if user else "nobody"
+
+
+def connect():
+    auth_signals.user_logged_in.connect(signed_in, dispatch_uid="audit-in")
+    auth_signals.user_login_failed.connect(sign_in_failed, dispatch_uid="audit-failed")
+    auth_signals.user_logged_out.connect(signed_out, dispatch_uid="audit-out")
+    post_save.connect(admin_action, sender=LogEntry, dispatch_uid="audit-admin")
+    pre_save.connect(user_before, sender=User, dispatch_uid="audit-user-before")
+    post_save.connect(user_saved, sender=User, dispatch_uid="audit-user")
+    for through in (User.groups.through, User.user_permissions.through):
+        m2m_changed.connect(groups_changed, sender=through, dispatch_uid=f"audit-{through}")
+    pre_save.connect(project_before, sender=Project, dispatch_uid="audit-project-before")
+    post_save.connect(project_saved, sender=Project, dispatch_uid="audit-project")
