@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from projects.forms import MARKDOWN_HELP, BoundedModelForm, SeenVersion
+from projects.forms import MARKDOWN_HELP, BoundedModelForm, GuardedInlineFormSet, SeenVersion
 
 from .models import Activity, ActivityUpdate, BusinessPlan, OwnerRole, StrategicAim
 
@@ -38,6 +38,7 @@ AimFormSet = forms.inlineformset_factory(
     BusinessPlan,
     StrategicAim,
     form=BoundedModelForm,
+    formset=GuardedInlineFormSet,
     fields=["number", "text"],
     extra=1,
     can_delete=True,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
+
+from projects.forms import GuardedInlineFormSet
 
 from .models import (
     CorporatePriority,
@@ -12,7 +13,7 @@ from .models import (
 from .scoring import matrix_problems
 
 
-class BandFormSet(BaseInlineFormSet):
+class BandFormSet(GuardedInlineFormSet):
     def clean(self):
         super().clean()
         bands = [

@@ -13,6 +13,7 @@ from .fields import (
     PartialDateField,
     SeenVersion,
 )
+from .formsets import ROWS_CHANGED, GuardedInlineFormSet
 from .organisation import MarkingForm, OrganisationForm, ReportTemplateForm
 from .project import (
     BaseWorkstreamFormSet,
@@ -51,6 +52,7 @@ __all__ = [
     "ConcernFormSet",
     "DeliverableForm",
     "DeliverableFormSet",
+    "GuardedInlineFormSet",
     "LongSelect",
     "ManagerProjectForm",
     "MarkingForm",
@@ -61,6 +63,7 @@ __all__ = [
     "ProjectForm",
     "RagRatingForm",
     "REMOVED_MEANWHILE",
+    "ROWS_CHANGED",
     "SeenVersion",
     "RagRatingFormSet",
     "ReportForm",

@@ -14,6 +14,7 @@ from ..models import (
     format_partial_date,
 )
 from .fields import MARKDOWN_HELP, BoundedModelForm, PartialDateField, SeenVersion
+from .formsets import GuardedInlineFormSet
 
 
 class ProjectForm(SeenVersion, BoundedModelForm):
@@ -169,7 +170,7 @@ class ManagerProjectForm(SeenVersion, BoundedModelForm):
         self.helper.disable_csrf = True
 
 
-class BaseWorkstreamFormSet(forms.BaseInlineFormSet):
+class BaseWorkstreamFormSet(GuardedInlineFormSet):
     def clean(self):
         super().clean()
         for form in self.deleted_forms:

@@ -19,6 +19,7 @@ from ..models import (
 from ..periods import month_end
 from ..reporting import comment_needed
 from .fields import MARKDOWN_HELP, BoundedModelForm, MonthField
+from .formsets import GuardedInlineFormSet
 
 
 class NewReportForm(forms.Form):
@@ -130,7 +131,9 @@ class RagRatingForm(BoundedModelForm):
         return cleaned
 
 
-class BaseRagRatingFormSet(forms.BaseInlineFormSet):
+class BaseRagRatingFormSet(GuardedInlineFormSet):
+    fixed_rows = "A report has one RAG line per dimension: a line cannot be added here."
+
     def __init__(self, *args, previous=None, **kwargs):
         self.previous = previous or {}
         # One status list for every line, not a query per line.
@@ -163,7 +166,12 @@ class ConcernForm(BoundedModelForm):
 
 
 ConcernFormSet = forms.inlineformset_factory(
-    HighlightReport, Concern, form=ConcernForm, extra=2, can_delete=True
+    HighlightReport,
+    Concern,
+    form=ConcernForm,
+    formset=GuardedInlineFormSet,
+    extra=2,
+    can_delete=True,
 )
 
 
@@ -182,10 +190,18 @@ class WorkstreamProgressForm(BoundedModelForm):
                 self.fields[name].label = headings[section]
 
 
+class BaseWorkstreamProgressFormSet(GuardedInlineFormSet):
+    fixed_rows = (
+        "A report has one progress section per workstream of its project: to add one, add "
+        "a workstream to the project."
+    )
+
+
 WorkstreamProgressFormSet = forms.inlineformset_factory(
     HighlightReport,
     WorkstreamProgress,
     form=WorkstreamProgressForm,
+    formset=BaseWorkstreamProgressFormSet,
     extra=0,
     can_delete=False,
 )
@@ -208,7 +224,7 @@ class DeliverableForm(BoundedModelForm):
         self.fields["workstream"].empty_label = "(no theme)"
 
 
-class BaseDeliverableFormSet(forms.BaseInlineFormSet):
+class BaseDeliverableFormSet(GuardedInlineFormSet):
     def get_form_kwargs(self, index):
         return {
             **super().get_form_kwargs(index),
