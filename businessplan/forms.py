@@ -1,7 +1,13 @@
 import django_filters
 from django import forms
 
-from projects.forms import MARKDOWN_HELP, BoundedModelForm, GuardedInlineFormSet, SeenVersion
+from projects.forms import (
+    MARKDOWN_HELP,
+    BoundedModelForm,
+    GuardedInlineFormSet,
+    SeenVersion,
+    VersionRequired,
+)
 
 from .models import Activity, ActivityUpdate, BusinessPlan, OwnerRole, StrategicAim
 
@@ -46,7 +52,7 @@ AimFormSet = forms.inlineformset_factory(
 )
 
 
-class UpdateForm(BoundedModelForm):
+class UpdateForm(VersionRequired, BoundedModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

@@ -196,6 +196,11 @@ def report_edit(request, code, month):
     return render(request, "projects/report_form.html", context, status=409 if stale else 200)
 
 
+VERSION_MISSING = (
+    "Nothing was done: the request did not say which version of the report you saw. Look "
+    "at the report as it is now, then {action} it from its page."
+)
+
 TRANSITIONS = {
     "submit": (workflow.submit, False, "Report submitted to the sponsor."),
     "withdraw": (workflow.withdraw, False, "Report withdrawn to draft."),
@@ -209,9 +214,13 @@ TRANSITIONS = {
 def report_transition(request, code, month, action):
     report, role = access.get_report(request.user, code, month, action)
     transition, needs_comment, done = TRANSITIONS[action]
-    seen = request.POST.get("version", "")
-    if seen.isdigit():
-        report.version = int(seen)  # the version on the user's screen, checked under lock
+    # The version on the user's screen, checked under lock. Without it the step would be
+    # taken on whatever the report has become since (an edit, a withdrawal): refused.
+    try:
+        report.version = int(request.POST["version"])
+    except (KeyError, ValueError):
+        messages.error(request, VERSION_MISSING.format(action=action))
+        return redirect(report)
     try:
         if needs_comment:
             transition(report, request.user, request.POST.get("comment", ""))

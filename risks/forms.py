@@ -3,7 +3,13 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from projects.forms import MARKDOWN_HELP, BoundedModelForm, BoundedText, SeenVersion
+from projects.forms import (
+    MARKDOWN_HELP,
+    BoundedModelForm,
+    BoundedText,
+    SeenVersion,
+    VersionRequired,
+)
 from projects.models import User
 
 from . import registers
@@ -33,8 +39,8 @@ def score_field(matrix, name, required):
     )
 
 
-class RiskForm(BoundedModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class RiskForm(VersionRequired, BoundedModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Risk
@@ -68,6 +74,7 @@ class RiskForm(BoundedModelForm):
         super().__init__(*args, **kwargs)
         self.instance.register = register
         self.fields["version"].initial = self.instance.version
+        self.fields["version"].required = bool(self.instance.pk)  # a new risk has none yet
         if not manage:
             # A risk owner edits their risk, but who owns it (and so who may read the
             # register) and its ref are for the register's owner and the PMO.
@@ -95,7 +102,7 @@ class RiskForm(BoundedModelForm):
         return ref
 
 
-class ReviewForm(BoundedText, forms.Form):
+class ReviewForm(VersionRequired, BoundedText, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reviewed_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     comment = forms.CharField(

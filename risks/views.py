@@ -164,7 +164,7 @@ def _risk_form(request, register, risk, template, extra, manage=True):
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            saved = registers.save_risk(form, form.cleaned_data.get("version") or 0)
+            saved = registers.save_risk(form, form.cleaned_data["version"])
         except registers.StaleRisk:
             stale = True
             messages.error(

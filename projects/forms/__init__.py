@@ -12,6 +12,7 @@ from .fields import (
     MonthField,
     PartialDateField,
     SeenVersion,
+    VersionRequired,
 )
 from .formsets import ROWS_CHANGED, GuardedInlineFormSet
 from .organisation import MarkingForm, OrganisationForm, ReportTemplateForm
@@ -65,6 +66,7 @@ __all__ = [
     "REMOVED_MEANWHILE",
     "ROWS_CHANGED",
     "SeenVersion",
+    "VersionRequired",
     "RagRatingFormSet",
     "ReportForm",
     "ReportTemplateForm",

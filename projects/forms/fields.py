@@ -53,6 +53,25 @@ REMOVED_MEANWHILE = (
 )
 
 
+VERSION_MISSING = (
+    "Nothing was saved: the form did not say which version you saw (the page sends it). "
+    "Open the page again, then make your changes."
+)
+
+
+class VersionRequired:
+    """For a form with a hidden `version`, the version of the record the person saw: a form
+    without it is refused (never saved over a change made meanwhile), with a sentence at the
+    form's top, where the hidden field's own error would show nowhere."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_error("version"):
+            del self._errors["version"]
+            self.add_error(None, VERSION_MISSING)
+        return cleaned
+
+
 class SeenVersion:
     """For a record without a version column: the form carries a digest of the record as
     the person saw it and refuses to save over a record someone has changed since. The

@@ -9,10 +9,10 @@ from django.db.models import Q
 from .. import logos
 from ..models import Marking, Organisation, Project, ReportTemplate
 from ..report_templates import SECTIONS
-from .fields import MARKDOWN_HELP, BoundedModelForm, SeenVersion
+from .fields import MARKDOWN_HELP, BoundedModelForm, SeenVersion, VersionRequired
 
 
-class OrganisationForm(BoundedModelForm):
+class OrganisationForm(VersionRequired, BoundedModelForm):
     logo_file = forms.FileField(
         label="Logo",
         required=False,
@@ -120,7 +120,7 @@ class MarkingForm(SeenVersion, BoundedModelForm):
         return " ".join(self.cleaned_data["name"].split()).upper()
 
 
-class ReportTemplateForm(BoundedModelForm):
+class ReportTemplateForm(VersionRequired, BoundedModelForm):
     """A template's name, its programme, and for each section a heading and (for optional
     sections) whether the form offers it."""
 
@@ -190,8 +190,8 @@ class ReportTemplateForm(BoundedModelForm):
 def refuse_if_saved_since(instance, seen_version, what):
     """Two people saving at once: the one whose version is out of date is told, and
     nothing of theirs is saved (the view holds the row while it checks)."""
-    if not instance.pk:
-        return
+    if not instance.pk or seen_version is None:
+        return  # nothing to compare (VersionRequired has refused a form without a version)
     stored = type(instance).objects.filter(pk=instance.pk).values_list("version", flat=True)
     if seen_version != stored.first():
         raise forms.ValidationError(

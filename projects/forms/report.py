@@ -18,7 +18,7 @@ from ..models import (
 )
 from ..periods import month_end
 from ..reporting import comment_needed
-from .fields import MARKDOWN_HELP, BoundedModelForm, MonthField
+from .fields import MARKDOWN_HELP, BoundedModelForm, MonthField, VersionRequired
 from .formsets import GuardedInlineFormSet
 
 
@@ -48,7 +48,7 @@ SECTION_GROUPS = (
 )
 
 
-class ReportForm(BoundedModelForm):
+class ReportForm(VersionRequired, BoundedModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

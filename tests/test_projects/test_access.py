@@ -101,7 +101,9 @@ def test_manager_cannot_approve_own_report(client_for, submitted, alice):
 
 
 def test_sponsor_approves_through_the_page(client_for, submitted, bob):
-    response = client_for(bob).post(url("report-approve", submitted), follow=True)
+    response = client_for(bob).post(
+        url("report-approve", submitted), {"version": submitted.version}, follow=True
+    )
     assert response.status_code == 200
     assert "Report approved." in response.content.decode()
     submitted.refresh_from_db()
@@ -110,11 +112,12 @@ def test_sponsor_approves_through_the_page(client_for, submitted, bob):
 
 def test_sponsor_returns_through_the_page_with_comment(client_for, submitted, bob):
     client = client_for(bob)
-    response = client.post(url("report-return", submitted), {"comment": ""}, follow=True)
+    seen = {"version": submitted.version}
+    response = client.post(url("report-return", submitted), {**seen, "comment": ""}, follow=True)
     assert "Say what needs to change" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == HighlightReport.Status.SUBMITTED
-    client.post(url("report-return", submitted), {"comment": "Add the budget figures"})
+    client.post(url("report-return", submitted), {**seen, "comment": "Add the budget figures"})
     submitted.refresh_from_db()
     assert submitted.status == HighlightReport.Status.RETURNED
     page = client_for(bob).get(submitted.get_absolute_url()).content.decode()
@@ -135,7 +138,8 @@ def test_outsider_sees_only_approved_reports_on_project_page(client_for, report,
 def test_illegal_step_through_the_page_is_explained(client_for, report, bob, alice):
     workflow.submit(report, alice)
     workflow.approve(report, bob)
-    response = client_for(alice).post(url("report-withdraw", report), follow=True)
+    seen = {"version": report.version}
+    response = client_for(alice).post(url("report-withdraw", report), seen, follow=True)
     assert "This report is approved, so it cannot be withdrawn." in response.content.decode()
 
 

@@ -19,7 +19,8 @@ def test_history_shows_who_changed_what_and_when(client_for, report, alice, bob)
     )
     report.refresh_from_db()
     client_for(alice).post(
-        reverse("projects:report-submit", args=[report.project.code, report.period_slug])
+        reverse("projects:report-submit", args=[report.project.code, report.period_slug]),
+        {"version": report.version},
     )
     page = client_for(bob).get(
         reverse("projects:report-history", args=[report.project.code, report.period_slug])
