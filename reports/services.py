@@ -15,7 +15,6 @@ gather, print and guard its documents.
 import logging
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -40,14 +39,18 @@ logger = logging.getLogger(__name__)
 
 def request_document(kind, params=None, requested_by=None, source=None):
     """The document of `kind` for `params` (or for `source`), asking a worker to make it if
-    no live one prints the same data. Raises SourceMissing, or PermissionDenied when
-    `requested_by` may not read what it would print."""
+    no live one prints the same data. Raises SourceMissing, or, when `requested_by` may not
+    read what it would print, the kind's refusal: SourceMissing worded as for a source that
+    does not exist where the source itself is hidden from them, else PermissionDenied."""
     spec = get_kind(kind)
+    asked = params or {}
     if source is None:
-        source = spec.resolve(params or {})
+        source = spec.resolve(asked)
     params = spec.params_for(source, params)
     if requested_by is not None and not spec.can_read(requested_by, source, params):
-        raise PermissionDenied
+        # The words they asked with (a month inside a five-month report, a register's name),
+        # so the answer is the one a missing source gets.
+        raise spec.refusal(source, {**params, **asked})
     fingerprint = spec.fingerprint(spec.printable(source, params))
     live = Document.objects.filter(
         kind=kind,

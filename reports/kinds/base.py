@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import json
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from projects import markings, periods
@@ -55,6 +56,12 @@ class DocumentKind:
         What the documents page calls it and the name it downloads under.
     ``can_read(user, source, params)``
         Whether the user may ask for this document (they may read what it prints).
+    ``refusal(source, params) -> Exception``
+        What is raised for someone who may not read the document. By default
+        PermissionDenied ("you may not read what it would print"), which tells nothing
+        when its source is public (a programme's board pack). A kind whose source may be
+        hidden from them (a draft report, a register, a draft plan) answers exactly as
+        ``resolve`` does when there is no such source, as a 404 would (DESIGN.md).
     ``can_read_document(user, source, document)``
         Whether the user may download one already made; by default the same as
         ``can_read``. A highlight report's non-drafting readers get only the approved copy.
@@ -127,6 +134,9 @@ class DocumentKind:
 
     def can_read_document(self, user, source, document):
         return self.can_read(user, source, document.params)
+
+    def refusal(self, source, params):
+        return PermissionDenied()
 
     def page_documents(self, documents):
         return documents

@@ -38,13 +38,21 @@ class HighlightReportKind(DocumentKind):
             raise SourceMissing(f"No project with the code {params.get('project')!r}.") from None
         report = project_access.find_report(project, month)
         if report is None:
-            raise SourceMissing(f"{project.code} has no report for {month:%B %Y}.")
+            raise self.missing(params)
         report.project = project
         return report
+
+    def missing(self, params):
+        month = parse_month(params.get("period"))
+        return SourceMissing(f"{params.get('project')} has no report for {month:%B %Y}.")
 
     def can_read(self, user, report, params=None):
         role = project_access.report_role(user, report)
         return project_access.can_read_report(role, report)
+
+    def refusal(self, report, params):
+        """A draft one may not read is, to them, no report at all (the project is public)."""
+        return self.missing(params)
 
     def can_read_document(self, user, report, document):
         """Those who read drafts read every PDF of the report; anyone else only the one

@@ -54,13 +54,24 @@ class BusinessPlanKind(DocumentKind):
         plans = BusinessPlan.objects
         plan = plans.filter(year=key).first() or plans.filter(title=key).first()
         if plan is None:
-            raise SourceMissing(f"No business plan for {key!r} (give its year or title).")
+            raise self.missing(params)
         return plan
+
+    def missing(self, params):
+        key = params.get("plan") or ""
+        return SourceMissing(f"No business plan for {key!r} (give its year or title).")
 
     def can_read(self, user, plan, params=None):
         if plan_access.sees_internal(user):
             return True
         return plan.status == plan.Status.PUBLISHED and not (params or {}).get("internal")
+
+    def refusal(self, plan, params):
+        """A draft plan is, to those who may not read it, no plan at all; the internal
+        version of a published plan is refused as such (the plan itself is public)."""
+        if plan.status != plan.Status.PUBLISHED:
+            return self.missing(params)
+        return super().refusal(plan, params)
 
     def can_read_document(self, user, plan, document):
         """Directors and the PMO read every version; anyone else only the published PDF of

@@ -32,11 +32,18 @@ class RiskRegisterKind(DocumentKind):
         # another's slug (a register named "ops" beside one whose slug is "ops").
         found = found_in.filter(slug=key).first() or found_in.filter(name=key).first()
         if found is None:
-            raise SourceMissing(f"No risk register called {key!r}.")
+            raise self.missing(params)
         return found
+
+    def missing(self, params):
+        return SourceMissing(f"No risk register called {params.get('register') or ''!r}.")
 
     def can_read(self, user, risk_register, params=None):
         return risk_access.register_role(user, risk_register).can_read
+
+    def refusal(self, risk_register, params):
+        """A register one may not read is, to them, no register at all."""
+        return self.missing(params)
 
     def title(self, risk_register, params=None):
         return f"Risk register {risk_register.name}"

@@ -2,7 +2,6 @@ import datetime
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,7 +66,8 @@ def test_requests_for_what_does_not_exist_are_refused(report, alice):
 
 
 def test_outsiders_cannot_request_a_draft(report, charlie):
-    with pytest.raises(PermissionDenied):
+    # As if there were no report (tests/test_reports/test_existence_leaks.py).
+    with pytest.raises(SourceMissing, match="TEST.1 has no report for March 2024"):
         request_document("highlight_report", params(report), charlie)
 
 
