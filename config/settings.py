@@ -139,6 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # aaaaaaaaaaaa, abcdefghijkl and qwertyuiopas pass the list above (issue 17).
+    {"NAME": "projects.passwords.RepeatedOrSequentialValidator"},
 ]
 if TESTING:
     # Hashing at full strength would dominate the suite's run time.
