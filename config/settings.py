@@ -187,6 +187,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
 # Load balancers and container health checks call /healthz over plain HTTP from inside.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz tells each service's state only to a caller sending this token (monitoring);
+# anyone else gets "ok" or "unavailable". Unset: nobody gets the detail.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN", default="")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

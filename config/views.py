@@ -1,7 +1,9 @@
+import hmac
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from kombu import Connection
@@ -27,13 +29,36 @@ def _broker_state():
         return "unreachable"
 
 
+def _token_sent(request):
+    """The token in `Authorization: Bearer <token>` or `X-Healthz-Token: <token>`."""
+    bearer = request.headers.get("Authorization", "")
+    if bearer.lower().startswith("bearer "):
+        return bearer[len("bearer ") :].strip()
+    return request.headers.get("X-Healthz-Token", "").strip()
+
+
+def sent_the_token(request):
+    """Whether the caller holds HEALTHZ_TOKEN (compared in constant time). Never the caller's
+    address: behind a proxy every request comes from the proxy's."""
+    expected = settings.HEALTHZ_TOKEN
+    sent = _token_sent(request)
+    return bool(expected and sent) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
 @login_not_required
 @require_safe
 @never_cache
 def healthz(request):
-    """For load balancers and monitoring: 503 when the database does not answer. A broker
-    outage is reported but does not fail the check: pages still work, and queued documents
-    are sent again when it is back."""
+    """For load balancers: 200 `ok` while this process can serve pages (its database
+    answers), else 503 `unavailable`, and nothing more to anyone. A broker outage does not
+    fail it: pages still work, and queued documents are sent again when it is back.
+
+    For monitoring, with HEALTHZ_TOKEN: each service's state as JSON, and 503 when either
+    the database or the broker does not answer."""
     database = _database_ok()
-    body = {"database": "ok" if database else "unreachable", "broker": _broker_state()}
-    return JsonResponse(body, status=200 if database else 503)
+    if not sent_the_token(request):
+        body, status = ("ok", 200) if database else ("unavailable", 503)
+        return HttpResponse(body, status=status, content_type="text/plain; charset=utf-8")
+    broker = _broker_state()
+    body = {"database": "ok" if database else "unreachable", "broker": broker}
+    return JsonResponse(body, status=200 if database and broker != "unreachable" else 503)
