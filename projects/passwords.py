@@ -1,14 +1,23 @@
-"""A password rule beside Django's: no password made mostly of runs a guesser tries first.
+"""Passwords: a rule beside Django's, and the reset email sent from a task.
 
-Django's common-password list holds the passwords people have used, not the patterns:
-`aaaaaaaaaaaa`, `abcdefghijkl`, `123456789012` and `qwertyuiopas` pass it and the length
-rule. A run here is four or more characters in a row that repeat one character or a short
-piece ("abab"), go up or down the alphabet or the digits, or walk along a row of the
-keyboard; a password is refused when such runs make up half of it or more. A passphrase
-may hold a short run ("flat 1234 on the left"): the rest of it makes it hard to guess.
+The rule: no password made mostly of runs a guesser tries first. Django's common-password
+list holds the passwords people have used, not the patterns: `aaaaaaaaaaaa`,
+`abcdefghijkl`, `123456789012` and `qwertyuiopas` pass it and the length rule. A run here
+is four or more characters in a row that repeat one character or a short piece ("abab"),
+go up or down the alphabet or the digits, or walk along a row of the keyboard; a password
+is refused when such runs make up half of it or more. A passphrase may hold a short run
+("flat 1234 on the left"): the rest of it makes it hard to guess.
 """
 
+import logging
+from urllib.parse import urlsplit
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
+
+logger = logging.getLogger(__name__)
 
 RUN = 4  # characters in a row before they count as a run
 KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -89,3 +98,36 @@ class RepeatedOrSequentialValidator:
 
     def get_help_text(self):
         return "Your password can’t be mostly repeated or sequential characters (aaaa, 1234)."
+
+
+# --- the password-reset email ----------------------------------------------------------
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, except that looking the person up and sending the email happen in a
+    task: the page then answers in the same time whether or not the address has an account
+    (issue 17), and a slow mail server holds up no one."""
+
+    def save(self, **kwargs):
+        email = self.cleaned_data["email"]
+        try:
+            send_password_reset.delay(email)
+        except Exception:
+            # The broker is down. Sending from here would tell by its time whether the
+            # address has an account: the page reads as always, and the person asks again.
+            logger.exception("Could not queue a password-reset email")
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def send_password_reset(self, email):
+    """The reset email to each active account with this address (none: nothing is sent).
+    Its link points at SITE_URL, as every email's does: a task has no request to take the
+    host from, and a host taken from a request is the attacker's to choose."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    site = urlsplit(settings.SITE_URL)
+    try:
+        form.save(domain_override=site.netloc, use_https=site.scheme == "https")
+    except OSError as exc:  # the mail server is down or refused us: try again later
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc

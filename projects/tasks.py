@@ -8,9 +8,15 @@ from django.utils import timezone
 # discovers this module, registers it.
 from . import audit
 from .notifications import send_email
+from .passwords import send_password_reset
 from .reminders import send_reminders
 
-__all__ = ["remove_old_audit_events", "send_email", "send_report_reminders"]
+__all__ = [
+    "remove_old_audit_events",
+    "send_email",
+    "send_password_reset",
+    "send_report_reminders",
+]
 
 
 @shared_task
