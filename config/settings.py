@@ -58,10 +58,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # runserver serves static files itself when DEBUG is on.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    # Above whatever may answer early (the body limits), so every answer carries them.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads a body (CSRF's check reads request.POST): too large, without a
+    # length, or from someone not signed in to a view that does not take it, it is refused
+    # unread (config/middleware.py).
+    "config.middleware.RequestBodyLimits",
+    "django.middleware.csrf.CsrfViewMiddleware",
     # Every page needs a login unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # The audit learns who acted, and from where, from the request being served.
@@ -69,8 +76,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Records who made each change in the models' history.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -106,6 +111,16 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
     # a 500 ms query at 1,400 projects. Short web queries never repay it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The largest request body taken (config/middleware.py): above the largest upload a page
+# accepts (a 10 MB workbook, projects/spreadsheets.py) and its form, far below what would
+# fill a disk. Django's own limit on the fields of a form stays within it.
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)  # Django's default, or less
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)
+# The views that take a body from someone not signed in, by URL name: signing in and
+# resetting a password (single sign-on and the second-factor step will add theirs).
+ANONYMOUS_POST_VIEWS = ["login", "admin:login", "password_reset", "password_reset_confirm"]
 
 AUTH_USER_MODEL = "projects.User"
 LOGIN_URL = "login"
