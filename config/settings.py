@@ -176,6 +176,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # there is deliberately no public MEDIA_URL route.
 MEDIA_URL = "/media/"
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")  # make backup writes here
+# A backup made before manifests listed their files' sizes unpacks to at most this.
+RESTORE_MAX_BYTES = env.int("RESTORE_MAX_BYTES", default=20 * 1024**3)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -8,7 +8,8 @@ A backup is one .tar.gz holding
 
 A restore replaces everything. It checks the whole archive first, loads the database in a
 single transaction, and only then moves the documents into place, so a bad file changes
-nothing. The counts in the manifest come from the same snapshot as the dump.
+nothing. The counts in the manifest come from the same snapshot as the dump; its list of
+files and their sizes is what a restore unpacks, and nothing else (projects.unpacking).
 """
 
 import gzip
@@ -32,8 +33,12 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from .dashboard import portfolio_changed
+from .unpacking import MANIFEST, Refused, unpack
 
 FORMAT = 1
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024  # read into memory; a manifest of 100,000 documents is ~8 MB
+MANIFEST_FIELDS = (("engine", str), ("migrations", dict), ("counts", dict),
+                   ("media_files", int), ("made_at", str))  # fmt: skip
 WORK_PREFIX = ".restore-"  # a restore unpacks into MEDIA_ROOT/.restore-*
 # Rebuilt by migrate on any database; sessions are sign-ins, not data.
 NOT_BACKED_UP = ("contenttypes.contenttype", "auth.permission", "sessions.session")
@@ -115,7 +120,7 @@ def documents(media):
         return []
     return sorted(
         p for p in media.rglob("*")
-        if p.is_file() and not p.name.startswith(".tmp-")
+        if p.is_file() and not p.is_symlink() and not p.name.startswith(".tmp-")
         and not p.relative_to(media).parts[0].startswith(WORK_PREFIX)
     )  # fmt: skip
 
@@ -147,17 +152,17 @@ def make_backup(output):
                 call_command("dumpdata", "--natural-foreign", *exclude, output=str(database))
         try:
             with tarfile.open(partial, "w:gz") as archive:
-                archive.add(database, arcname=database.name)
-                added = 0
+                files = {database.name: _add(archive, database, database.name)}
                 for path in documents(media):
+                    name = f"media/{path.relative_to(media).as_posix()}"
                     try:
-                        archive.add(path, arcname=f"media/{path.relative_to(media).as_posix()}")
+                        files[name] = _add(archive, path, name)
                     except FileNotFoundError:
                         continue  # a killed attempt's file, removed by the attempt that won
-                    added += 1
-                manifest["media_files"] = added
+                manifest["media_files"] = len(files) - 1
+                manifest["files"] = files  # what a restore unpacks, and how big each is
                 data = json.dumps(manifest, indent=2).encode()
-                info = tarfile.TarInfo("manifest.json")
+                info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mtime = len(data), int(timezone.now().timestamp())
                 archive.addfile(info, io.BytesIO(data))
             partial.replace(output)  # never a half-written backup under the real name
@@ -167,16 +172,30 @@ def make_backup(output):
     return manifest
 
 
+def _add(archive, path, name):
+    """Add one regular file under `name`; returns its size as the archive records it."""
+    info = archive.gettarinfo(path, arcname=name)
+    with open(path, "rb") as content:
+        archive.addfile(info, content)
+    return info.size
+
+
 def default_name():
     return f"highlight-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
 
 
 def read_manifest(archive):
     try:
-        manifest = json.load(archive.extractfile("manifest.json"))
+        member = archive.getmember(MANIFEST)
+        if not member.isreg() or member.size > MAX_MANIFEST_BYTES:
+            raise ValueError(f"{MANIFEST} is not a small file")
+        manifest = json.load(archive.extractfile(member))
+        known = manifest.get("format") == FORMAT
+        if known and not all(isinstance(manifest.get(k), kind) for k, kind in MANIFEST_FIELDS):
+            raise ValueError(f"{MANIFEST} lacks a field")
     except (KeyError, ValueError, AttributeError) as exc:
         raise BackupError("This is not a Highlight backup: it has no readable manifest.") from exc
-    if manifest.get("format") != FORMAT:
+    if not known:
         raise BackupError(f"This backup's format ({manifest.get('format')}) is not known here.")
     return manifest
 
@@ -239,8 +258,9 @@ def restore_backup(path):
             with tarfile.open(path, "r:gz") as archive:
                 manifest = read_manifest(archive)
                 check_migrations(manifest)
-                # The "data" filter refuses absolute paths, links out and devices.
-                archive.extractall(work, filter="data")
+                unpack(archive, manifest, work)
+        except Refused as exc:
+            raise BackupError(f"This is not a backup Highlight made: {exc}.") from exc
         except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
             raise BackupError(f"The backup cannot be read: {exc}") from exc
         expected = "postgresql" if _is_postgresql() else "sqlite"

@@ -1,9 +1,6 @@
 """The PMO's settings pages (/settings/…): the organisation, its protective markings and
 its highlight report templates."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import access
 from .forms import MarkingForm, OrganisationForm, ReportTemplateForm
+from .media import open_media
 from .models import Marking, Organisation, ReportTemplate
 from .report_templates import SECTIONS
 
@@ -48,10 +46,11 @@ def organisation_logo(request):
     organisation = Organisation.current()
     if not organisation.logo:
         raise Http404
-    path = Path(settings.MEDIA_ROOT) / organisation.logo.name
-    if not path.is_file():
-        raise Http404
-    response = FileResponse(path.open("rb"), content_type="image/png")
+    try:
+        handle = open_media(organisation.logo.name)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/png")
     # The file's name carries its hash, and the page asks for it by name.
     response["Cache-Control"] = "private, max-age=86400"
     return response

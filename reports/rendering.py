@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
+from projects.media import media_path
+
 logger = logging.getLogger(__name__)
 
 STATIC_HOST = "static.highlight.invalid"
@@ -41,8 +43,7 @@ def static_path(url):
         return None
     logo = LOGO_PATH.match(parts.path)
     if logo:
-        path = Path(settings.MEDIA_ROOT) / logo.group(1)
-        return path if path.is_file() and not path.is_symlink() else None
+        return media_path(logo.group(1))
     if not parts.path.startswith("/static/"):
         return None
     relative = unquote(parts.path.removeprefix("/static/"))

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from businessplan.access import visible_plans
 from projects import audit
+from projects.media import open_media
 from risks.access import readable_registers
 
 from . import access, services
@@ -97,7 +98,7 @@ def document_download(request, pk):
     if document.status != document.Status.DONE or not document.file:
         raise Http404("This document is not ready.")
     try:
-        handle = document.file.open("rb")
+        handle = open_media(document.file.name)
     except FileNotFoundError:
         raise Http404("The file of this document is missing.") from None
     audit.record(audit.Kind.DOWNLOAD, request=request, obj=document, description=document.filename)

@@ -130,8 +130,42 @@ BAD_BACKUPS = {
         "should hold 2 documents, but holds 1"),
     "with a path out of the folder": (
         lambda tmp: archive(tmp, manifest_like_ours(), {"../../escaped.txt": b"x"}),
-        "cannot be read"),
+        "'../../escaped.txt' is not a name inside the backup"),
+    "with an absolute path": (
+        lambda tmp: archive(tmp, manifest_like_ours(), {"/etc/cron.d/highlight": b"x"}),
+        "'/etc/cron.d/highlight' is not a name inside the backup"),
+    "with a file of its own": (
+        lambda tmp: archive(tmp, manifest_like_ours(), {"run-me.sh": b"x"}),
+        "'run-me.sh' is not a part of a Highlight backup"),
+    "with a pipe": (lambda tmp: special(tmp, "media/pipe", tarfile.FIFOTYPE),
+                    "'media/pipe' is a device or a pipe"),
+    "with a device": (lambda tmp: special(tmp, "media/disk", tarfile.BLKTYPE),
+                      "'media/disk' is a device or a pipe"),
+    "with a file its manifest does not list": (
+        lambda tmp: archive(tmp, manifest_like_ours(files={}), {"media/a.pdf": b"%PDF"}),
+        "'media/a.pdf' is not in its manifest"),
+    "without a file its manifest lists": (
+        lambda tmp: archive(tmp, manifest_like_ours(files={"media/a.pdf": 4})),
+        "it lacks 'media/a.pdf', which its manifest lists"),
+    "with a file twice": (
+        lambda tmp: special(tmp, "media/a.pdf", tarfile.REGTYPE, twice=True),
+        "'media/a.pdf' appears twice"),
 }  # fmt: skip
+
+
+def special(tmp, name, kind, twice=False):
+    """A backup with a member of `kind` (a pipe, a device), or a file written twice."""
+    path = archive(tmp, manifest_like_ours())
+    with tarfile.open(path) as tar:
+        members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+    with tarfile.open(path, "w:gz") as tar:
+        for member, data in members:
+            tar.addfile(member, io.BytesIO(data))
+        for _ in range(2 if twice else 1):
+            info = tarfile.TarInfo(name)
+            info.type = kind
+            tar.addfile(info)
+    return path
 
 
 def _write(tmp, content):
