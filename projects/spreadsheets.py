@@ -327,10 +327,14 @@ class Importer:
     def __init__(self, target):
         self.target = target
         self.outcome = self.outcome_class()
+        self.user = None
 
     def run(self, content, filename, user=None, dry_run=False):
         """Read, check and (unless dry_run, or any row has an error) write. Returns the
-        Outcome; raises ImportFailed for a file that cannot be read at all."""
+        Outcome; raises ImportFailed for a file that cannot be read at all. `user` is who
+        imports, known while parsing too (what a row may do can depend on it); None is an
+        import run at the command line, by whoever runs Highlight."""
+        self.user = user
         parsed = self.parse(read_sheets(content, filename))
         if self.outcome.errors:
             return self.outcome  # nothing is written when any row is wrong

@@ -46,12 +46,12 @@ def fingerprint(outcome, state):
     return hashlib.sha256(json.dumps([outcome.changes, state], default=str).encode()).hexdigest()
 
 
-def preview(importer, target, content, name):
-    """(outcome, fingerprint) of importing `content` into `target`, with nothing written.
-    The fingerprint is None when the file has errors: there is nothing to confirm. Raises
-    ImportFailed for a file that cannot be read."""
+def preview(importer, target, content, name, user=None):
+    """(outcome, fingerprint) of `user` importing `content` into `target`, with nothing
+    written. The fingerprint is None when the file has errors: there is nothing to confirm.
+    Raises ImportFailed for a file that cannot be read."""
     job = importer(target)
-    outcome = job.run(content, name, dry_run=True)
+    outcome = job.run(content, name, user=user, dry_run=True)
     if outcome.errors:
         return outcome, None
     return outcome, fingerprint(outcome, job.records_state())
@@ -137,7 +137,7 @@ def upload_page(request, importer, target, form, template, context):
         upload = form.cleaned_data["file"]
         content = upload.read(MAX_FILE_BYTES + 1)
         try:
-            outcome, seen = preview(importer, target, content, upload.name)
+            outcome, seen = preview(importer, target, content, upload.name, request.user)
         except ImportFailed as exc:
             failure = str(exc)
         else:

@@ -7,7 +7,7 @@ register prints none."""
 from pathlib import Path
 
 from risks.importers import import_register
-from risks.models import RiskMatrix, RiskRegister
+from risks.models import CorporatePriority, RiskMatrix, RiskRegister
 
 WORKBOOK = Path(__file__).resolve().parent / "risk-register-sample.xlsx"
 
@@ -32,6 +32,9 @@ These actions are managed and supported by the Digital team and governed by a Di
 def seed(users, stdout):
     """The register and its risks, once: importing the same workbook again changes nothing."""
     owner = users["robert.smyth"]
+    # The council's corporate priority, which its PMO keeps in the list: the register's
+    # owner imports, and only the PMO adds to the organisation's lists.
+    CorporatePriority.objects.get_or_create(name="Dacorum Delivers")
     register, _ = RiskRegister.objects.get_or_create(
         name=RISK_REGISTER,
         defaults={"matrix": RiskMatrix.objects.get(name="4x4"), "owner": owner},

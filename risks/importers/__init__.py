@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from projects.access import is_pmo
 from projects.models import User
 from projects.spreadsheets import (
     HEADER_SEARCH_ROWS,
@@ -21,6 +22,7 @@ from projects.spreadsheets import (
     ImportFailed,
     Outcome,
     Row,
+    RowError,
     changed_fields,
     find_header,
     save_version,
@@ -146,12 +148,16 @@ class RegisterImporter(Importer):
         return Parsed(sheet, number, row.values, review)
 
     def lookup(self, column, value, new_list):
-        """A configurable list entry by name; a new name is added to the list (and said so
-        in the outcome), so a register from another organisation still imports."""
+        """A configurable list entry by name. The lists are the organisation's, which only
+        the PMO configures: a new name the PMO imports is added (and said so in the outcome),
+        so a register from another organisation still imports; from anyone else it refuses
+        the row, naming the entries there are."""
         name, known = text(value), self.lists[column]
         if not name:
             return None
         if name.lower() not in known:
+            if not (self.user is None or is_pmo(self.user)):
+                raise RowError(unknown_entry(column, name, known))
             getattr(self.outcome, new_list).append(name)
             known[name.lower()] = name  # created when the import is written
         return name
@@ -254,6 +260,21 @@ class RegisterImporter(Importer):
         for key, value in list(known.items()):
             if isinstance(value, str):
                 known[key] = model.objects.create(name=value)
+
+
+LIST_NAMES = {"category": ("category", "categories"),
+              "corporate_priority": ("corporate priority", "corporate priorities")}  # fmt: skip
+
+
+def unknown_entry(column, name, known, shown=30):
+    what, plural = LIST_NAMES[column]
+    names = sorted(entry.name for entry in known.values() if not isinstance(entry, str))
+    listed = ", ".join(names[:shown]) + (", …" if len(names) > shown else "")
+    there = f"Highlight's are: {listed}" if names else "Highlight has none yet"
+    return (
+        f"The {what} {name!r} is not one Highlight knows ({there}). Only the PMO adds "
+        f"{plural}: choose one of these, or ask the PMO to add it."
+    )
 
 
 def spoken(names):

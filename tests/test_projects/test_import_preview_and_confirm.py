@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db.models import F
 from openpyxl import Workbook
 
@@ -51,7 +52,8 @@ def test_a_preview_then_its_confirmation_import_with_no_request(
 ):
     target = request.getfixturevalue(target)
     pam = UserFactory(username="pam")
-    outcome, seen = uploads.preview(importer, target, sample.read_bytes(), sample.name)
+    pam.groups.add(Group.objects.get(name="PMO"))  # who may add the register's new entries
+    outcome, seen = uploads.preview(importer, target, sample.read_bytes(), sample.name, pam)
     assert outcome.created > 0 and not outcome.errors and seen
     assert stored() == []  # a preview writes nothing
 

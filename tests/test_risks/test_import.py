@@ -255,6 +255,8 @@ def test_export_round_trips_and_keeps_text_inert(client_for, sample_register, al
 def test_upload_page_previews_then_imports_on_confirm(client_for, register, alice):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    # The PMO keeps the list of corporate priorities; the register's owner uses it.
+    CorporatePriority.objects.create(name="Dacorum Delivers")
     client = client_for(alice)
     url = f"/risks/{register.slug}/import/"
     upload = SimpleUploadedFile("sample.xlsx", SAMPLE.read_bytes())
