@@ -11,7 +11,7 @@ again changes nothing.
 import datetime
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -56,28 +56,44 @@ USERS = SORP_USERS + SIB_USERS + CAP_USERS
 Status = HighlightReport.Status
 
 
-def seed_users(specs):
-    """The demo users, by username: each signs in with settings.DEMO_PASSWORD. One hash
-    serves them all: PBKDF2 is slow on purpose (about a fifth of a second a hash here),
-    and a hash each would add seconds to every seed."""
-    password = make_password(settings.DEMO_PASSWORD)
+def seed_users(specs, stdout=None):
+    """The demo users, by username, each made to sign in with settings.DEMO_PASSWORD.
+
+    An account of the same name is the demo's only while it still signs in with that
+    password; any other (its person changed the password, or it was never a demo account)
+    is left exactly as it is: the seed never sets a password it did not set, nor changes
+    that account's rights. PBKDF2 is slow on purpose (about a fifth of a second a hash
+    here), so one hash serves every new account and each stored hash is checked once."""
+    hashes = {}  # stored hash: whether it is the demo password's
+    new_password = None
     users = {}
     for username, first, last, title, unit, groups in specs:
-        user, _ = User.objects.update_or_create(
-            username=username,
-            defaults={
-                "first_name": first,
-                "last_name": last,
-                "job_title": title,
-                "organisation_unit": unit,
-                "email": f"{username}@example.org",
-                "is_staff": username == "pmo",
-                "password": password,
-            },
-        )
+        fields = {"first_name": first, "last_name": last, "job_title": title,
+                  "organisation_unit": unit, "email": f"{username}@example.org",
+                  "is_staff": username == "pmo"}  # fmt: skip
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            new_password = new_password or make_password(settings.DEMO_PASSWORD)
+            user = User.objects.create(username=username, password=new_password, **fields)
+        elif not is_demo_account(user, hashes):
+            if stdout:
+                stdout.write(f"  {username}: not a demo account (its password is not the "
+                             "demo's); left as it is")  # fmt: skip
+            users[username] = user
+            continue
+        elif changed := {k: v for k, v in fields.items() if getattr(user, k) != v}:
+            for name, value in changed.items():
+                setattr(user, name, value)
+            user.save(update_fields=list(changed))
         user.groups.set(Group.objects.filter(name__in=groups))
         users[username] = user
     return users
+
+
+def is_demo_account(user, hashes):
+    if user.password not in hashes:
+        hashes[user.password] = check_password(settings.DEMO_PASSWORD, user.password)
+    return hashes[user.password]
 
 
 def seed(users, stdout):

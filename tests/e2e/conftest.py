@@ -64,7 +64,7 @@ def demo(migrated_data, transactional_db, live_server, media_root):
     # after the test leave the database empty for the next one to fill the same way.
     connection._test_serialized_contents = migrated_data
     connection.creation.deserialize_db_from_string(migrated_data)
-    call_command("seed_demo", samples_only=True, verbosity=0)
+    call_command("seed_demo", allow_live=True, samples_only=True, verbosity=0)
     return live_server
 
 

@@ -51,7 +51,7 @@ def rendered_text(report):
 
 @pytest.fixture
 def demo(transactional_db, django_db_serialized_rollback, media_root):
-    call_command("seed_demo", samples_only=True, verbosity=0)
+    call_command("seed_demo", allow_live=True, samples_only=True, verbosity=0)
     assert Document.objects.filter(status="done").count() >= 2  # seed_demo renders some
 
 

@@ -38,6 +38,7 @@ def test_page_queries_do_not_grow_with_the_portfolio(db):
     for projects, risks in ((10, 30), (200, 120)):
         call_command(
             "seed_scale",
+            allow_live=True,
             projects=projects,
             months=3,
             risks_per_project=2,

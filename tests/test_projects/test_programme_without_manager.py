@@ -94,7 +94,7 @@ def test_its_editors_are_reminded_and_told_of_approval(
 
 
 def test_the_demo_culture_programme_has_no_invented_manager(db):
-    call_command("seed_demo", samples_only=True)
+    call_command("seed_demo", allow_live=True, samples_only=True)
     assert Project.objects.get(code="CAP").manager is None
 
 

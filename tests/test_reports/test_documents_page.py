@@ -10,7 +10,7 @@ from tests.factories import ProjectFactory
 def test_ask_for_a_board_pack_and_watch_it(
     client_for, db, diana, django_capture_on_commit_callbacks
 ):
-    call_command("seed_demo", samples_only=True)
+    call_command("seed_demo", allow_live=True, samples_only=True)
     client = client_for(diana)
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(
@@ -45,7 +45,7 @@ def test_a_request_missing_what_it_needs_is_explained(client_for, diana):
 
 
 def test_a_request_for_something_one_may_not_read_is_refused(client_for, olive, db):
-    call_command("seed_demo", samples_only=True)
+    call_command("seed_demo", allow_live=True, samples_only=True)
     response = client_for(olive).post("/documents/", {"kind": "board_pack", "period": "2011-11"})
     assert "You may not read what that document would print." in response.content.decode()
     assert not Document.objects.filter(kind="board_pack").exists()

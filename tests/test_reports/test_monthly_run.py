@@ -17,7 +17,7 @@ from tests.factories import MonthlyRunFactory
 @pytest.fixture
 def seeded(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", samples_only=True)
+        call_command("seed_demo", allow_live=True, samples_only=True)
 
 
 def render_all():

@@ -58,7 +58,7 @@ def test_one_appetite_legend_and_flags_only_beside_risks_outside_it(db):
 
 
 def test_progress_so_far_is_printed_once(db):
-    call_command("seed_demo", samples_only=True, stdout=io.StringIO())
+    call_command("seed_demo", allow_live=True, samples_only=True, stdout=io.StringIO())
     register = RiskRegister.objects.get(name="Performance and Projects")
     text = pdf_text(render_source("risk_register", register)[0].content)
     assert text.lower().count("progress so far") == 1
@@ -80,7 +80,7 @@ def test_three_typical_risks_share_a_page(db):
 
 
 def test_each_risk_prints_its_assessments_with_their_levels(db):
-    call_command("seed_demo", samples_only=True, stdout=io.StringIO())
+    call_command("seed_demo", allow_live=True, samples_only=True, stdout=io.StringIO())
     register = RiskRegister.objects.get(name="Performance and Projects")
     text = pdf_body_text(render_source("risk_register", register)[0].content)
     # PP_R011: inherent 3 Likely × 4 Severe, residual 2 Unlikely × 4 Severe (the sample).

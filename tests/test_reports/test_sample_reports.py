@@ -14,7 +14,7 @@ from tests.pdf import pdf_body_text, pdf_text
 
 @pytest.fixture
 def seeded(db):
-    call_command("seed_demo", samples_only=True)
+    call_command("seed_demo", allow_live=True, samples_only=True)
 
 
 def printed(code, month):

@@ -14,8 +14,8 @@ def test_seed_demo_is_faithful_to_the_sample_and_idempotent(
     db, settings, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo")
-    call_command("seed_demo")
+        call_command("seed_demo", allow_live=True)
+    call_command("seed_demo", allow_live=True)
     samples = Project.objects.exclude(code__in=LIVING)
     assert sorted(samples.values_list("code", flat=True)) == ["CAP", "SIB", "SORPv.1"]
     assert HighlightReport.objects.filter(project__in=samples).count() == 3  # SIB: one report
@@ -45,8 +45,8 @@ def test_seed_demo_is_faithful_to_the_sample_and_idempotent(
 
 def test_seed_demo_composes_each_apps_part_once(db, capsys):
     """projects, risks and businessplan each seed their own part; a second run adds nothing."""
-    call_command("seed_demo")
-    call_command("seed_demo")
+    call_command("seed_demo", allow_live=True)
+    call_command("seed_demo", allow_live=True)
     assert "0 risks created, 2 unchanged" in capsys.readouterr().out
     register = RiskRegister.objects.get(name="Performance and Projects")
     assert register.owner.username == "robert.smyth"
@@ -62,7 +62,7 @@ def test_seed_demo_composes_each_apps_part_once(db, capsys):
 
 
 def test_demo_users_sign_in_and_sponsor_sees_report_to_approve(client, db, settings):
-    call_command("seed_demo")
+    call_command("seed_demo", allow_live=True)
     client.post("/accounts/login/", {"username": "joss.foster", "password": settings.DEMO_PASSWORD})
     page = client.get("/").content.decode()
     assert "To approve" in page

@@ -14,8 +14,11 @@ def portfolio_state():
     )
 
 
+SMALL = {"projects": 40, "months": 3, "risks_per_project": 2, "activities": 30, "seed": 7}
+
+
 def test_seed_scale_is_deterministic_realistic_and_replaces_itself(db):
-    call_command("seed_scale", projects=40, months=3, risks_per_project=2, activities=30, seed=7)
+    call_command("seed_scale", allow_live=True, **SMALL)
     first = portfolio_state()
     projects = Project.objects.filter(code__startswith="SC", kind="project")
     assert projects.count() == 40
@@ -35,7 +38,7 @@ def test_seed_scale_is_deterministic_realistic_and_replaces_itself(db):
     assert spread["Green"] > spread["Amber"] > spread["Red"] > 0
     assert Risk.objects.filter(register__name__startswith="SC ").count() == 80
     assert Activity.objects.filter(section__plan__year="2099-00").count() == 30
-    call_command("seed_scale", projects=40, months=3, risks_per_project=2, activities=30, seed=7)
+    call_command("seed_scale", allow_live=True, **SMALL)
     assert portfolio_state() == first  # same seed, same data, nothing doubled
     # The monthly run's PDFs of the approved reports, for the documents page.
     assert Document.objects.filter(status="done").count() == latest.count()

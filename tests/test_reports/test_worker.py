@@ -64,7 +64,7 @@ def test_worker_renders_a_board_pack_from_its_own_queue(celery_worker, client):
 
     from projects.models import User
 
-    call_command("seed_demo", samples_only=True)
+    call_command("seed_demo", allow_live=True, samples_only=True)
     director = User.objects.get(username="director")
     document = request_document("board_pack", {"programme": "", "period": "2011-11"}, director)
     seen = {document.status}

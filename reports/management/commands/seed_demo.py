@@ -7,11 +7,17 @@ import reports.demo
 import risks.demo
 from projects import dashboard
 
+from ..seeding import add_allow_live, refuse_on_live
+
 # Each app seeds its own part; this command lives in `reports`, the one app that may read
 # every other, to compose them. Every user is made first, so a part may name any of them.
 SAMPLES = (projects.demo, risks.demo, businessplan.demo)
 # Beside the samples, the living demo organisation a newcomer sees on the dashboard.
 LIVING = reports.demo
+WHY = (
+    "adds demo accounts (a PMO with staff status, directors and some forty more) that sign in "
+    "with the demo password, DEMO_PASSWORD, which anyone who has read Highlight's README knows"
+)
 
 
 class Command(BaseCommand):
@@ -32,11 +38,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Only the samples, without the living organisation (as tests of them load).",
         )
+        add_allow_live(parser)
 
     @transaction.atomic
-    def handle(self, *args, samples_only=False, **options):
+    def handle(self, *args, samples_only=False, allow_live=False, **options):
+        refuse_on_live("seed_demo", allow_live, WHY)
         parts = SAMPLES if samples_only else (*SAMPLES, LIVING)
-        users = projects.demo.seed_users(spec for part in parts for spec in part.USERS)
+        specs = (spec for part in parts for spec in part.USERS)
+        users = projects.demo.seed_users(specs, self.stdout)
         if not samples_only:
             # Before anything is approved: a document's fingerprint holds the letterhead.
             LIVING.name_the_organisation(self.stdout)
