@@ -30,9 +30,9 @@ def test_seed_demo_refuses_a_live_database(db, settings):
     with pytest.raises(CommandError) as refused:
         seed()
     assert str(refused.value) == (
-        f"{LIVE} seed_demo adds demo accounts (a PMO with staff status, directors and some "
-        "forty more) that sign in with the demo password, DEMO_PASSWORD, which anyone who has "
-        f"read Highlight's README knows. {NOT_CHANGED}"
+        f"{LIVE} seed_demo adds about thirty demo accounts, among them a PMO with staff status "
+        "and directors, that sign in with the demo password, DEMO_PASSWORD, which anyone who "
+        f"has read Highlight's README knows. {NOT_CHANGED}"
     )
     assert not User.objects.filter(username__in=["pmo", "director"]).exists()
 

@@ -1,4 +1,3 @@
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 import businessplan.demo
@@ -7,20 +6,16 @@ import reports.demo
 import risks.demo
 from projects import dashboard
 
-from ..seeding import add_allow_live, refuse_on_live
+from ..seeding import SeedingCommand
 
 # Each app seeds its own part; this command lives in `reports`, the one app that may read
 # every other, to compose them. Every user is made first, so a part may name any of them.
 SAMPLES = (projects.demo, risks.demo, businessplan.demo)
 # Beside the samples, the living demo organisation a newcomer sees on the dashboard.
 LIVING = reports.demo
-WHY = (
-    "adds demo accounts (a PMO with staff status, directors and some forty more) that sign in "
-    "with the demo password, DEMO_PASSWORD, which anyone who has read Highlight's README knows"
-)
 
 
-class Command(BaseCommand):
+class Command(SeedingCommand):
     help = (
         "Create the demo users, the three sample projects with their reports: SORPv.1 "
         "(August 2011), SIB (November 2011, reported on 7 December) and the CAP programme "
@@ -38,11 +33,9 @@ class Command(BaseCommand):
             action="store_true",
             help="Only the samples, without the living organisation (as tests of them load).",
         )
-        add_allow_live(parser)
 
     @transaction.atomic
-    def handle(self, *args, samples_only=False, allow_live=False, **options):
-        refuse_on_live("seed_demo", allow_live, WHY)
+    def handle(self, *args, samples_only=False, **options):
         parts = SAMPLES if samples_only else (*SAMPLES, LIVING)
         specs = (spec for part in parts for spec in part.USERS)
         users = projects.demo.seed_users(specs, self.stdout)

@@ -16,7 +16,6 @@ import time
 
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -47,13 +46,9 @@ from reports.kinds import fingerprint, get_kind
 from reports.models import Document, params_key
 from risks.models import Risk, RiskCategory, RiskMatrix, RiskRegister, RiskReview
 
-from ..seeding import add_allow_live, refuse_on_live
+from ..seeding import SeedingCommand
 
 PREFIX = "SC"  # every generated code starts so, to find (and replace) them again
-WHY = (
-    f"first deletes every project whose code starts {PREFIX}, with its reports, every register "
-    f"named '{PREFIX} …' and the 2099-00 business plan, and makes a scale user a director"
-)
 LOREM = (
     "Work continued with partners on the agreed plan. The team met its milestones for the "
     "month and prepared the next stage, with the budget holding and risks reviewed."
@@ -62,7 +57,7 @@ CONCERN, COUNTERMEASURE = "Supplier capacity is tight", "A second supplier is li
 BULLETS = "\n".join(f"- Milestone {i}: delivered and signed off by the board" for i in range(1, 5))
 
 
-class Command(BaseCommand):
+class Command(SeedingCommand):
     help = __doc__.split("\n\n")[0]
 
     def add_arguments(self, parser):
@@ -72,13 +67,11 @@ class Command(BaseCommand):
         parser.add_argument("--activities", type=int, default=500)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--last-month", default="2024-12", help="YYYY-MM, the newest")
-        add_allow_live(parser)
 
     @transaction.atomic
     def handle(
         self, *args, projects, months, risks_per_project, activities, seed, last_month, **options
     ):
-        refuse_on_live("seed_scale", options.get("allow_live"), WHY)
         started = time.perf_counter()
         self.random = random.Random(seed)  # noqa: S311 (test data, repeatable by design)  # nosec B311
         self.clear()
