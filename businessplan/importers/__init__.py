@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from simple_history.utils import bulk_create_with_history
 
+from projects.headless import Headless, headed
 from projects.spreadsheets import (
     Importer,
     ImportFailed,
@@ -109,10 +110,13 @@ class PlanImporter(Importer):
     def parse_sheet(self, sheet, sheet_order, rows):
         """(the sheet's activities, whether it has a header row)."""
         parsed, block, seen, pending_aims, ignored = [], None, {}, False, []
+        headless = Headless()
         for number, values in rows:
             header = read_header(values)
             if header:
                 block, pending_aims = header, True
+                for message in block.unread_headings():
+                    self.problem("warnings", sheet, number, "", message)
                 continue
             if not any(text(v) for v in values):
                 continue
@@ -127,6 +131,8 @@ class PlanImporter(Importer):
                     continue
             if is_hint(values, block):
                 continue
+            # A column with a heading it does not import was reported on the header row.
+            headless.note(number, values, headed(block.headings) | block.read())
             item = self.parse_row(sheet, sheet_order, number, values, block)
             if item is None:
                 continue
@@ -139,6 +145,7 @@ class PlanImporter(Importer):
             parsed.append(item)
             self.outcome.by_section[sheet] = self.outcome.by_section.get(sheet, 0) + 1
         self.report_ignored(sheet, ignored, block)
+        headless.report(self, sheet)
         return parsed, block is not None
 
     def report_ignored(self, sheet, ignored, block):

@@ -9,6 +9,8 @@ strategic-aim numbers 1–5 beneath the "Strategic Aim" heading, and an italic r
 
 from dataclasses import dataclass
 
+from openpyxl.utils import get_column_letter
+
 from projects.spreadsheets import header_columns, normalise, text
 
 from ..models import Activity
@@ -37,6 +39,26 @@ class Block:
     aim_columns: dict  # index → aim number
     title_index: int
     origin: str
+    headings: list  # the header row's cells
+
+    def read(self):
+        """The indices of the columns this block imports."""
+        return {*self.columns.values(), self.title_index, *self.aim_columns}
+
+    def unread_headings(self):
+        """A warning for each heading whose column is not imported: one it does not know,
+        or the second of two for one column (the first is imported)."""
+        read = self.read()
+        for index, heading in enumerate(self.headings):
+            if not text(heading) or index in read:
+                continue
+            column = COLUMN_FOR.get(normalise(heading))
+            if column in self.columns:
+                first_letter = get_column_letter(self.columns[column] + 1)
+                yield (f"Column {text(heading)!r} appears twice; only the first (column "
+                       f"{first_letter}) was imported.")  # fmt: skip
+            else:
+                yield f"Column {text(heading)!r} is not recognised and was not imported."
 
     def cells(self, values):
         """A data row's cells by column: the activity column as "title", and the strategic
@@ -58,7 +80,7 @@ def read_header(values):
             columns[column] = index
     if "ref" not in columns or title_index is None:
         return None
-    block = Block(columns, {}, title_index, origins[title_index])
+    block = Block(columns, {}, title_index, origins[title_index], list(values))
     if "aims" in columns:
         block.aim_columns = aims_by_position(values, columns, title_index)
     return block

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from projects.access import is_pmo
+from projects.headless import Headless, headed
 from projects.models import User
 from projects.spreadsheets import (
     HEADER_SEARCH_ROWS,
@@ -83,14 +84,16 @@ class RegisterImporter(Importer):
     # --- Reading -------------------------------------------------------------------------
 
     def parse(self, sheets):
-        parsed, seen = [], {}
+        parsed, seen, headless = [], {}, Headless()
         for sheet, rows in sheets:
-            header_row, columns_named = self.header(sheet, rows)
+            header_row, headings, columns_named = self.header(sheet, rows)
             if header_row is None:
                 continue
             for number, values in rows:
                 if number <= header_row or not any(text(v) for v in values):
                     continue
+                # A column with an unknown heading is reported once, on the header row.
+                headless.note(number, values, headed(headings))
                 cells = {c: values[i] for i, c in enumerate(columns_named) if c and i < len(values)}
                 item = self.parse_row(sheet, number, cells)
                 if item is None:
@@ -102,11 +105,12 @@ class RegisterImporter(Importer):
                     continue
                 seen[ref] = (sheet, number)
                 parsed.append(item)
+            headless.report(self, sheet)
         return parsed
 
     def header(self, sheet, rows):
-        """(header row number, the column of each cell), or (None, None) with the reason
-        reported when the sheet has no header row it can import from."""
+        """(header row number, its headings, the column of each cell), or (None, None, None)
+        with the reason reported when the sheet has no header row it can import from."""
         header_row, headings, named = find_header(rows, COLUMN_FOR, ("ref", "title"))
         if header_row is not None and self.title is None:
             self.title = read_title(self, sheet, rows, header_row)
@@ -120,7 +124,7 @@ class RegisterImporter(Importer):
                     "No header row naming a Ref and a Risk column was found in "
                     f"the first {HEADER_SEARCH_ROWS} rows.",
                 )
-            return None, None
+            return None, None, None
         for heading, column in zip(headings, named, strict=True):
             if column is None and text(heading):
                 message = f"Column {text(heading)!r} is not recognised and was not imported."
@@ -133,9 +137,9 @@ class RegisterImporter(Importer):
         elif missing:
             message = f"Missing columns: {spoken(missing)}"
         else:
-            return header_row, named
+            return header_row, headings, named
         self.problem("errors", sheet, header_row, "", message)
-        return None, None
+        return None, None, None
 
     def parse_row(self, sheet, number, cells):
         row = self.read_row(Row(self, sheet, number, cells), columns.PARSERS)

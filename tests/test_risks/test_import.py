@@ -54,14 +54,14 @@ ROW = [
 ]
 
 
-def workbook(*rows, title_rows=True):
+def workbook(*rows, title_rows=True, header=HEADER):
     book = Workbook()
     sheet = book.active
     sheet.title = "Register"
     if title_rows:
         sheet.append(["OPERATIONAL RISK REGISTER"])
         sheet.append([])
-    sheet.append(HEADER)
+    sheet.append(header)
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
