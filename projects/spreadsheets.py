@@ -331,9 +331,8 @@ class Importer:
 
     def run(self, content, filename, user=None, dry_run=False):
         """Read, check and (unless dry_run, or any row has an error) write. Returns the
-        Outcome; raises ImportFailed for a file that cannot be read at all. `user` is who
-        imports, known while parsing too (what a row may do can depend on it); None is an
-        import run at the command line, by whoever runs Highlight."""
+        Outcome; raises ImportFailed for a file that cannot be read at all. What a row may
+        do can depend on `user`, who imports (None: the command line, Highlight's operator)."""
         self.user = user
         parsed = self.parse(read_sheets(content, filename))
         if self.outcome.errors:
