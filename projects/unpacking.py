@@ -44,8 +44,6 @@ def check_members(members, manifest, destination):
     """The (member, relative parts) to write, in order, or Refused naming the first member
     that a Highlight backup would not hold."""
     sizes = member_sizes(manifest)
-    # A backup made before sizes were recorded is capped by a setting instead.
-    allowed_total = sum(sizes.values()) if sizes is not None else settings.RESTORE_MAX_BYTES
     plan, seen, total = [], set(), 0
     for member in members:
         parts = _checked_name(member.name)
@@ -67,8 +65,13 @@ def check_members(members, manifest, destination):
         plan.append((member, parts))
     if sizes is not None and (missing := sorted(set(sizes) - seen)):
         raise Refused(f"it lacks {missing[0]!r}, which its manifest lists")
-    if total > allowed_total:
-        raise Refused(f"it unpacks to {total:,} bytes, more than its manifest's {allowed_total:,}")
+    # Each member at its listed size, and no name twice: the total is the manifest's. A
+    # backup made before manifests listed sizes is capped by a setting instead.
+    if sizes is None and total > settings.RESTORE_MAX_BYTES:
+        raise Refused(
+            f"it unpacks to {total:,} bytes, more than RESTORE_MAX_BYTES "
+            f"({settings.RESTORE_MAX_BYTES:,}) allows for a backup whose manifest lists no sizes"
+        )
     free = shutil.disk_usage(destination).free
     if total > free:
         raise Refused(f"it unpacks to {total:,} bytes, and the documents' disk has {free:,} free")

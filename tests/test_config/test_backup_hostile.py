@@ -209,7 +209,7 @@ def test_a_backup_from_before_sizes_were_recorded_restores_within_the_cap(
     older = tampered(ours, manifest={"files": None})
     settings.RESTORE_MAX_BYTES = 1000
 
-    refused(older, "more than its manifest's 1,000")
+    refused(older, "more than RESTORE_MAX_BYTES (1,000) allows for a backup whose manifest lists")
     nothing_changed(site, media_root, tmp_path, client)
 
     settings.RESTORE_MAX_BYTES = 20 * GIB  # the default
