@@ -67,6 +67,14 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name or 'system'}: {self.get_kind_display()}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit events are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are removed only by the retention task.")
+
     @property
     def object_kind(self):
         """What the object is, in words ("person", "risk register"), for the audit page."""
@@ -76,11 +84,3 @@ class AuditEvent(models.Model):
             return apps.get_model(self.object_type)._meta.verbose_name
         except (LookupError, ValueError):
             return self.object_type
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("Audit events are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit events are removed only by the retention task.")

@@ -145,9 +145,10 @@ def test_changes_of_rights_are_recorded(olive, pam):
     assert events("rights")[-1].description == "Removed from PMO."
 
 
-def test_a_password_reset_by_its_owner_is_recorded(client, alice):
+def test_a_password_reset_by_its_owner_is_recorded(client, alice, settings):
     client.post(reverse("password_reset"), {"email": alice.email})
-    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    site = re.escape(settings.SITE_URL.rstrip("/"))
+    link = re.search(rf"{site}(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)
     new = "a brand new passphrase 9"
     client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
