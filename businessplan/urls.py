@@ -13,6 +13,7 @@ urlpatterns = [
     path(f"{plan}edit/", views.plan_edit, name="plan-edit"),
     path(f"{plan}changes/", views.changes, name="changes"),
     path(f"{plan}import/", views.plan_import, name="plan-import"),
+    path(f"{plan}import/<uuid:job>/", views.plan_import_job, name="plan-import-job"),
     path(f"{plan}import/confirm/", views.plan_import_confirm, name="plan-import-confirm"),
     path(f"{plan}pdf/", views.plan_pdf, name="plan-pdf"),
     path(f"{plan}export.xlsx", views.plan_export, name="plan-export"),

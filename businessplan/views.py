@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
-from projects import audit, portfolio, uploads
+from projects import audit, portfolio, upload_pages
 from projects.documents import request_pdf, shown_pdf
 from projects.forms import REMOVED_MEANWHILE
 from projects.history import last_change
@@ -251,12 +251,34 @@ def plan_import(request, year):
     PMO confirms."""
     plan = access.get_plan(request.user, year, manage=True)
     form = ImportForm(request.POST or None, request.FILES or None)
-    template, context = "businessplan/import.html", {"plan": plan}
-    return uploads.upload_page(request, importers.PlanImporter, plan, form, template, context)
+    job_page = ("businessplan:plan-import-job", plan.year)
+    return upload_pages.upload_page(
+        request,
+        importers.PlanImporter,
+        plan,
+        form,
+        "businessplan/import.html",
+        {"plan": plan},
+        job_page,
+    )
+
+
+@require_GET
+def plan_import_job(request, year, job):
+    plan = access.get_plan(request.user, year, manage=True)
+    return upload_pages.job_page(
+        request,
+        importers.PlanImporter,
+        plan,
+        job,
+        ImportForm(),
+        "businessplan/import.html",
+        {"plan": plan},
+    )
 
 
 @require_POST
 def plan_import_confirm(request, year):
     plan = access.get_plan(request.user, year, manage=True)
-    page = ("businessplan:plan-import", plan.year)
-    return uploads.confirm_page(request, importers.PlanImporter, plan, *page)
+    pages = ("businessplan:plan-import-job", plan.year), ("businessplan:plan-import", plan.year)
+    return upload_pages.confirm_page(request, importers.PlanImporter, plan, *pages)

@@ -1,6 +1,5 @@
-"""Reading spreadsheets that people upload (.xlsx or .csv), safely: bounded in size,
-encrypted and old .xls files told apart, and the sheet's own stated size never trusted;
-and the skeleton every importer shares.
+"""The skeleton every spreadsheet importer shares, on top of projects.workbooks (which
+reads uploaded .xlsx and .csv files safely).
 
 An importer (risks.importers, businessplan.importers) subclasses `Importer` and writes only
 what is its own: its `parse` of the sheets into items (finding header rows with
@@ -13,169 +12,20 @@ and reason (a `Problem`); any error writes nothing; a dry run writes nothing eit
 projects.uploads runs the preview and the confirmation on top of it.
 """
 
-import csv
 import datetime
-import io
 import re
-import zipfile
 from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 
-from defusedxml import DefusedXmlException
 from django.db import transaction
 from django.db.models import Count, Sum
-from openpyxl import load_workbook
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for a cell
-# Registers and plans are text: far beyond this, an .xlsx is a zip bomb, not a register.
-MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
-MAX_ROWS = 50_000
-MAX_CELLS = 2_000_000
+from .workbooks import CHECKING, PROGRESS_EVERY, WRITING, read_sheets
 
-
-# A row element of a worksheet's XML, with or without a namespace prefix.
-ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-TOO_LARGE = (
-    f"The workbook is far larger than a register or a plan ({MAX_ROWS:,} rows or "
-    f"{MAX_CELLS:,} cells at most). Split it, or remove the rows that are not risks "
-    "or activities, and try again."
-)
-
-
-class ImportFailed(Exception):
-    """The file as a whole cannot be read: nothing was imported."""
-
-
-def read_sheets(content, filename):
-    """[(sheet name, [(row number, [cell values])])] from the file's bytes, or ImportFailed
-    with a reason a person can act on."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportFailed(
-            f"The file is {len(content) / 1e6:.1f} MB; a register is at most "
-            f"{MAX_FILE_BYTES // 1_000_000} MB."
-        )
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFailed(
-            "The file is encrypted (password protected) or an old .xls workbook. Save it as "
-            "an .xlsx workbook without a password, or as .csv, and try again."
-        )
-    if content.startswith(b"PK\x03\x04"):
-        return _read_xlsx(content)
-    if filename.lower().endswith(".csv"):
-        return _read_csv(content, filename)
-    raise ImportFailed("The file is not a spreadsheet: upload an .xlsx workbook or a .csv file.")
-
-
-def _read_xlsx(content):
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise ImportFailed("The file is damaged or not an .xlsx workbook.") from None
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFailed(
-            "The workbook unpacks to more than "
-            f"{MAX_UNCOMPRESSED_BYTES // 1_000_000} MB, far more than a register holds."
-        )
-    if _count_rows(archive) > MAX_ROWS:
-        raise ImportFailed(TOO_LARGE)
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        return _rows_of(book)
-    except ImportFailed:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for a bad workbook
-        if _caused_by(exc, DefusedXmlException):
-            # openpyxl parses through defusedxml when it is installed: entity declarations
-            # (a "billion laughs" bomb) are refused rather than expanded.
-            raise ImportFailed(
-                "The workbook cannot be read: it declares XML entities, which no spreadsheet "
-                "needs and which can expand to gigabytes. Save it again from Excel and retry."
-            ) from None
-        raise ImportFailed(f"The workbook cannot be read ({type(exc).__name__}).") from None
-
-
-def _caused_by(exc, kind):
-    while exc is not None:
-        if isinstance(exc, kind):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
-def _rows_of(book):
-    sheets, total, cells = [], 0, 0
-    for sheet in book.worksheets:
-        # The sheet's stated size is not trusted: it can be stale (rows beyond it would be
-        # missed) or huge (every row padded to 16,384 empty cells).
-        sheet.reset_dimensions()
-        rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            total += 1
-            values = list(values)
-            while values and values[-1] in (None, ""):
-                values.pop()
-            cells += len(values)
-            if total > MAX_ROWS or cells > MAX_CELLS:
-                raise ImportFailed(TOO_LARGE)
-            refuse_long_cells(sheet.title, number, values)
-            rows.append((number, values))
-        sheets.append((sheet.title, rows))
-    book.close()
-    return sheets
-
-
-def refuse_long_cells(sheet, number, values):
-    """No spreadsheet program writes a cell over 32,767 characters (Excel's limit), and
-    the importers' text handling is only sized for cells a person wrote: refuse the file."""
-    for column, value in enumerate(values, start=1):
-        if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
-            raise ImportFailed(
-                f"{sheet} row {number}, column {column}: a cell of {len(value):,} characters. "
-                f"A spreadsheet cell holds at most {MAX_CELL_CHARACTERS:,}; nothing was imported."
-            )
-
-
-def _count_rows(archive):
-    """Rows in every worksheet, counted in the raw XML: refusing a 100,000-row workbook this
-    way takes a fraction of a second, where openpyxl would parse 50,000 rows first."""
-    rows = 0
-    for info in archive.infolist():
-        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-            continue
-        tail = b""
-        with archive.open(info) as part:
-            while chunk := part.read(1 << 20):
-                data = tail + chunk
-                # Tags starting in the last few bytes may be cut off: count them next time.
-                cut = max(0, len(data) - 64)
-                rows += sum(1 for tag in ROW_TAG.finditer(data) if tag.start() < cut)
-                tail = data[cut:]
-        rows += len(ROW_TAG.findall(tail))
-    return rows
-
-
-def _read_csv(content, filename):
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = content.decode("cp1252")  # Excel's "CSV" on Windows
-        except UnicodeDecodeError:
-            raise ImportFailed("The CSV file is not UTF-8 or Windows text.") from None
-    if "\x00" in text:
-        raise ImportFailed("The file is not a spreadsheet: upload an .xlsx workbook or a .csv.")
-    rows = []
-    try:
-        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
-            if number > MAX_ROWS:
-                raise ImportFailed(f"The file has more than {MAX_ROWS:,} rows.")
-            refuse_long_cells(filename.rsplit("/", 1)[-1], number, values)
-            rows.append((number, values))
-    except csv.Error as exc:
-        raise ImportFailed(f"The CSV file cannot be read: {exc}.") from None
-    return [(filename.rsplit("/", 1)[-1], rows)]
+# Re-exported: the importers, their commands and the upload pages know them from here.
+from .workbooks import MAX_FILE_BYTES as MAX_FILE_BYTES  # isort: skip
+from .workbooks import MAX_UNCOMPRESSED_BYTES as MAX_UNCOMPRESSED_BYTES  # isort: skip
+from .workbooks import ImportFailed as ImportFailed  # isort: skip
 
 
 def text(value):
@@ -328,15 +178,33 @@ class Importer:
         self.target = target
         self.outcome = self.outcome_class()
         self.user = None
+        self.rows_in_file = 0
+
+    @staticmethod
+    def progress(step, done, total):
+        """Told how the run goes (step: READING, CHECKING, WRITING); whoever watches the
+        run (projects.uploads) sets its own."""
 
     def run(self, content, filename, user=None, dry_run=False):
         """Read, check and (unless dry_run, or any row has an error) write. Returns the
-        Outcome; raises ImportFailed for a file that cannot be read at all. What a row may
+        Outcome; raises ImportFailed for a file that cannot be read at all."""
+        return self.write_checked(self.read(content, filename, user), user, dry_run)
+
+    def read(self, content, filename, user=None):
+        """The file's items, every row checked (errors are in the outcome); raises
+        ImportFailed for a file that cannot be read at all. Writes nothing. What a row may
         do can depend on `user`, who imports (None: the command line, Highlight's operator)."""
         self.user = user
-        parsed = self.parse(read_sheets(content, filename))
+        sheets = read_sheets(content, filename, progress=self.progress)
+        self.rows_in_file = sum(len(rows) for _, rows in sheets)
+        return self.parse(sheets)
+
+    def write_checked(self, parsed, user=None, dry_run=False):
+        """Write what `read` gave, unless any row has an error (then nothing is written),
+        or write and undo it all (a dry run, which fills in the outcome's changes)."""
         if self.outcome.errors:
             return self.outcome  # nothing is written when any row is wrong
+        self.progress(WRITING, 0, 0)
         with transaction.atomic():
             self.write(parsed, user)
             if dry_run:
@@ -369,6 +237,8 @@ class Importer:
         """The row once every column parser has read it, in order; None when one refused
         it (reported as an error, and the parsers after it are not run)."""
         self.outcome.rows += 1
+        if self.outcome.rows % PROGRESS_EVERY == 0:
+            self.progress(CHECKING, self.outcome.rows, max(self.rows_in_file, self.outcome.rows))
         try:
             for parse in parsers:
                 row.values.update(parse(row))

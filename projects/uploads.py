@@ -1,36 +1,60 @@
-"""Importing an uploaded spreadsheet in two steps: preview, then confirm.
+"""Importing an uploaded spreadsheet in two steps, each run by a worker: preview, then confirm.
 
 `preview` and `confirm` are plain functions of an importer (a projects.spreadsheets.Importer
-subclass), its target record and the file's bytes: a view calls them, and so can a Celery
-task. The preview writes nothing and gives a fingerprint of what it showed (the changes it
-would make and the state of the records); confirming imports only if, against the records
-as they are then, the file would do exactly that, so nobody imports over a change made
-after they looked.
+subclass), its target record and the file's bytes. The preview writes nothing and gives a
+fingerprint of what it showed (the changes it would make and the state of the records);
+confirming imports only if, against the records as they are then, the file would do exactly
+that, so nobody imports over a change made after they looked.
 
-Between the two steps the file waits under MEDIA_ROOT/imports/ with a random name; the
-session remembers which upload belongs to which record, so only its uploader can confirm
-it. A new preview replaces the last unconfirmed one, and its file goes. `upload_page` and
-`confirm_page` are the two views every import page shares.
+A 49,000-row workbook takes the better part of a minute to read, check and write, far
+longer than a web request may last (gunicorn kills it at 30 s). So the upload page only
+keeps the file and records an ImportJob; a Celery task (`preview_upload`, then
+`import_upload` once confirmed) does the work, reporting its progress on the job, which
+the job's page shows. The job belongs to whoever uploaded the file: nobody else can see or
+confirm it. The file waits under MEDIA_ROOT/imports/ (shared by web and workers) until the
+import has run; a new upload for the same record replaces its uploader's last one.
 """
 
+import datetime
 import hashlib
 import json
+import logging
+import time
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.contrib import messages
-from django.db import transaction
-from django.shortcuts import redirect, render
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from . import audit
-from .spreadsheets import MAX_FILE_BYTES, ImportFailed
+from .models import ImportJob
+from .spreadsheets import Importer, ImportFailed
+from .workbooks import WRITING
 
-SESSION_KEY = "pending_upload"
+logger = logging.getLogger(__name__)
+
 RECORDS_CHANGED = (
     "Records changed since the preview, so nothing was imported: check the file again to "
     "see what it would do now."
 )
+NOT_STARTED = (
+    "The file could not be handed to a worker (the task queue is not answering), so "
+    "nothing was changed. Try again in a few minutes."
+)
+STALLED = (
+    "The worker handling this file stopped before it finished, so nothing was imported. "
+    "Upload the file again."
+)
+# A preview page lists this many changes, errors and warnings of each kind, and counts
+# the rest: a page of 49,000 lines helps nobody and takes seconds to send.
+SHOWN = 200
+KEPT_FOR = datetime.timedelta(days=1)  # how long an upload waits to be confirmed
 
 
 class Refused(Exception):
@@ -46,124 +70,236 @@ def fingerprint(outcome, state):
     return hashlib.sha256(json.dumps([outcome.changes, state], default=str).encode()).hexdigest()
 
 
-def preview(importer, target, content, name, user=None):
+def preview(importer, target, content, name, progress=None, user=None):
     """(outcome, fingerprint) of `user` importing `content` into `target`, with nothing
     written. The fingerprint is None when the file has errors: there is nothing to confirm.
     Raises ImportFailed for a file that cannot be read."""
-    job = importer(target)
-    outcome = job.run(content, name, user=user, dry_run=True)
+    job = watched(importer(target), progress)
+    parsed = job.read(content, name, user)
+    job.progress(WRITING, 0, 0)
+    outcome = job.write_checked(parsed, user=user, dry_run=True)
     if outcome.errors:
         return outcome, None
     return outcome, fingerprint(outcome, job.records_state())
 
 
-def confirm(importer, target, content, name, expected, user=None):
+def confirm(importer, target, content, name, expected, user=None, progress=None):
     """Import `content` into `target` for `user`, if it still does what the preview whose
     fingerprint is `expected` showed; returns the Outcome. Raises RecordsChanged (nothing
     written) when the records changed since, Refused when the file cannot be read."""
+    job = watched(importer(target), progress)
+    try:
+        # Read and checked before the records are held: the long part holds no lock. The
+        # records' state, read under the lock, still tells whether anything changed.
+        parsed = job.read(content, name, user)
+    except ImportFailed as exc:
+        raise Refused(f"The import failed: {exc}") from exc
+    job.progress(WRITING, 0, 0)
     try:
         with transaction.atomic():
             # Two people confirming at once: the second waits here for the first to commit,
             # then finds the records changed (reading the state alone locks nothing).
             type(target).objects.select_for_update().get(pk=target.pk)
-            job = importer(target)
             state = job.records_state()
-            outcome = job.run(content, name, user=user)
+            outcome = job.write_checked(parsed, user=user)
             if outcome.errors or fingerprint(outcome, state) != expected:
                 raise RecordsChanged(RECORDS_CHANGED)  # leaving the block undoes the import
-    except ImportFailed as exc:
-        raise Refused(f"The import failed: {exc}") from exc
+    except IntegrityError as exc:
+        # The preview made these very writes without a clash: one now is with a record
+        # made since (a list entry another import added while this one was read, say).
+        raise RecordsChanged(RECORDS_CHANGED) from exc
     audit.record_import(target, name, outcome, actor=user)
     return outcome
 
 
-# --- Keeping the upload between the two steps --------------------------------------------
+def watched(job, progress):
+    if progress is not None:
+        job.progress = progress
+    return job
 
 
-def _path(token, suffix):
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}{suffix}"
+def shown(outcome):
+    """What a job's page shows of an Outcome, as JSON: its counts, and its lists cut to
+    SHOWN entries each, with how many there were."""
+    data = json.loads(json.dumps(asdict(outcome), default=str))
+    listed = {key: data[key][:SHOWN] for key in ("changes", "errors", "warnings")}
+    hidden = {key: len(data[key]) - len(kept) for key, kept in listed.items()}
+    data |= {f"{key}_count": len(data[key]) for key in listed}
+    data |= listed
+    data["hidden_changes"] = hidden["changes"]
+    data["hidden_problems"] = hidden["errors"] + hidden["warnings"]
+    return data
 
 
-def discard(request):
-    previous = request.session.pop(SESSION_KEY, None)
-    if previous:
-        _path(previous["token"], previous["suffix"]).unlink(missing_ok=True)
+# --- Jobs: who uploaded what for which record --------------------------------------------
 
 
-def keep(request, target, name, content, preview=""):
-    """Keep an upload for `target` (a string naming the record); returns its token.
-    `preview` is the preview's fingerprint, checked on confirming."""
-    discard(request)
-    token = uuid.uuid4().hex
-    suffix = ".csv" if name.lower().endswith(".csv") else ".xlsx"
-    path = _path(token, suffix)
+def importer_path(importer):
+    return f"{importer.__module__}.{importer.__qualname__}"
+
+
+def jobs_of(user, importer, target):
+    return ImportJob.objects.filter(
+        owner=user,
+        importer=importer_path(importer),
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+    )
+
+
+def job_of(user, importer, target, token):
+    """The user's job for `target` whose id is `token`, or None (not theirs, not for this
+    record, replaced, expired, or not an id at all)."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return jobs_of(user, importer, target).filter(pk=token).first()
+
+
+def file_of(job):
+    suffix = ".csv" if job.name.lower().endswith(".csv") else ".xlsx"
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{job.pk.hex}{suffix}"
+
+
+def discard(jobs):
+    """Forget jobs and their files; an import a worker is running is left to finish."""
+    running = {"step": ImportJob.Step.IMPORT, "status__in": ImportJob.ACTIVE}
+    for job in jobs.exclude(**running):
+        file_of(job).unlink(missing_ok=True)
+        job.delete()
+
+
+def start_preview(user, importer, target, name, content):
+    """Keep an upload and queue its preview; returns the job. The uploader's earlier uploads
+    for the record, and anyone's left unconfirmed for a day, go."""
+    discard(jobs_of(user, importer, target))
+    discard(ImportJob.objects.filter(created_at__lt=timezone.now() - KEPT_FOR))
+    job = ImportJob.objects.create(
+        owner=user,
+        importer=importer_path(importer),
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=target.pk,
+        name=Path(name).name[:255],
+    )
+    path = file_of(job)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
-    request.session[SESSION_KEY] = {
-        "token": token,
-        "suffix": suffix,
-        "target": target,
-        "name": name,
-        "preview": preview,
-    }
-    return token
+    send(preview_upload, job)
+    return job
 
 
-def take(request, target, token):
-    """(name, content, preview) of the upload kept for `target` under `token`, removed
-    from the session and the disk; None if there is none (expired, replaced, another's)."""
-    pending = request.session.pop(SESSION_KEY, None)
-    if not pending:
+def start_import(user, importer, target, token):
+    """Queue the import of the user's previewed upload `token`; returns its job, or None
+    when there is none to confirm. Any other upload they had waiting for the record goes."""
+    job = job_of(user, importer, target, token)
+    mine = jobs_of(user, importer, target)
+    discard(mine.exclude(pk=job.pk) if job else mine)
+    if job is None:
         return None
-    path = _path(pending["token"], pending["suffix"])
-    try:
-        if pending["target"] != target or pending["token"] != token:
-            return None
-        return pending["name"], path.read_bytes(), pending.get("preview", "")
-    except OSError:
+    # One UPDATE only one request can win: a double click imports once.
+    claimed = (
+        mine.filter(pk=job.pk, step=ImportJob.Step.PREVIEW, status=ImportJob.Status.DONE)
+        .exclude(fingerprint="")
+        .update(step=ImportJob.Step.IMPORT, status=ImportJob.Status.QUEUED, outcome=None,
+                progress_step="", progress_done=0, progress_total=0, finished_at=None)
+    )  # fmt: skip
+    if not claimed:
         return None
-    finally:
-        path.unlink(missing_ok=True)
+    job.refresh_from_db()
+    send(import_upload, job)
+    return job
 
 
-# --- The two views every import page shares ----------------------------------------------
-
-
-def upload_page(request, importer, target, form, template, context):
-    """The import page: a file posted is previewed (nothing is written) and, when it would
-    import cleanly, kept for confirming; a file that cannot be read is a 400."""
-    outcome = failure = token = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read(MAX_FILE_BYTES + 1)
-        try:
-            outcome, seen = preview(importer, target, content, upload.name, request.user)
-        except ImportFailed as exc:
-            failure = str(exc)
-        else:
-            if seen:
-                kept_for = importer.upload_target(target)
-                token = keep(request, kept_for, upload.name, content, seen)
-    context = {**context, "form": form, "outcome": outcome, "failure": failure, "token": token}
-    return render(request, template, context, status=400 if failure else 200)
-
-
-def confirm_page(request, importer, target, *import_page):
-    """Confirming the upload kept for `target`: imports it and goes to the target, or says
-    why not and goes back to the import page (`import_page`: its URL name and arguments)."""
-    pending = take(request, importer.upload_target(target), request.POST.get("token"))
-    if pending is None:
-        messages.error(request, "That import has expired: upload the file again.")
-        return redirect(*import_page)
-    name, content, expected = pending
+def send(task, job):
+    """Hand the job to a worker (run here and now when Celery is eager, as in development)."""
     try:
-        outcome = confirm(importer, target, content, name, expected, user=request.user)
-    except Refused as exc:
-        messages.error(request, str(exc))
-        return redirect(*import_page)
-    messages.success(
-        request,
-        f"Imported {name}: {outcome.created} created, {outcome.updated} updated, "
-        f"{outcome.unchanged} unchanged.",
+        task.apply_async(args=[str(job.pk)])
+    except Exception:
+        logger.exception("Could not queue import job %s", job.pk)
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.FAILED, message=NOT_STARTED, finished_at=timezone.now()
+        )
+
+
+# --- The worker's side ---------------------------------------------------------------------
+
+
+@shared_task(acks_late=True)
+def preview_upload(job_id):
+    return run(job_id, ImportJob.Step.PREVIEW, _preview)
+
+
+@shared_task(acks_late=True)
+def import_upload(job_id):
+    return run(job_id, ImportJob.Step.IMPORT, _import)
+
+
+def _preview(job, importer, target, content, progress):
+    outcome, seen = preview(importer, target, content, job.name, progress, user=job.owner)
+    return {"outcome": shown(outcome), "fingerprint": seen or ""}
+
+
+def _import(job, importer, target, content, progress):
+    outcome = confirm(
+        importer, target, content, job.name, job.fingerprint, user=job.owner, progress=progress
     )
-    return redirect(target)
+    return {"outcome": shown(outcome)}
+
+
+def run(job_id, step, work):
+    """Claim the job (one UPDATE only one worker wins: a message delivered twice runs it
+    once), do its step, and record how it ended; every failure ends with a message for its
+    page, never with the job left running."""
+    claimed = ImportJob.objects.filter(pk=job_id, step=step, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, lease_expires=ImportJob.lease()
+    )
+    if not claimed:
+        return "not claimed"  # replaced, already run, or run by another worker
+    job = ImportJob.objects.select_related("owner", "target_type").filter(pk=job_id).first()
+    if job is None:
+        return "gone"  # replaced by a newer upload as it started
+    try:
+        importer = import_string(job.importer)
+        if not issubclass(importer, Importer):
+            raise TypeError(f"{job.importer} is not an importer")
+        target = job.target_type.get_object_for_this_type(pk=job.target_id)
+        content = file_of(job).read_bytes()
+        fields = {"status": ImportJob.Status.DONE, **work(job, importer, target, content,
+                                                          reporter(job))}  # fmt: skip
+    except (ImportFailed, Refused) as exc:
+        fields = failed(str(exc))
+    except FileNotFoundError:
+        fields = failed("The uploaded file is no longer kept: upload it again.")
+    except SoftTimeLimitExceeded:
+        fields = failed("The file took longer than the time limit to read; nothing was changed.")
+    except Exception as exc:
+        logger.exception("Import job %s failed", job_id)
+        fields = failed(f"The file could not be read ({type(exc).__name__}); nothing was changed.")
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+        lease_expires=None, finished_at=timezone.now(), **fields
+    )
+    if step == ImportJob.Step.IMPORT or not fields.get("fingerprint"):
+        file_of(job).unlink(missing_ok=True)  # nothing left to confirm
+    return fields["status"]
+
+
+def failed(message):
+    return {"status": ImportJob.Status.FAILED, "message": message}
+
+
+def reporter(job, every=0.5):
+    """progress(step, done, total) for an Importer: written on the job at most every
+    `every` seconds. Called inside the import's transaction it shows only once that
+    commits; the step before it is written just before the transaction starts."""
+    last = [0.0]
+
+    def progress(step, done, total):
+        now = time.monotonic()
+        if step == WRITING or now - last[0] >= every:
+            last[0] = now
+            ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+                progress_step=step, progress_done=done, progress_total=total
+            )
+
+    return progress

@@ -14,6 +14,7 @@ urlpatterns = [
     path(f"{register}risks/new/", views.risk_create, name="risk-create"),
     path(f"{register}pdf/", views.register_pdf, name="register-pdf"),
     path(f"{register}import/", views.register_import, name="register-import"),
+    path(f"{register}import/<uuid:job>/", views.register_import_job, name="register-import-job"),
     path(
         f"{register}import/confirm/", views.register_import_confirm, name="register-import-confirm"
     ),

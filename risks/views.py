@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import access as project_access
-from projects import audit, uploads
+from projects import audit, upload_pages
 from projects.documents import request_pdf, shown_pdf
 from projects.forms import REMOVED_MEANWHILE
 from projects.history import last_change
@@ -267,17 +267,37 @@ def register_import(request, slug):
     """Upload a workbook and see what it would do: nothing is written until confirmed."""
     register, role = access.get_register(request.user, slug, manage=True)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"register": register}
-    importer = importers.RegisterImporter
-    return uploads.upload_page(request, importer, register, form, "risks/import.html", context)
+    job_page = ("risks:register-import-job", register.slug)
+    return upload_pages.upload_page(
+        request,
+        importers.RegisterImporter,
+        register,
+        form,
+        "risks/import.html",
+        {"register": register},
+        job_page,
+    )
+
+
+@require_GET
+def register_import_job(request, slug, job):
+    register, role = access.get_register(request.user, slug, manage=True)
+    return upload_pages.job_page(
+        request,
+        importers.RegisterImporter,
+        register,
+        job,
+        ImportForm(),
+        "risks/import.html",
+        {"register": register},
+    )
 
 
 @require_POST
 def register_import_confirm(request, slug):
     register, role = access.get_register(request.user, slug, manage=True)
-    importer = importers.RegisterImporter
-    page = ("risks:register-import", register.slug)
-    return uploads.confirm_page(request, importer, register, *page)
+    pages = ("risks:register-import-job", register.slug), ("risks:register-import", register.slug)
+    return upload_pages.confirm_page(request, importers.RegisterImporter, register, *pages)
 
 
 @require_GET

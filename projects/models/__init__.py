@@ -21,6 +21,7 @@ from .highlight import (
     RagStatus,
     WorkstreamProgress,
 )
+from .imports import ImportJob
 from .organisation import Marking, Organisation, ReportTemplate, highest
 from .people import User
 from .projects import Project, Workstream
@@ -34,6 +35,7 @@ __all__ = [
     "DatePrecision",
     "Deliverable",
     "HighlightReport",
+    "ImportJob",
     "Marking",
     "Organisation",
     "Project",

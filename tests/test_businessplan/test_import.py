@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from businessplan.exports import plan_workbook
 from businessplan.importers import import_plan
 from businessplan.models import Activity
+from tests.imports import token_of, upload
 from tests.test_businessplan.conftest import HEADER, SAMPLE, state
 
 D = datetime.date
@@ -181,16 +182,13 @@ def test_command_prints_json(db, capsys):
 
 
 def test_upload_page_previews_then_imports_on_confirm(client_for, plan, pam):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = client_for(pam)
     url = reverse("businessplan:plan-import", args=["2019-20"])
-    page = client.post(url, {"file": SimpleUploadedFile("plan.xlsx", SAMPLE.read_bytes())})
+    page = upload(client, url, "plan.xlsx", SAMPLE.read_bytes())
     html = page.content.decode()
     assert "<strong>33 new</strong>" in html and "The end date 31/12/2010 is before" in html
     assert not Activity.objects.exists()
-    token = client.session["pending_upload"]["token"]
-    done = client.post(f"{url}confirm/", {"token": token}, follow=True)
+    done = client.post(f"{url}confirm/", {"token": token_of(page)}, follow=True)
     assert "Imported plan.xlsx: 33 created" in done.content.decode()
     assert Activity.objects.count() == 33
 

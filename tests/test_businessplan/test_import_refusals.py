@@ -6,7 +6,6 @@ import io
 import zipfile
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.urls import reverse
@@ -15,6 +14,7 @@ from openpyxl import Workbook
 from businessplan.exports import plan_workbook
 from businessplan.models import Activity, BusinessPlan
 from projects.spreadsheets import MAX_UNCOMPRESSED_BYTES
+from tests.imports import token_of, upload
 from tests.test_businessplan.conftest import SAMPLE
 
 
@@ -48,7 +48,7 @@ def test_a_zip_bomb_plan_is_refused(db, tmp_path):
 def test_a_wrong_token_still_removes_the_kept_file(client_for, plan, pam, media_root):
     client = client_for(pam)
     url = reverse("businessplan:plan-import", args=["2019-20"])
-    client.post(url, {"file": SimpleUploadedFile("plan.xlsx", SAMPLE.read_bytes())})
+    upload(client, url, "plan.xlsx", SAMPLE.read_bytes())
     client.post(f"{url}confirm/", {"token": "not-the-token"})
     assert list((media_root / "imports").iterdir()) == []
 
@@ -58,13 +58,12 @@ def test_confirming_after_records_changed_imports_nothing(client_for, plan, impo
     url = reverse("businessplan:plan-import", args=["2019-20"])
     edited = plan_workbook(plan, internal=True)
     Activity.objects.filter(ref="1").update(comment="Changed meanwhile")
-    client.post(url, {"file": SimpleUploadedFile("plan.xlsx", edited)})
+    preview = upload(client, url, "plan.xlsx", edited)
     # Someone edits it in Highlight (every edit bumps the version) before the confirm.
     Activity.objects.filter(ref="1").update(
         comment="Changed again after the preview", version=F("version") + 1
     )
-    token = client.session["pending_upload"]["token"]
-    response = client.post(f"{url}confirm/", {"token": token}, follow=True)
+    response = client.post(f"{url}confirm/", {"token": token_of(preview)}, follow=True)
     assert "Records changed since the preview" in response.content.decode()
     assert Activity.objects.get(ref="1").comment == "Changed again after the preview"
 
@@ -74,10 +73,8 @@ def test_a_sheet_name_too_long_for_a_section_is_refused_with_nothing_changed(
 ):
     before = list(Activity.objects.order_by("pk").values())
     name = "Customer and Information Services team plan " * 3 + ".csv"
-    upload = SimpleUploadedFile(name, b"No,Activity\n1,Answer the phone\n", "text/csv")
-    response = client_for(pam).post(
-        reverse("businessplan:plan-import", args=["2019-20"]), {"file": upload}
-    )
-    assert response.status_code == 400
+    url = reverse("businessplan:plan-import", args=["2019-20"])
+    response = upload(client_for(pam), url, name, b"No,Activity\n1,Answer the phone\n")
+    assert token_of(response) is None
     assert "a section&#x27;s name is at most 100" in response.content.decode()
     assert list(Activity.objects.order_by("pk").values()) == before

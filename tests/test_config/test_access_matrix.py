@@ -20,10 +20,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from projects import workflow
-from projects.models import User
+from businessplan.importers import PlanImporter
+from projects import uploads, workflow
+from projects.models import ImportJob, User
 from reports import kinds
 from reports.models import Document, params_key
+from risks.importers import RegisterImporter
 from risks.models import Risk, RiskMatrix
 from tests.factories import (
     ActivityFactory,
@@ -178,6 +180,14 @@ TABLE = [
     C("risks:register-import", "project", get=PROJECT_REGISTER_MANAGERS, post=None),
     C("risks:register-import", "corporate", get=CORPORATE_MANAGERS, post=None),
     C("risks:register-import-confirm", "project", get=POST_ONLY, post=PROJECT_REGISTER_MANAGERS),
+    # An upload's job is its uploader's (alice, the register's owner) alone: even the PMO,
+    # who manages every register, gets 404.
+    C(
+        "risks:register-import-job",
+        "project",
+        get=expect(404, manager=OK, editor=403, sponsor=403, director=403),
+        post=expect(405),
+    ),
     C("risks:register-export", "project", get=PROJECT_REGISTER_READERS, post=expect(405)),
     C("risks:register-export", "corporate", get=CORPORATE_READERS, post=expect(405)),
     C("risks:risk", "project", get=PROJECT_REGISTER_READERS, post=expect(405)),
@@ -208,6 +218,7 @@ TABLE = [
     C("businessplan:changes", "draft", get=INTERNAL_READERS, post=expect(405)),
     C("businessplan:plan-import", "published", get=PMO_ONLY, post=PMO_ONLY),
     C("businessplan:plan-import-confirm", "published", get=POST_ONLY, post=PMO_ONLY),
+    C("businessplan:plan-import-job", "published", get=PMO_ONLY, post=expect(405)),
     C("businessplan:plan-pdf", "published", get=POST_ONLY, post=EVERYONE),
     C("businessplan:plan-pdf", "draft", get=POST_ONLY, post=INTERNAL_READERS),
     C("businessplan:plan-export", "published", get=EVERYONE, post=expect(405)),
@@ -281,6 +292,10 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
             report=draft, status=Document.Status.FAILED, error="WeasyPrint ran out of memory"
         ),
     }
+    jobs = {
+        "risks:register-import-job": import_job(alice, RegisterImporter, project_register),
+        "businessplan:plan-import-job": import_job(pam, PlanImporter, plans["published"]),
+    }
     users = {
         "plain": olive, "other_manager": charlie, "manager": alice, "editor": erin,
         "other_sponsor": dave, "sponsor": bob, "risk_owner": rita, "director": diana, "pmo": pam,
@@ -296,7 +311,17 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
         },
         "plans": plans,
         "documents": documents,
+        "jobs": jobs,
     }
+
+
+def import_job(owner, importer, target):
+    """An upload's preview, done and waiting to be confirmed."""
+    return ImportJob.objects.create(
+        owner=owner, importer=uploads.importer_path(importer), name="upload.xlsx",
+        target_type=ContentType.objects.get_for_model(target), target_id=target.pk,
+        status=ImportJob.Status.DONE, outcome={"rows": 0}, fingerprint="0" * 64,
+    )  # fmt: skip
 
 
 def done_document(kind, source, requested_by, params=None):
@@ -334,6 +359,10 @@ def url_for(case, world):
     if case.name in ("risks:risk", "risks:risk-edit", "risks:risk-review"):
         register, ref = world["risks"][case.target]
         return reverse(case.name, args=[register.slug, ref])
+    if case.name in world["jobs"]:
+        target = world["registers"].get(case.target) or world["plans"].get(case.target)
+        key = target.slug if app == "risks" else target.year
+        return reverse(case.name, args=[key, world["jobs"][case.name].pk])
     if app == "risks":
         return reverse(case.name, args=[world["registers"][case.target].slug])
     plan = world["plans"][case.target]

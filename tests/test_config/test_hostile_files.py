@@ -1,6 +1,7 @@
 """Hostile spreadsheets through the real upload pages, and hostile links in what is printed:
 an XML entity bomb, a zip bomb, a 100,000-row workbook, a workbook of the wrong layout, a
-CSV full of formulas, and Markdown pointing PDFs at file://, a local web server and data:
+zip with a bad checksum, an encrypted part or an unknown compression method, a CSV full of
+formulas, and Markdown pointing PDFs at file://, a local web server and data:
 URLs. Each is refused with a
 message a person can act on, changes nothing, and makes WeasyPrint fetch nothing."""
 
@@ -12,15 +13,15 @@ import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from businessplan.models import Activity, BusinessPlan, Section
-from projects.models import HighlightReport
+from projects.models import HighlightReport, ImportJob
 from projects.spreadsheets import MAX_UNCOMPRESSED_BYTES
 from reports.services import render_source
-from risks.models import Risk, RiskMatrix
+from risks.models import Risk, RiskCategory, RiskMatrix
 from tests.factories import (
     ActivityFactory,
     BusinessPlanFactory,
@@ -28,6 +29,8 @@ from tests.factories import (
     RiskRegisterFactory,
     SectionFactory,
 )
+from tests.hostile_zips import HOSTILE_ZIP_IDS, HOSTILE_ZIPS
+from tests.imports import token_of, upload
 from tests.pdf import pdf_text
 from tests.test_risks.test_import import HEADER, ROW
 
@@ -106,12 +109,13 @@ def state():
         (entity_bomb, "it declares XML entities"),
         (lambda: many_rows(100_000), "far larger than a register or a plan"),
         (wrong_layout, "No header row"),
+        *HOSTILE_ZIPS,
     ],
-    ids=["entity bomb", "100,000 rows", "wrong layout"],
+    ids=["entity bomb", "100,000 rows", "wrong layout", *HOSTILE_ZIP_IDS],
 )
 @pytest.mark.parametrize("target", ["register", "plan"])
 def test_hostile_workbooks_are_refused_with_a_reason_and_change_nothing(
-    request, client_for, pam, register, plan, content, message, target
+    request, client_for, pam, register, plan, content, message, target, media_root
 ):
     client = client_for(pam)
     url = (
@@ -120,13 +124,49 @@ def test_hostile_workbooks_are_refused_with_a_reason_and_change_nothing(
         else reverse("businessplan:plan-import", args=[plan.year])
     )
     before = state()
-    upload = SimpleUploadedFile("upload.xlsx", content())
-    response = client.post(url, {"file": upload})
-    assert response.status_code in (200, 400)
+    response = upload(client, url, "upload.xlsx", content())
+    assert response.status_code == 200
     page = response.content.decode()
     assert message in page, page[page.find("alert") - 200 : page.find("alert") + 600]
-    assert 'name="token"' not in page  # nothing offered for confirmation
+    assert token_of(response) is None  # nothing offered for confirmation
+    assert ImportJob.objects.get().fingerprint == ""
+    assert list((media_root / "imports").iterdir()) == []  # nor kept
     assert state() == before
+
+
+@pytest.mark.parametrize(("content", "message"), HOSTILE_ZIPS, ids=HOSTILE_ZIP_IDS)
+@pytest.mark.parametrize("target", ["register", "plan"])
+def test_a_tampered_zip_ends_its_job_with_the_reason_and_changes_nothing(
+    client_for, pam, register, plan, content, message, target, tmp_path
+):
+    """zipfile raised BadZipFile, RuntimeError or NotImplementedError half-way through
+    reading these: a 500 on the upload page. Each is now told apart before anything reads
+    the workbook, on the page, by the job and by the import commands."""
+    client = client_for(pam)
+    url = (
+        reverse("risks:register-import", args=[register.slug])
+        if target == "register"
+        else reverse("businessplan:plan-import", args=[plan.year])
+    )
+    before = state(), list(RiskCategory.objects.values_list("name"))
+    page = upload(client, url, "upload.xlsx", content()).content.decode()
+    assert re.search(
+        rf"<strong>The file cannot be imported.</strong> [^<]*{re.escape(message)}[^<]* Nothing "
+        "was changed.",
+        page,
+    ), page[page.find("alert") - 200 : page.find("alert") + 600]
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and message in job.message
+    path = tmp_path / "upload.xlsx"
+    path.write_bytes(content())
+    command = (
+        ("import_risks", str(path), "--register", register.name)
+        if target == "register"
+        else ("import_business_plan", str(path), "--plan", plan.title, "--year", plan.year)
+    )
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command(*command)
+    assert (state(), list(RiskCategory.objects.values_list("name"))) == before
 
 
 def zip_bomb():
@@ -147,7 +187,7 @@ def test_a_zip_bomb_through_the_upload_page_is_refused(client_for, pam, register
         else reverse("businessplan:plan-import", args=[plan.year])
     )
     before = state()
-    response = client_for(pam).post(url, {"file": SimpleUploadedFile("upload.xlsx", zip_bomb())})
+    response = upload(client_for(pam), url, "upload.xlsx", zip_bomb())
     page = response.content.decode()
     assert "unpacks to more than" in page and 'name="token"' not in page
     assert state() == before
@@ -171,11 +211,8 @@ def test_formulas_in_an_imported_csv_stay_text_in_every_export(client_for, pam, 
     text = "\n".join(",".join(f'"{value.replace(chr(34), chr(34) * 2)}"' for value in row)
                      for row in rows)  # fmt: skip
     client = client_for(pam)
-    preview = client.post(
-        reverse("risks:register-import", args=[register.slug]),
-        {"file": SimpleUploadedFile("register.csv", text.encode())},
-    )
-    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
+    url = reverse("risks:register-import", args=[register.slug])
+    token = token_of(upload(client, url, "register.csv", text.encode()))
     client.post(reverse("risks:register-import-confirm", args=[register.slug]), {"token": token})
     assert sorted(Risk.objects.values_list("title", flat=True)) == sorted(FORMULAS)
 

@@ -10,6 +10,7 @@ from projects.spreadsheets import MAX_UNCOMPRESSED_BYTES
 from risks.importers import import_register
 from risks.models import CorporatePriority, Risk, RiskRegister, RiskReview
 from tests.factories import UserFactory
+from tests.imports import token_of, upload
 from tests.test_risks.conftest import SAMPLE
 
 HEADER = [
@@ -253,32 +254,24 @@ def test_export_round_trips_and_keeps_text_inert(client_for, sample_register, al
 
 
 def test_upload_page_previews_then_imports_on_confirm(client_for, register, alice):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     # The PMO keeps the list of corporate priorities; the register's owner uses it.
     CorporatePriority.objects.create(name="Dacorum Delivers")
     client = client_for(alice)
     url = f"/risks/{register.slug}/import/"
-    upload = SimpleUploadedFile("sample.xlsx", SAMPLE.read_bytes())
-    preview = client.post(url, {"file": upload})
+    preview = upload(client, url, "sample.xlsx", SAMPLE.read_bytes())
     page = preview.content.decode()
     assert "2 rows read: <strong>2 new</strong>" in page
     assert not Risk.objects.exists()  # nothing written before confirming
-    token = client.session["pending_upload"]["token"]
-    done = client.post(f"{url}confirm/", {"token": token}, follow=True)
+    done = client.post(f"{url}confirm/", {"token": token_of(preview)}, follow=True)
     assert "Imported sample.xlsx: 2 created, 0 updated, 0 unchanged." in done.content.decode()
     assert Risk.objects.count() == 2
 
 
 def test_upload_page_explains_a_bad_file_and_changes_nothing(client_for, register, alice):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    response = client_for(alice).post(
-        f"/risks/{register.slug}/import/",
-        {"file": SimpleUploadedFile("notes.xlsx", b"hello, this is not a workbook")},
-    )
-    assert response.status_code == 400
+    url = f"/risks/{register.slug}/import/"
+    response = upload(client_for(alice), url, "notes.xlsx", b"hello, this is not a workbook")
     assert "The file is not a spreadsheet" in response.content.decode()
+    assert token_of(response) is None
     assert not Risk.objects.exists()
 
 

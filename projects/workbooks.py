@@ -1,0 +1,210 @@
+"""Reading spreadsheets that people upload (.xlsx or .csv), safely: bounded in size,
+encrypted, damaged and old .xls files told apart, and the sheet's own stated size never
+trusted. projects.spreadsheets builds the importers on top of it."""
+
+import csv
+import io
+import re
+import zipfile
+import zlib
+
+from defusedxml import DefusedXmlException
+from openpyxl import load_workbook
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for a cell
+# Registers and plans are text: far beyond this, an .xlsx is a zip bomb, not a register.
+MAX_UNCOMPRESSED_BYTES = 60 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_CELLS = 2_000_000
+
+
+# A row element of a worksheet's XML, with or without a namespace prefix.
+ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+TOO_LARGE = (
+    f"The workbook is far larger than a register or a plan ({MAX_ROWS:,} rows or "
+    f"{MAX_CELLS:,} cells at most). Split it, or remove the rows that are not risks "
+    "or activities, and try again."
+)
+
+
+# What the zip inside an .xlsx may use: spreadsheet programs write parts stored or deflated,
+# never encrypted ones (a password-protected workbook is not a zip at all) nor other methods.
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+ZIP_ENCRYPTED = 0x1  # bit 0 of a zip member's general-purpose flags
+# A part whose bytes do not match its checksum, or whose compressed data is cut or garbled.
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
+DAMAGED = (
+    "The workbook is damaged: part of it does not match its checksum (a copy or download "
+    "may have been cut short or changed). Save it again from Excel and try again."
+)
+ENCRYPTED_PART = (
+    "Part of the workbook is encrypted, which spreadsheet programs never do. Save it again "
+    "from Excel, without a password, and try again."
+)
+UNKNOWN_COMPRESSION = (
+    "The workbook is packed with a compression method spreadsheet programs do not use. "
+    "Save it again from Excel as an .xlsx workbook and try again."
+)
+
+# The steps of a run, for whoever watches it (Importer.progress): reading the file, checking
+# each row, then writing (or, for a preview, working out what would change).
+READING, CHECKING, WRITING = "reading", "checking", "writing"
+PROGRESS_EVERY = 1000  # rows between two reports
+
+
+class ImportFailed(Exception):
+    """The file as a whole cannot be read: nothing was imported."""
+
+
+def read_sheets(content, filename, progress=None):
+    """[(sheet name, [(row number, [cell values])])] from the file's bytes, or ImportFailed
+    with a reason a person can act on. `progress(READING, rows read, rows in all)` is
+    called as a workbook is read."""
+    if len(content) > MAX_FILE_BYTES:
+        raise ImportFailed(
+            f"The file is {len(content) / 1e6:.1f} MB; a register is at most "
+            f"{MAX_FILE_BYTES // 1_000_000} MB."
+        )
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFailed(
+            "The file is encrypted (password protected) or an old .xls workbook. Save it as "
+            "an .xlsx workbook without a password, or as .csv, and try again."
+        )
+    if content.startswith(b"PK\x03\x04"):
+        return _read_xlsx(content, progress)
+    if filename.lower().endswith(".csv"):
+        return _read_csv(content, filename)
+    raise ImportFailed("The file is not a spreadsheet: upload an .xlsx workbook or a .csv file.")
+
+
+def _read_xlsx(content, progress=None):
+    archive = _open_archive(content)
+    try:
+        rows = _count_rows(archive)
+    except ZIP_READ_ERRORS:
+        raise ImportFailed(DAMAGED) from None
+    if rows > MAX_ROWS:
+        raise ImportFailed(TOO_LARGE)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return _rows_of(book, rows, progress)
+    except ImportFailed:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+        if _caused_by(exc, ZIP_READ_ERRORS):
+            raise ImportFailed(DAMAGED) from None
+        if _caused_by(exc, DefusedXmlException):
+            # openpyxl parses through defusedxml when it is installed: entity declarations
+            # (a "billion laughs" bomb) are refused rather than expanded.
+            raise ImportFailed(
+                "The workbook cannot be read: it declares XML entities, which no spreadsheet "
+                "needs and which can expand to gigabytes. Save it again from Excel and retry."
+            ) from None
+        raise ImportFailed(f"The workbook cannot be read ({type(exc).__name__}).") from None
+
+
+def _open_archive(content):
+    """The workbook's zip, once its directory says nothing is encrypted, packed in a way
+    spreadsheet programs never use, or too big to unpack; each is refused up front, as
+    zipfile would otherwise fail half-way through reading (RuntimeError,
+    NotImplementedError)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except ZIP_READ_ERRORS:
+        raise ImportFailed("The file is damaged or not an .xlsx workbook.") from None
+    if any(info.flag_bits & ZIP_ENCRYPTED for info in members):
+        raise ImportFailed(ENCRYPTED_PART)
+    if any(info.compress_type not in ZIP_METHODS for info in members):
+        raise ImportFailed(UNKNOWN_COMPRESSION)
+    if sum(info.file_size for info in members) > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFailed(
+            "The workbook unpacks to more than "
+            f"{MAX_UNCOMPRESSED_BYTES // 1_000_000} MB, far more than a register holds."
+        )
+    return archive
+
+
+def _caused_by(exc, kind):
+    while exc is not None:
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _rows_of(book, expected, progress=None):
+    sheets, total, cells = [], 0, 0
+    for sheet in book.worksheets:
+        # The sheet's stated size is not trusted: it can be stale (rows beyond it would be
+        # missed) or huge (every row padded to 16,384 empty cells).
+        sheet.reset_dimensions()
+        rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            total += 1
+            values = list(values)
+            while values and values[-1] in (None, ""):
+                values.pop()
+            cells += len(values)
+            if total > MAX_ROWS or cells > MAX_CELLS:
+                raise ImportFailed(TOO_LARGE)
+            refuse_long_cells(sheet.title, number, values)
+            rows.append((number, values))
+            if progress and total % PROGRESS_EVERY == 0:
+                progress(READING, total, max(total, expected))
+        sheets.append((sheet.title, rows))
+    book.close()
+    return sheets
+
+
+def refuse_long_cells(sheet, number, values):
+    """No spreadsheet program writes a cell over 32,767 characters (Excel's limit), and
+    the importers' text handling is only sized for cells a person wrote: refuse the file."""
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+            raise ImportFailed(
+                f"{sheet} row {number}, column {column}: a cell of {len(value):,} characters. "
+                f"A spreadsheet cell holds at most {MAX_CELL_CHARACTERS:,}; nothing was imported."
+            )
+
+
+def _count_rows(archive):
+    """Rows in every worksheet, counted in the raw XML: refusing a 100,000-row workbook this
+    way takes a fraction of a second, where openpyxl would parse 50,000 rows first."""
+    rows = 0
+    for info in archive.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        tail = b""
+        with archive.open(info) as part:
+            while chunk := part.read(1 << 20):
+                data = tail + chunk
+                # Tags starting in the last few bytes may be cut off: count them next time.
+                cut = max(0, len(data) - 64)
+                rows += sum(1 for tag in ROW_TAG.finditer(data) if tag.start() < cut)
+                tail = data[cut:]
+        rows += len(ROW_TAG.findall(tail))
+    return rows
+
+
+def _read_csv(content, filename):
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("cp1252")  # Excel's "CSV" on Windows
+        except UnicodeDecodeError:
+            raise ImportFailed("The CSV file is not UTF-8 or Windows text.") from None
+    if "\x00" in text:
+        raise ImportFailed("The file is not a spreadsheet: upload an .xlsx workbook or a .csv.")
+    rows = []
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if number > MAX_ROWS:
+                raise ImportFailed(f"The file has more than {MAX_ROWS:,} rows.")
+            refuse_long_cells(filename.rsplit("/", 1)[-1], number, values)
+            rows.append((number, values))
+    except csv.Error as exc:
+        raise ImportFailed(f"The CSV file cannot be read: {exc}.") from None
+    return [(filename.rsplit("/", 1)[-1], rows)]
