@@ -17,6 +17,7 @@ from .forms import (
     RagRatingFormSet,
     ReportForm,
     WorkstreamProgressFormSet,
+    within_text_limit,
 )
 from .models import HighlightReport
 from .reporting import (
@@ -174,7 +175,8 @@ def report_edit(request, code, month):
             formset.extra = 0  # a hidden section posts no empty rows to fill in
     formsets = [ratings, workstreams, deliverables, concerns]
     stale = False
-    if request.method == "POST" and all(f.is_valid() for f in (form, *formsets)):
+    valid = request.method == "POST" and all(f.is_valid() for f in (form, *formsets))
+    if valid and within_text_limit(form, formsets):
         try:
             save_report(form, formsets, form.cleaned_data["version"], writer=request.user)
         except StaleReport:

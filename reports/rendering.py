@@ -77,6 +77,16 @@ class StaticOnlyFetcher(URLFetcher):
         )
 
 
+class TooLongToPrint(Exception):
+    """The document laid out to more pages than its kind may print: it is not written."""
+
+    def __init__(self, pages, limit, what="document"):
+        super().__init__(
+            f"Too long to print: {pages:,} pages, the limit is {limit:,} for a {what}. "
+            "Shorten what it prints and ask for it again."
+        )
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     content: bytes
@@ -85,12 +95,15 @@ class RenderedPdf:
     marking: str = ""  # the protective marking printed on every page
 
 
-def render_pdf(template_name, context, **options):
-    """`options` go to WeasyPrint (e.g. pdf_variant="pdf/ua-1" for a tagged PDF)."""
+def render_pdf(template_name, context, max_pages=None, what="document", **options):
+    """`options` go to WeasyPrint (e.g. pdf_variant="pdf/ua-1" for a tagged PDF). Raises
+    TooLongToPrint, once laid out, for more than `max_pages` pages (a `what`)."""
     html = render_to_string(
         template_name, {**context, "STATIC_BASE": STATIC_BASE, "MEDIA_BASE": MEDIA_BASE}
     )
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher()).render(
         **options
     )
+    if max_pages is not None and len(document.pages) > max_pages:
+        raise TooLongToPrint(len(document.pages), max_pages, what)  # before writing it
     return RenderedPdf(content=document.write_pdf(**options), pages=len(document.pages), html=html)

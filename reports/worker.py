@@ -32,7 +32,7 @@ from django.utils import timezone
 from .kinds import SourceMissing, get_kind
 from .models import Document
 from .notices import notify_if_ready
-from .rendering import render_pdf
+from .rendering import TooLongToPrint, render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def render_document(self, document_id):
     except SoftTimeLimitExceeded:
         _fail(document, "Rendering took longer than the time limit.")
         return "failed"
-    except SourceMissing as exc:
+    except (SourceMissing, TooLongToPrint) as exc:
         _fail(document, str(exc))
         return "failed"
     except Exception as exc:
@@ -123,7 +123,13 @@ def render_source(kind, source, params=None, progress=None):
     # The date printed on a document is not part of its data: a run on a later day must
     # not re-render what has not changed.
     context = {**data, "generated": timezone.localdate().strftime("%d/%m/%Y")}
-    pdf = render_pdf(spec.template(data), context, **spec.pdf_options)
+    pdf = render_pdf(
+        spec.template(data),
+        context,
+        max_pages=spec.max_pages,
+        what=spec.label.lower(),
+        **spec.pdf_options,
+    )
     pdf = dataclasses.replace(pdf, marking=data["letterhead"]["marking"])
     return pdf, spec.fingerprint(data), time.perf_counter() - started
 

@@ -25,6 +25,10 @@ from .project import (
 )
 from .report import (
     LONG_TEXT,
+    MAX_CONCERNS,
+    MAX_DELIVERABLES,
+    MAX_REPORT_CHARACTERS,
+    MAX_REPORT_LINES,
     BaseDeliverableFormSet,
     BaseRagRatingFormSet,
     ConcernForm,
@@ -37,11 +41,16 @@ from .report import (
     ReportForm,
     WorkstreamProgressForm,
     WorkstreamProgressFormSet,
+    within_text_limit,
 )
 
 __all__ = [
     "NameApproverForm",
     "LONG_TEXT",
+    "MAX_CONCERNS",
+    "MAX_DELIVERABLES",
+    "MAX_REPORT_CHARACTERS",
+    "MAX_REPORT_LINES",
     "MARKDOWN_HELP",
     "TEXT_LIMIT",
     "BaseDeliverableFormSet",
@@ -73,5 +82,6 @@ __all__ = [
     "WorkstreamFormSet",
     "WorkstreamProgressForm",
     "WorkstreamProgressFormSet",
+    "within_text_limit",
     "workstream_in_approved_report",
 ]

@@ -47,6 +47,68 @@ SECTION_GROUPS = (
     ("For the board", ("decisions_required", "governance", "communication")),
 )
 
+# What one report may hold, far beyond any real one (the longest sample has 18 deliverables,
+# 3 concerns, 8,546 characters and 111 printed lines of text), so that nobody can make a
+# report whose PDF holds a worker for minutes: hundreds of 20,000-character deliverables
+# printed 2,642 pages in 219 s (issue 17). Lines are counted as well as characters: 100,000
+# characters written as one-letter bullets print 533 pages and took 262 s. Each field is
+# bounded too (fields.TEXT_LIMIT).
+MAX_DELIVERABLES = 100
+MAX_CONCERNS = 50
+MAX_REPORT_CHARACTERS = 100_000  # some forty printed pages of prose
+MAX_REPORT_LINES = 2_500  # each line break starts a line; a long line is one per 100 characters
+LINE_CHARACTERS = 100
+
+
+def too_many(rows, limit):
+    return {
+        "too_many_forms": f"A report holds at most {limit} {rows}: nothing was saved. Remove "
+        "the ones that are done with (or merge a few) and save again."
+    }
+
+
+def printed_lines(text):
+    """About how many lines `text` prints: a line per line break, and one more for each
+    LINE_CHARACTERS of a long line."""
+    return sum(max(1, -(-len(line) // LINE_CHARACTERS)) for line in text.splitlines())
+
+
+def report_text(form, formsets):
+    """Every piece of free text the report would hold once saved: its own fields' and those
+    of every line kept (not deleted, not an empty new line)."""
+    kept = [form]
+    for formset in formsets:
+        lines = [f for f in formset.forms if f not in formset.deleted_forms]
+        kept += [f for f in lines if f.instance.pk or f.has_changed()]
+    return [
+        f.cleaned_data.get(name) or ""
+        for f in kept
+        for name, field in f.fields.items()
+        if isinstance(field, forms.CharField)
+    ]
+
+
+def within_text_limit(form, formsets):
+    """True when the report holds no more text than a report may; otherwise False, with the
+    reason among the form's errors."""
+    texts = report_text(form, formsets)
+    characters, lines = sum(map(len, texts)), sum(map(printed_lines, texts))
+    if characters > MAX_REPORT_CHARACTERS:
+        form.add_error(
+            None,
+            f"The report would hold {characters:,} characters of text; a report holds at most "
+            f"{MAX_REPORT_CHARACTERS:,} (some forty printed pages). Shorten the longest "
+            "sections and save again.",
+        )
+    elif lines > MAX_REPORT_LINES:
+        form.add_error(
+            None,
+            f"The report would print {lines:,} lines of text; a report prints at most "
+            f"{MAX_REPORT_LINES:,} (some fifty pages). Join short lines and bullets, or "
+            "shorten the longest sections, and save again.",
+        )
+    return not form.errors
+
 
 class ReportForm(VersionRequired, BoundedModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -165,13 +227,22 @@ class ConcernForm(BoundedModelForm):
         }
 
 
+class BaseConcernFormSet(GuardedInlineFormSet):
+    default_error_messages = too_many("concerns", MAX_CONCERNS)
+
+
 ConcernFormSet = forms.inlineformset_factory(
     HighlightReport,
     Concern,
     form=ConcernForm,
-    formset=GuardedInlineFormSet,
+    formset=BaseConcernFormSet,
     extra=2,
     can_delete=True,
+    # More kept lines than max_num are refused; past absolute_max, posted lines are not
+    # even built (room is left for lines deleted in the same save).
+    max_num=MAX_CONCERNS,
+    absolute_max=2 * MAX_CONCERNS,
+    validate_max=True,
 )
 
 
@@ -225,6 +296,8 @@ class DeliverableForm(BoundedModelForm):
 
 
 class BaseDeliverableFormSet(GuardedInlineFormSet):
+    default_error_messages = too_many("deliverables", MAX_DELIVERABLES)
+
     def get_form_kwargs(self, index):
         return {
             **super().get_form_kwargs(index),
@@ -239,4 +312,7 @@ DeliverableFormSet = forms.inlineformset_factory(
     formset=BaseDeliverableFormSet,
     extra=3,
     can_delete=True,
+    max_num=MAX_DELIVERABLES,
+    absolute_max=2 * MAX_DELIVERABLES,
+    validate_max=True,
 )

@@ -42,6 +42,10 @@ class DocumentKind:
     ``pdf_options``
         Keyword arguments for WeasyPrint (e.g. a tagged PDF/UA variant); ``queue`` the
         Celery queue its renders go to (long kinds have workers of their own).
+    ``max_pages``
+        The most pages a document of the kind may print: one that lays out longer fails
+        as "too long to print" rather than being written (set above the largest the bench
+        renders, ``bench/results/latest.json``).
     ``marking(source, data)``
         The protective marking the document carries (by default its source's: a report
         its project's); a board pack carries the highest of what it holds.
@@ -87,6 +91,9 @@ class DocumentKind:
     # accessible).
     pdf_options = {"pdf_variant": "pdf/ua-1"}
     queue = "default"
+    # About five times the longest document `make bench` renders (the 200-risk register,
+    # 213 pages, in 20 s), and still within the render task's time limit at the bench's pace.
+    max_pages = 1_000
     request_fields = ()
     required_fields = ()
     order = 100

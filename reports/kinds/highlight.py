@@ -24,6 +24,9 @@ class HighlightReportKind(DocumentKind):
     request_fields = ("project", "period")
     required_fields = ("project", "period")
     order = 20
+    # The bench's report prints 2 pages, the longest sample 4; the most the edit form's limits
+    # let a report hold (projects.forms.report: 2,500 one-letter bullets) prints 54.
+    max_pages = 150
 
     def params_for(self, report, params=None):
         return {"project": report.project.code, "period": report.period_slug}

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports import services
 from reports.kinds import SourceMissing, all_kinds
+from reports.rendering import TooLongToPrint
 
 
 class Command(BaseCommand):
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         }
         try:
             pdf, seconds = services.build_file(kind, params, out)
-        except SourceMissing as exc:
+        except (SourceMissing, TooLongToPrint) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"Wrote {out}: {pdf.pages} page(s), {len(pdf.content):,} bytes in {seconds:.2f} s"
