@@ -3,7 +3,7 @@
 for 219 s. A report now holds at most 100 deliverables, 50 concerns and 100,000 characters
 of text, far beyond any real one; a save past a limit is refused whole, saying why."""
 
-from projects.forms import MAX_CONCERNS, MAX_DELIVERABLES, TEXT_LIMIT
+from projects.forms import MAX_CONCERNS, MAX_DELIVERABLES, MAX_REPORT_LINES, TEXT_LIMIT
 from projects.models import Deliverable
 from tests.factories import DeliverableFactory
 from tests.test_projects.test_report_form import edit_url, form_data
@@ -96,3 +96,18 @@ def test_long_narrative_alone_counts_towards_the_limit(client_for, report, alice
     assert "The report would hold 120,0" in response.content.decode()
     report.refresh_from_db()
     assert report.version == 1 and report.summary == "Work is progressing to plan."
+
+
+def test_one_letter_bullets_count_as_the_lines_they_print(client_for, report, alice):
+    """100,000 characters written as '- a' bullets printed 533 pages in 262 s: a report's
+    text is measured in printed lines as well as characters."""
+    bullets = "- a\n" * (TEXT_LIMIT // 4)  # 5,000 lines in 20,000 characters
+    data = form_data(report, summary=bullets, issues=bullets[: len(bullets) // 2])
+    response = client_for(alice).post(edit_url(report), data)
+    assert "The report would print 7,5" in response.content.decode()
+    assert f"a report prints at most {MAX_REPORT_LINES:,}" in response.content.decode()
+    report.refresh_from_db()
+    assert report.version == 1 and report.summary == "Work is progressing to plan."
+    # A long list of real bullets, within the limits, saves.
+    data = form_data(report, summary="- a bullet a person wrote\n" * 700)
+    assert client_for(alice).post(edit_url(report), data).status_code == 302
