@@ -28,6 +28,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -162,10 +163,12 @@ def file_of(job):
     return Path(settings.MEDIA_ROOT) / "imports" / f"{job.pk.hex}{suffix}"
 
 
-def discard(jobs):
-    """Forget jobs and their files; an import a worker is running is left to finish."""
-    running = {"step": ImportJob.Step.IMPORT, "status__in": ImportJob.ACTIVE}
-    for job in jobs.exclude(**running):
+def discard(jobs, running_too=False):
+    """Forget jobs and their files; an import a worker is running (or about to) is left to
+    finish, unless `running_too` (one a day old is long dead: the time limit is minutes)."""
+    if not running_too:
+        jobs = jobs.exclude(step=ImportJob.Step.IMPORT, status__in=ImportJob.ACTIVE)
+    for job in jobs:
         file_of(job).unlink(missing_ok=True)
         job.delete()
 
@@ -174,7 +177,7 @@ def start_preview(user, importer, target, name, content):
     """Keep an upload and queue its preview; returns the job. The uploader's earlier uploads
     for the record, and anyone's left unconfirmed for a day, go."""
     discard(jobs_of(user, importer, target))
-    discard(ImportJob.objects.filter(created_at__lt=timezone.now() - KEPT_FOR))
+    discard(ImportJob.objects.filter(created_at__lt=timezone.now() - KEPT_FOR), running_too=True)
     job = ImportJob.objects.create(
         owner=user,
         importer=importer_path(importer),
@@ -271,6 +274,8 @@ def run(job_id, step, work):
         fields = failed(str(exc))
     except FileNotFoundError:
         fields = failed("The uploaded file is no longer kept: upload it again.")
+    except ObjectDoesNotExist:
+        fields = failed("What the file was for no longer exists; nothing was changed.")
     except SoftTimeLimitExceeded:
         fields = failed("The file took longer than the time limit to read; nothing was changed.")
     except Exception as exc:

@@ -159,3 +159,27 @@ def test_a_preview_of_thousands_of_changes_lists_the_first_few_hundred(register,
     assert page.count("<li><strong>Create</strong>") == uploads.SHOWN == 200
     assert "… and 250 more changes, not listed here." in page
     assert token_of(page)  # the whole file is still what is confirmed
+
+
+def test_a_job_whose_register_was_deleted_fails_with_a_message(register, alice):
+    job = queued_job(register, alice)
+    uploads.file_of(job).parent.mkdir(parents=True, exist_ok=True)
+    uploads.file_of(job).write_bytes(SAMPLE.read_bytes())
+    register.delete()
+    assert uploads.preview_upload(str(job.pk)) == ImportJob.Status.FAILED
+    job.refresh_from_db()
+    assert job.message == "What the file was for no longer exists; nothing was changed."
+    assert not uploads.file_of(job).exists()
+
+
+def test_uploads_left_for_a_day_go_with_their_files(register, alice, pam, media_root):
+    """Whatever state they were left in (an import whose message was lost stays queued)."""
+    old = queued_job(register, pam, step=ImportJob.Step.IMPORT)
+    uploads.file_of(old).parent.mkdir(parents=True, exist_ok=True)
+    uploads.file_of(old).write_bytes(b"kept")
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - uploads.KEPT_FOR)
+    upload(client_of(alice), import_url(register), "r.xlsx", SAMPLE.read_bytes())
+    assert not ImportJob.objects.filter(pk=old.pk).exists()
+    assert [p.name for p in (media_root / "imports").iterdir()] == [
+        uploads.file_of(ImportJob.objects.get()).name
+    ]
