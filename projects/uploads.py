@@ -71,7 +71,7 @@ def fingerprint(outcome, state):
     return hashlib.sha256(json.dumps([outcome.changes, state], default=str).encode()).hexdigest()
 
 
-def preview(importer, target, content, name, progress=None, user=None):
+def preview(importer, target, content, name, user=None, progress=None):
     """(outcome, fingerprint) of `user` importing `content` into `target`, with nothing
     written. The fingerprint is None when the file has errors: there is nothing to confirm.
     Raises ImportFailed for a file that cannot be read."""
@@ -239,7 +239,7 @@ def import_upload(job_id):
 
 
 def _preview(job, importer, target, content, progress):
-    outcome, seen = preview(importer, target, content, job.name, progress, user=job.owner)
+    outcome, seen = preview(importer, target, content, job.name, job.owner, progress)
     return {"outcome": shown(outcome), "fingerprint": seen or ""}
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from projects import uploads
 from projects.models import ImportJob
 from risks.importers import RegisterImporter
-from risks.models import Risk, RiskMatrix
+from risks.models import CorporatePriority, Risk, RiskMatrix
 from tests.factories import RiskRegisterFactory
 from tests.imports import token_of, upload
 from tests.test_risks.conftest import SAMPLE
@@ -23,6 +23,8 @@ from tests.test_risks.conftest import SAMPLE
 
 @pytest.fixture
 def register(alice):
+    # The PMO keeps the list of corporate priorities; the register's owner uses it.
+    CorporatePriority.objects.create(name="Dacorum Delivers")
     return RiskRegisterFactory(name="Depot risks", matrix=RiskMatrix.objects.get(name="4x4"),
                                owner=alice)  # fmt: skip
 

@@ -41,7 +41,7 @@ def test_data_under_no_heading_is_reported_with_its_sheet_row_and_column(registe
 def test_the_preview_shows_it_before_anything_is_imported(client_for, register, alice):
     CorporatePriority.objects.create(name="Dacorum Delivers")
     upload = SimpleUploadedFile("r.xlsx", register_book(row("R1", gap="High")))
-    page = client_for(alice).post(f"/risks/{register.slug}/import/", {"file": upload})
+    page = client_for(alice).post(f"/risks/{register.slug}/import/", {"file": upload}, follow=True)
     assert (
         '<tr class="table-warning"><td>Warning</td><td>Register</td><td>2</td><td></td>'
         "<td>Column D has no heading, so what it holds was not imported (row 2)."
