@@ -11,8 +11,11 @@ role's POST (an approval, say) never changes what the next role meets.
 """
 
 import datetime
+import io
+import re
 from dataclasses import dataclass, field
 
+import openpyxl
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -22,22 +25,30 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from businessplan.importers import PlanImporter
 from projects import uploads, workflow
-from projects.models import ImportJob, User
+from projects.models import ImportJob, RagDimension, User
+from projects.periods import add_months, month_end
 from reports import kinds
 from reports.models import Document, params_key
+from reports.services import render_source
 from risks.importers import RegisterImporter
 from risks.models import Risk, RiskMatrix
 from tests.factories import (
     ActivityFactory,
     BusinessPlanFactory,
+    ConcernFactory,
+    DeliverableFactory,
     DocumentFactory,
     OwnerRoleFactory,
+    ProgrammeFactory,
+    RagStatusFactory,
     ReportFactory,
     RiskFactory,
     RiskRegisterFactory,
     SectionFactory,
     UserFactory,
+    rate,
 )
+from tests.pdf import pdf_text
 
 OK, LOGIN, ADMIN = "OK", "LOGIN", "ADMIN"
 
@@ -119,6 +130,8 @@ TABLE = [
     C("projects:project-create", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:project-detail", "TEST.1", get=EVERYONE, post=expect(405)),
     C("projects:project-detail", "OTHER.2", get=EVERYONE, post=expect(405)),
+    # TEST.1's programme: its page shows each project's latest report the reader may read.
+    C("projects:project-detail", "PROG.1", get=EVERYONE, post=expect(405)),
     C("projects:project-edit", "TEST.1", get=expect(403, manager=OK, pmo=OK), post=None),
     C(
         "projects:report-create",
@@ -253,15 +266,50 @@ TABLE = [
 # --- the world every case is tried in ---------------------------------------------------
 
 
+# TEST.1's reports that only its readers of drafts may read carry what nothing else in the
+# world carries, so that a page showing any of them is caught by what it shows
+# (test_outsiders_see_no_trace_of_reports_they_may_not_read): text marked UNSEEN-<status>-
+# <field> in every field, the scale's Amber/Red on every RAG line (the approved report is
+# Green throughout), and two-month periods, whose names no month heading spells.
+UNSEEN_STATUS = "Amber/Red"
+UNSEEN_FIELDS = ("status_word", "summary", "achievements", "next_period", "issues",
+                 "risks_narrative", "decisions_required", "governance", "communication",
+                 "deliverables_title")  # fmt: skip
+UNSEEN = ("returned", "submitted", "draft")
+
+
+def unseen_report(project, first_month, status):
+    """A two-month report of `project` whose every word is marked UNSEEN-<status>-."""
+    marked = {name: f"UNSEEN-{status}-{name.replace('_', '-')}" for name in UNSEEN_FIELDS}
+    report = ReportFactory(project=project, period_start=first_month,
+                           period_end=month_end(add_months(first_month, 1)), **marked)  # fmt: skip
+    amber_red = RagStatusFactory(name=UNSEEN_STATUS)
+    for rating in report.ratings.select_related("dimension"):
+        rating.status, rating.comment = amber_red, f"UNSEEN-{status}-rag-{rating.dimension.order}"
+        rating.save()
+    ConcernFactory(report=report, concern=f"UNSEEN-{status}-concern",
+                   countermeasure=f"UNSEEN-{status}-countermeasure")  # fmt: skip
+    DeliverableFactory(report=report, description=f"UNSEEN-{status}-deliverable")
+    return report
+
+
 @pytest.fixture
 def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, diana):
     rita = UserFactory(username="rita", first_name="Rita", last_name="Rowe")
     outsider = UserFactory(username="owen", first_name="Owen", last_name="Oakes")
-    approved = ReportFactory(project=project, period_start=datetime.date(2024, 1, 1), rated=True)
+    project.parent = ProgrammeFactory(code="PROG.1", name="Culture Programme")
+    project.save()
+    # Returned before the approved one is approved: a rule that took "last period" from
+    # any report, not the last approved one, would print its RAG on the approved one.
+    returned = unseen_report(project, datetime.date(2023, 11, 1), "returned")
+    workflow.return_to_manager(workflow.submit(returned, alice), bob, "UNSEEN-returned-comment")
+    approved = ReportFactory(project=project, period_start=datetime.date(2024, 1, 1),
+                             status_word="On Track")  # fmt: skip
+    rate(approved, **{d.name: "Green" for d in RagDimension.objects.all()})
     workflow.approve(workflow.submit(approved, alice), bob)
-    submitted = ReportFactory(project=project, period_start=datetime.date(2024, 2, 1), rated=True)
+    submitted = unseen_report(project, datetime.date(2024, 2, 1), "submitted")
     workflow.submit(submitted, alice)
-    draft = ReportFactory(project=project, period_start=datetime.date(2024, 3, 1), rated=True)
+    draft = unseen_report(project, datetime.date(2024, 4, 1), "draft")
 
     matrix = RiskMatrix.objects.get(name="5x5")
     project_register = RiskRegisterFactory(
@@ -276,8 +324,10 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
     plans = {}
     for year, status in (("2019-20", "published"), ("2020-21", "draft")):
         plan = BusinessPlanFactory(title=f"Plan {year}", year=year, status=status)
+        # The published plan's activity is TEST.1's: its page shows TEST.1's latest report.
         ActivityFactory(section=SectionFactory(plan=plan, name="C&I", slug="c-i"), ref="CI 1",
-                        title="Refresh the website", owner=owner_role)  # fmt: skip
+                        title="Refresh the website", owner=owner_role,
+                        project=project if status == "published" else None)  # fmt: skip
         plans[status] = plan
 
     documents = {
@@ -289,7 +339,10 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
         "corporate-register": done_document("risk_register", corporate, pam),
         "draft-plan": done_document("business_plan", plans["draft"], pam),
         "failed-draft-report": DocumentFactory(
-            report=draft, status=Document.Status.FAILED, error="WeasyPrint ran out of memory"
+            report=draft,
+            status=Document.Status.FAILED,
+            error="WeasyPrint ran out of memory",
+            title=kinds.get_kind("highlight_report").title(draft),
         ),
     }
     jobs = {
@@ -302,7 +355,12 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
     }  # fmt: skip
     return {
         "users": users,
-        "reports": {"draft": draft, "submitted": submitted, "approved": approved},
+        "reports": {
+            "draft": draft,
+            "submitted": submitted,
+            "approved": approved,
+            "returned": returned,
+        },
         "registers": {"project": project_register, "corporate": corporate},
         "risks": {
             "project": (project_register, "LR_1"),
@@ -336,7 +394,8 @@ def done_document(kind, source, requested_by, params=None):
         params_key=params_key(params),
         fingerprint=kinds.fingerprint(spec.printable(source_for_data, params)),
         defaults={"params": params, "source": source, "status": Document.Status.DONE,
-                  "pages": 1, "requested_by": requested_by},
+                  "pages": 1, "requested_by": requested_by,
+                  "title": spec.title(source_for_data, params)},
     )  # fmt: skip
     document.file.save(f"{kind}.pdf", ContentFile(b"%PDF-1.7 a test file"))
     return document
@@ -442,6 +501,106 @@ def test_the_table_names_every_url():
     assert not missing, f"URLs with no row in the access table: {missing}"
     gone = sorted(named - {name for name, _, _ in url_names()})
     assert not gone, f"rows for URLs that no longer exist: {gone}"
+
+
+# --- what pages show: nothing of a report the reader may not read ------------------------
+
+# Everyone signed in who may not read TEST.1's drafts.
+OUTSIDERS = [role for role in ROLES[1:] if DRAFT_READERS[role] == 404]
+# The dashboard and its export as at May 2024, whose twelve months span TEST.1's reports
+# (the table's rows ask for them as at last month).
+AS_AT_MAY_2024 = ("projects:dashboard", "projects:dashboard-export")
+STATUS_PILL = re.compile(r'status-pill[^"]*">(Draft|Submitted|Returned)<')
+OPTION_LISTS = re.compile(r"<select\b.*?</select>", re.DOTALL)
+
+
+def pages_open_to(role, world):
+    """Every page and download the table lets `role` GET, and the dashboard as at May 2024."""
+    for case in TABLE:
+        if case.get[role] == OK:
+            yield url_for(case, world)
+    for name in AS_AT_MAY_2024:
+        yield reverse(name) + "?month=2024-05"
+
+
+def shown(response):
+    """What a response shows, as text: a workbook's cells, a PDF's text, or a page without
+    its option lists (the dashboard's filter names every RAG status, whatever reports say)."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        return "\n".join(str(cell.value) for sheet in book for row in sheet.iter_rows()
+                         for cell in row if cell.value is not None)  # fmt: skip
+    if kind == "application/pdf" and b"/Page" in content:
+        return pdf_text(content)
+    return OPTION_LISTS.sub("", content.decode(errors="replace"))
+
+
+def traces(text, world):
+    """What `text` shows of TEST.1's unapproved reports: their words, RAG, periods (by name
+    or link) and statuses."""
+    found = set(re.findall(r"UNSEEN-[a-z-]+\d?", text))
+    if UNSEEN_STATUS in text:
+        found.add(f"RAG {UNSEEN_STATUS}")
+    for status in UNSEEN:
+        report = world["reports"][status]
+        if report.period_label in text:
+            found.add(f"the {status} report's period {report.period_label}")
+        if report.get_absolute_url() in text:
+            found.add(f"a link to the {status} report")
+    found |= {f"a {status} report" for status in STATUS_PILL.findall(text)}
+    unseen = [world["reports"][status] for status in UNSEEN]
+    for name, document in world["documents"].items():
+        if document.source in unseen and document.get_absolute_url() in text:
+            found.add(f"a link to the document {name}")
+    return found
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_outsiders_see_no_trace_of_reports_they_may_not_read(role, world):
+    """The programme and project pages, the project list, the dashboard and its workbook,
+    documents, the home page, registers, plans (an activity shows its project's latest
+    report): none shows anything of a report that is not approved."""
+    leaks, read = [], 0
+    for url in pages_open_to(role, world):
+        response = attempt(world, role, "get", url, None)
+        assert response.status_code in (200, 302), f"{url}: {response.status_code}"
+        read += response.status_code == 200
+        if found := traces(shown(response), world):
+            leaks.append(f"{url}: {', '.join(sorted(found))}")
+    assert read >= 20, f"only {read} pages read"
+    assert not leaks, f"{role} sees what they may not read:\n" + "\n".join(leaks)
+
+
+def test_what_the_outsiders_must_not_see_is_shown_to_the_team(world):
+    """The other side: the pages print every trace looked for, to those who may read them,
+    so the test above is not passing on pages that never print them."""
+    for status in UNSEEN:
+        report = world["reports"][status]
+        page = shown(attempt(world, "manager", "get", report.get_absolute_url(), None))
+        expected = {f"UNSEEN-{status}-{name.replace('_', '-')}" for name in UNSEEN_FIELDS}
+        expected |= {f"UNSEEN-{status}-{item}"
+                     for item in ("concern", "countermeasure", "deliverable")}  # fmt: skip
+        expected |= {f"UNSEEN-{status}-rag-{d.order}" for d in RagDimension.objects.all()}
+        expected |= {f"RAG {UNSEEN_STATUS}", f"the {status} report's period {report.period_label}",
+                     f"a {report.get_status_display()} report"}  # fmt: skip
+        if status == "returned":
+            expected.add("UNSEEN-returned-comment")
+        assert expected <= traces(page, world), status
+    # The team reads the draft as TEST.1's latest report on its programme's page.
+    url = reverse("projects:project-detail", args=["PROG.1"])
+    programme = traces(shown(attempt(world, "manager", "get", url, None)), world)
+    assert {f"RAG {UNSEEN_STATUS}", "a link to the draft report", "a Draft report"} <= programme
+
+
+def test_the_pdf_everyone_may_download_prints_no_unapproved_report(world):
+    approved = world["reports"]["approved"]
+    params = {"project": "TEST.1", "period": approved.period_slug}
+    pdf, _, _ = render_source("highlight_report", approved, params)
+    text = pdf_text(pdf.content)
+    assert "January 2024" in text and "Green" in text
+    assert not traces(text, world)
 
 
 # --- the admin: staff only, and the PMO's staff account only where it is given rights ---
