@@ -4,6 +4,8 @@ import datetime
 import hashlib
 from pathlib import Path
 
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db.utils import OperationalError
 from django.utils import timezone
 
@@ -47,6 +49,50 @@ def test_a_worker_that_lost_its_lease_leaves_the_winners_file_alone(report, alic
     assert served.read_bytes() == before
     assert hashlib.sha256(before).hexdigest() == winner.sha256
     assert [p.name for p in media_root.rglob("*.pdf")] == [served.name]
+
+
+@pytest.mark.parametrize("winner", ["still rendering", "done"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        ValueError("template exploded"),  # recorded as the document's failure
+        SoftTimeLimitExceeded(),  # likewise, "took longer than the time limit"
+        OperationalError("connection reset"),  # put back in the queue, to be tried again
+    ],
+    ids=["error", "time limit", "passing fault"],
+)
+def test_a_worker_that_lost_its_lease_then_fails_leaves_the_document_to_the_winner(
+    error, winner, report, alice, monkeypatch, media_root
+):
+    """The first worker stalls past its lease, a second takes the document over, then the
+    first one's render fails: it must neither mark the document failed nor queue it again,
+    whether the second is still rendering or has finished."""
+    document = request_document("highlight_report", params(report), alice)
+    render = worker.render_pdf
+
+    def stall_then_fail(*args, **kwargs):
+        if Document.objects.get(pk=document.pk).attempts > 1:
+            return render(*args, **kwargs)  # the second worker's render
+        Document.objects.filter(pk=document.pk).update(
+            lease_expires=timezone.now() - datetime.timedelta(seconds=1)
+        )
+        assert worker.claim(document.pk) == 1  # the second worker's claim: attempt 2
+        if winner == "done":
+            assert build_document(Document.objects.get(pk=document.pk)) == "done"
+        raise error
+
+    monkeypatch.setattr("reports.worker.render_pdf", stall_then_fail)
+    deliver_with_retries(document.pk, monkeypatch)
+
+    document.refresh_from_db()
+    assert document.attempts == 2 and document.error == ""
+    if winner == "still rendering":
+        assert document.status == Document.Status.RUNNING
+        assert document.lease_expires > timezone.now()  # the second worker's lease stands
+        assert build_document(document) == "done"  # and it finishes
+        document.refresh_from_db()
+    assert document.status == Document.Status.DONE
+    assert Path(document.file.path).read_bytes().startswith(b"%PDF-")
 
 
 def test_fingerprint_describes_the_data_actually_rendered(report, alice):
