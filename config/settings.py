@@ -5,7 +5,6 @@ tasks executed in-process. Set DATABASE_URL, REDIS_URL (or CELERY_BROKER_URL), S
 and ALLOWED_HOSTS to run on PostgreSQL, Redis and real workers.
 """
 
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,21 +15,17 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-# pytest-django imports these settings before any conftest runs, so a test run is
-# recognised here rather than through a second settings module.
-TESTING = "pytest" in sys.modules
-
+# Nothing here asks whether it runs under test: a test run sets its environment
+# (tests/settings.py), so what it tests is what production reads.
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured("Set SECRET_KEY, or DEBUG=1 for local development.")
-    SECRET_KEY = "insecure-local-development-key-never-used-in-production"  # noqa: S105 (DEBUG or tests only, refused above otherwise)  # nosec B105
+    SECRET_KEY = "insecure-local-development-key-never-used-in-production"  # noqa: S105 (DEBUG only, refused above otherwise)  # nosec B105
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or TESTING else []
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -157,9 +152,6 @@ AUTH_PASSWORD_VALIDATORS = [
     # aaaaaaaaaaaa, abcdefghijkl and qwertyuiopas pass the list above (issue 17).
     {"NAME": "projects.passwords.RepeatedOrSequentialValidator"},
 ]
-if TESTING:
-    # Hashing at full strength would dominate the suite's run time.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -180,11 +172,14 @@ BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "backups")  # make backup
 RESTORE_MAX_BYTES = env.int("RESTORE_MAX_BYTES", default=20 * 1024**3)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production serves static files under hashed names from collectstatic's manifest;
+    # without collectstatic (DEBUG, or the tests with STATICFILES_MANIFEST=0) they are
+    # served as they are.
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env.bool("STATICFILES_MANIFEST", default=not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -201,7 +196,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Highlight <highlight@loc
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security: safe defaults whenever DEBUG is off -----------------------------------
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers and container health checks call /healthz over plain HTTP from inside.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # /healthz tells each service's state only to a caller sending this token (monitoring);
@@ -250,10 +245,11 @@ REDIS_URL = env("REDIS_URL", default="")
 
 # The dashboard keeps what it has worked out here until a change it shows commits. Every
 # web process must share one cache (Redis), or a process would go on showing the portfolio
-# as it stood before another process's change. Tests get a fresh one per process.
+# as it stood before another process's change. CACHE_URL chooses another (the tests
+# give each process its own).
 if env("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
-elif REDIS_URL and not TESTING:
+elif REDIS_URL:
     CACHES = {
         "default": {
             # django-redis rather than Django's own backend for IGNORE_EXCEPTIONS: with Redis
@@ -262,7 +258,8 @@ elif REDIS_URL and not TESTING:
             # expire (dashboard.CACHE_SECONDS), which bounds what a lost forget can leave.
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "highlight",
+            # As the broker's keys (CELERY_BROKER_KEY_PREFIX): one Redis may serve several.
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="highlight"),
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 1,
@@ -275,11 +272,10 @@ else:
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # a Redis outage shows in the logs, not on pages
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 # With no broker, tasks run in-process so that one command starts Highlight. Tests run
-# tasks in-process too, except those marked `worker`, which start a real worker.
-CELERY_TASK_ALWAYS_EAGER = env.bool(
-    "CELERY_TASK_ALWAYS_EAGER", default=TESTING or not CELERY_BROKER_URL
-)
-CELERY_TASK_EAGER_PROPAGATES = TESTING
+# tasks in-process too, and have their errors raised (except those marked `worker`,
+# which start a real worker).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
 CELERY_TASK_DEFAULT_QUEUE = "default"  # board packs go to "pdf-large" (reports/services.py)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -300,6 +296,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int(
         "CELERY_VISIBILITY_TIMEOUT", default=max(3600, CELERY_TASK_TIME_LIMIT * 2)
     ),
+    # Every key of the queues starts with this: installations (or test runs) sharing one
+    # Redis database then never take each other's messages.
+    "global_keyprefix": env("CELERY_BROKER_KEY_PREFIX", default=""),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,8 +1,12 @@
 """Real Celery workers (and a Redis of their own) for the tests marked `worker`: separate
-processes on Redis, against the test database, as in production."""
+processes on Redis, against the test database, as in production.
+
+Each test's messages go under a key prefix of its own (`own_keys`), so two test runs
+sharing one Redis database neither take nor flush each other's messages."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,9 +20,11 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app
+from tests.settings import TEST_ENVIRONMENT
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(settings.BASE_DIR)
+QUEUES = "default,pdf-large"  # every queue, as `make worker` listens
 
 
 def redis_available(url=REDIS_URL):
@@ -35,17 +41,44 @@ def database_url():
     return f"postgres://{db['USER']}{password}@{host}/{db['NAME']}"
 
 
-class Worker:
-    """`celery worker` on the test database, or tests/fault_worker.py with a fault in it.
-    It runs in a session of its own, so that kill() takes the pool's children with it."""
+def free_port():
+    """A port nothing listens on now (the system's choice for port 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    def __init__(self, log, broker=REDIS_URL, fault=None, marks=None, **env):
+
+@contextmanager
+def own_keys(broker=REDIS_URL):
+    """A key prefix for one test's messages (and its workers' cache) on `broker`, whose
+    keys are removed after."""
+    prefix = f"highlight-test-{uuid.uuid4().hex[:12]}:"
+    try:
+        yield prefix
+    finally:
+        if redis_available(broker):
+            client = redis.Redis.from_url(broker)
+            for key in client.scan_iter(match=f"{prefix}*"):
+                client.delete(key)
+
+
+class Worker:
+    """`celery worker` on the test database, or tests/fault_worker.py with a fault in it,
+    listening to `queues` for messages under `key_prefix`. It reads the production settings
+    with the environment given here (none of the test run's). It runs in a session of its
+    own, so that kill() takes the pool's children with it."""
+
+    def __init__(self, log, broker=REDIS_URL, key_prefix="", queues=QUEUES, fault=None,
+                 marks=None, **env):  # fmt: skip
         self.log, self.marks = Path(log), marks
         environment = {
-            **os.environ,
+            **{name: value for name, value in os.environ.items() if name not in TEST_ENVIRONMENT},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": database_url(),  # the test database, with pytest-django's prefix
             "REDIS_URL": broker,
             "CELERY_BROKER_URL": broker,
+            "CELERY_BROKER_KEY_PREFIX": key_prefix,
+            "CACHE_KEY_PREFIX": key_prefix,  # the organisation and markings it caches
             "CELERY_TASK_ALWAYS_EAGER": "0",
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "DEBUG": "0",
@@ -58,7 +91,7 @@ class Worker:
             command = [sys.executable, "-m", "tests.fault_worker"]
             environment |= {"HIGHLIGHT_FAULT": fault, "HIGHLIGHT_FAULT_DIR": str(marks)}
         options = [
-            "-Q", "default,pdf-large", "--pool=prefork", "--concurrency=1", "--without-mingle",
+            "-Q", queues, "--pool=prefork", "--concurrency=1", "--without-mingle",
             "--without-gossip", "--loglevel=INFO", "-n", f"test-{uuid.uuid4().hex[:8]}@%h",
         ]  # fmt: skip
         with self.log.open("a") as out:
@@ -94,15 +127,17 @@ class Worker:
 
 
 @contextmanager
-def sending_to(broker):
-    """This test process sends tasks to `broker` rather than running them in-process."""
-    saved = app.conf.task_always_eager, app.conf.broker_url
+def sending_to(broker, key_prefix=""):
+    """This test process sends tasks to `broker`, under `key_prefix`, rather than running
+    them in-process."""
+    saved = app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options
     app.conf.task_always_eager, app.conf.broker_url = False, broker
+    app.conf.broker_transport_options = {**saved[2], "global_keyprefix": key_prefix}
     forget_connections()
     try:
         yield
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = saved
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options = saved
         forget_connections()
 
 
@@ -115,11 +150,11 @@ def forget_connections():
 
 
 class RedisServer:
-    """A redis-server of the test's own on its own port, to stop and start at will."""
+    """A redis-server of the test's own on a free port, to stop and start at will."""
 
-    def __init__(self, port, workdir):
-        self.port, self.workdir = port, Path(workdir)
-        self.url = f"redis://127.0.0.1:{port}/0"
+    def __init__(self, workdir):
+        self.port, self.workdir = free_port(), Path(workdir)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = None
 
     def start(self):

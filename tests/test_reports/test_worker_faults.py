@@ -3,11 +3,11 @@ a worker killed mid-render, Redis down when a PDF is asked for, a render that ke
 failing, a worker process that grows too big. Each test starts its own worker processes
 (tests/workers.py); the faults are put in by tests/fault_worker.py."""
 
+import datetime
 import hashlib
 from pathlib import Path
 
 import pytest
-import redis
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
@@ -26,6 +26,7 @@ from tests.workers import (
     REDIS_URL,
     RedisServer,
     Worker,
+    own_keys,
     redis_available,
     sending_to,
     wait_for,
@@ -34,23 +35,24 @@ from tests.workers import (
 
 pytestmark = pytest.mark.worker
 
-# A second Redis, which the tests stop and start; the shared one is never stopped.
-SPARE_REDIS_PORT = 6390
-
 
 @pytest.fixture
 def services(transactional_db, django_db_serialized_rollback):
+    """The test's key prefix on the shared Redis (which is never flushed, nor stopped: a
+    test that stops Redis starts one of its own, RedisServer)."""
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     need(redis_available(), f"Redis at {REDIS_URL}")
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    with own_keys() as key_prefix:
+        yield key_prefix
 
 
 @pytest.fixture
-def workers(tmp_path):
+def workers(services, tmp_path):
     started = []
 
     def start(**options):
-        worker = Worker(tmp_path / f"worker-{len(started) + 1}.log", marks=tmp_path, **options)
+        log = tmp_path / f"worker-{len(started) + 1}.log"
+        worker = Worker(log, key_prefix=services, marks=tmp_path, **options)
         started.append(worker)
         return worker
 
@@ -74,22 +76,25 @@ def files_under(root):
 def test_a_worker_killed_mid_render_loses_nothing(
     fault, mark, services, workers, report, alice, media_root, tmp_path
 ):
-    with sending_to(REDIS_URL):
-        # A short lease, so that the test need not wait the production one out.
-        first = workers(fault=fault, CELERY_TASK_SOFT_TIME_LIMIT=6, CELERY_TASK_TIME_LIMIT=8,
-                        DOCUMENT_LEASE_SECONDS=10)  # fmt: skip
+    with sending_to(REDIS_URL, services):
+        first = workers(fault=fault)
         document = pdf_request(report, alice)
         wait_for_file(tmp_path / mark, worker=first)
         first.kill()
         document.refresh_from_db()
         assert document.status == Document.Status.RUNNING and document.attempts == 1
 
-        second = workers()
+        second = workers()  # ready (Worker waits for it), with the first one's lease live
         # The message died with the first worker (unacknowledged, it waits out Redis's
         # visibility timeout). The sweep, which beat runs every minute, sends it again once
         # the dead worker's lease has run out; until then it sends nothing.
+        assert document.lease_expires > timezone.now()
         assert tasks.requeue_stalled_documents() == 0
-        wait_for(document, 30, until=lambda d: d.lease_expires < timezone.now())
+        # The lease runs out: moved to the past here rather than waited for (the production
+        # lease is minutes), so no timing of the workers' start-up matters.
+        Document.objects.filter(pk=document.pk).update(
+            lease_expires=timezone.now() - datetime.timedelta(seconds=1)
+        )
         assert tasks.requeue_stalled_documents() == 1
         document = wait_for(document)
 
@@ -105,7 +110,7 @@ def test_a_worker_killed_mid_render_loses_nothing(
 def test_redis_down_when_a_pdf_is_asked_for_then_back(
     services, workers, settings, report, alice, bob, diana, tmp_path
 ):
-    spare = RedisServer(SPARE_REDIS_PORT, tmp_path).start()
+    spare = RedisServer(tmp_path).start()
     settings.CACHES = {
         "default": {
             **settings.CACHES["default"],
@@ -120,7 +125,7 @@ def test_redis_down_when_a_pdf_is_asked_for_then_back(
     sponsor.force_login(bob)
     director.force_login(diana)
     try:
-        with sending_to(spare.url):
+        with sending_to(spare.url, services):
             cache.set("probe", 1)
             assert cache.get("probe") == 1  # the cache is on this Redis
             spare.stop()
@@ -172,7 +177,7 @@ def test_redis_down_when_a_pdf_is_asked_for_then_back(
 def test_a_render_that_keeps_failing_ends_failed_after_bounded_retries(
     services, workers, report, alice, bob, tmp_path
 ):
-    with sending_to(REDIS_URL):
+    with sending_to(REDIS_URL, services):
         worker = workers(fault="database-down", DOCUMENT_RETRY_SECONDS=1)
         document = pdf_request(report, alice)
         document = wait_for(document, 90)
@@ -196,7 +201,7 @@ def test_a_render_that_keeps_failing_ends_failed_after_bounded_retries(
 def test_a_worker_process_past_its_memory_bound_is_replaced(
     services, workers, report, alice, bob, tmp_path
 ):
-    with sending_to(REDIS_URL):
+    with sending_to(REDIS_URL, services):
         # Any process is past 1 KiB: its pool process is replaced after every render.
         worker = workers(fault="", CELERY_WORKER_MAX_MEMORY_PER_CHILD=1)
         first = wait_for(pdf_request(report, alice))
@@ -213,7 +218,7 @@ def test_a_plain_worker_keeps_its_process_between_renders(
     services, workers, report, alice, bob, tmp_path
 ):
     """The other side of the test above: without the bound, one process renders both."""
-    with sending_to(REDIS_URL):
+    with sending_to(REDIS_URL, services):
         worker = workers(fault="", CELERY_WORKER_MAX_MEMORY_PER_CHILD=10_000_000)
         first = wait_for(pdf_request(report, alice))
         workflow.approve(workflow.submit(report, alice), bob)
