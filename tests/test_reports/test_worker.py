@@ -1,33 +1,53 @@
 """End to end through a real Celery worker process on Redis, against the test database."""
 
-import time
+import re
 from pathlib import Path
 
 import pytest
-import redis
+from django.core.management import call_command
 from django.db import connection
 
 from projects import workflow
-from projects.models import RagDimension
+from projects.models import RagDimension, User
 from reports.models import Document
 from reports.services import request_document
 from tests.conftest import need
 from tests.factories import ProjectFactory, ReportFactory, UserFactory
 from tests.pdf import pdf_text
-from tests.workers import REDIS_URL, Worker, redis_available, sending_to, wait_for
+from tests.workers import (
+    QUEUES,
+    REDIS_URL,
+    Worker,
+    own_keys,
+    redis_available,
+    sending_to,
+    wait_for,
+)
 
 
 @pytest.fixture
-def celery_worker(transactional_db, django_db_serialized_rollback, settings, media_root, tmp_path):
+def start_worker(transactional_db, django_db_serialized_rollback, media_root, tmp_path):
+    """Starts workers listening to the queues named; this process sends to them."""
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     need(redis_available(), f"Redis at {REDIS_URL}")
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    worker = Worker(tmp_path / "worker.log")
-    try:
-        with sending_to(REDIS_URL):
-            yield worker.log
-    finally:
-        worker.stop()
+    started = []
+
+    def start(queues=QUEUES):
+        log = tmp_path / f"worker-{len(started) + 1}.log"
+        started.append(Worker(log, key_prefix=key_prefix, queues=queues))
+        return started[-1]
+
+    with own_keys() as key_prefix, sending_to(REDIS_URL, key_prefix):
+        try:
+            yield start
+        finally:
+            for worker in started:
+                worker.stop()
+
+
+@pytest.fixture
+def celery_worker(start_worker):
+    return start_worker().log
 
 
 @pytest.mark.worker
@@ -59,26 +79,30 @@ def test_worker_renders_a_highlight_report_pdf(celery_worker):
 
 
 @pytest.mark.worker
-def test_worker_renders_a_board_pack_from_its_own_queue(celery_worker, client):
-    from django.core.management import call_command
-
-    from projects.models import User
-
-    call_command("seed_demo", allow_live=True, samples_only=True)
+def test_board_packs_are_made_only_by_the_workers_of_their_own_queue(start_worker, client):
+    """Board packs go to "pdf-large", so a big pack never holds up the highlight reports
+    on "default": a worker of "default" alone leaves a pack asked for before a report,
+    and a worker of "pdf-large" makes it."""
+    call_command("seed_demo", allow_live=True, samples_only=True)  # its approvals queue their PDFs
     director = User.objects.get(username="director")
-    document = request_document("board_pack", {"programme": "", "period": "2011-11"}, director)
-    seen = {document.status}
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        document.refresh_from_db()
-        seen.add(document.status)
-        if document.is_finished:
-            break
-        time.sleep(0.05)
-    assert document.status == Document.Status.DONE, f"{document.error}\n{celery_worker.read_text()}"
-    assert "queued" in seen
-    assert "pdf-large" in celery_worker.read_text() or document.pages > 5
+    default = start_worker("default")
+    pack = request_document("board_pack", {"programme": "", "period": "2011-11"}, director)
+    after_the_pack = ReportFactory(project=ProjectFactory(code="LATE.1"), rated=True)
+    report_pdf = request_document(
+        "highlight_report", {"project": "LATE.1", "period": after_the_pack.period_slug}, director
+    )
+
+    # One message at a time, oldest first: had the pack gone to "default", this worker
+    # would have taken it before the report asked for after it.
+    assert wait_for(report_pdf, 180).status == Document.Status.DONE, default.output()
+    pack.refresh_from_db()
+    assert (pack.status, pack.attempts) == (Document.Status.QUEUED, 0), default.output()
+
+    large = start_worker("pdf-large")
+    pack = wait_for(pack, 120)
+    assert pack.status == Document.Status.DONE, f"{pack.error}\n{large.output()}"
+    assert re.search(r"Task reports\.tasks\.render_document\[[-\w]+\] received", large.output())
     client.force_login(director)
-    response = client.get(f"/documents/{document.pk}/download/")
+    response = client.get(f"/documents/{pack.pk}/download/")
     content = b"".join(response.streaming_content)
     assert content.startswith(b"%PDF-") and "Safeguarding Improvement Board" in pdf_text(content)
