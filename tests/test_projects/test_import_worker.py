@@ -8,7 +8,6 @@ import re
 import time
 
 import pytest
-import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -19,7 +18,7 @@ from risks.models import Risk, RiskMatrix
 from tests.conftest import need
 from tests.factories import RiskRegisterFactory
 from tests.imports import token_of
-from tests.workers import REDIS_URL, Worker, redis_available, sending_to
+from tests.workers import REDIS_URL, Worker, own_keys, redis_available, sending_to
 
 ROWS = 49_000
 PROGRESS = re.compile(r'<progress class="w-100" value="(\d+)" max="(\d+)"')
@@ -29,13 +28,14 @@ PROGRESS = re.compile(r'<progress class="w-100" value="(\d+)" max="(\d+)"')
 def worker(transactional_db, django_db_serialized_rollback, media_root, tmp_path):
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     need(redis_available(), f"Redis at {REDIS_URL}")
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    process = Worker(tmp_path / "worker.log")
-    try:
-        with sending_to(REDIS_URL):
-            yield process
-    finally:
-        process.stop()
+    # Under keys of its own: another run's worker on the same Redis never takes its jobs.
+    with own_keys() as prefix:
+        process = Worker(tmp_path / "worker.log", key_prefix=prefix)
+        try:
+            with sending_to(REDIS_URL, prefix):
+                yield process
+        finally:
+            process.stop()
 
 
 def big_register(rows):
