@@ -11,7 +11,8 @@ and that parses the whole multipart body. This middleware runs before any view m
   server that streams it would still have to take it in;
 - a signed-out visitor's body, except to the views named in ANONYMOUS_POST_VIEWS (signing
   in, resetting a password), is answered as every page answers a signed-out visitor, with
-  the way to sign in (LoginRequiredMiddleware's redirect), without a byte of it read.
+  the way to sign in (LoginRequiredMiddleware's redirect), without a byte of it read; and
+  one to those views is at most ANONYMOUS_MAX_BODY_BYTES (a form of a few fields).
 """
 
 from django.conf import settings
@@ -59,6 +60,11 @@ class RequestBodyLimits:
                 f"Too large: Highlight takes at most {limit / 1_000_000:.3g} MB at a time. "
                 "Nothing was read or saved.",
             )
-        if length and not request.user.is_authenticated and not takes_anonymous_bodies(request):
-            return redirect_to_login(request.get_full_path())
+        if length and not request.user.is_authenticated:
+            if not takes_anonymous_bodies(request):
+                return redirect_to_login(request.get_full_path())
+            if length > settings.ANONYMOUS_MAX_BODY_BYTES:
+                # A sign-in or a reset is a few fields: a bigger body from a stranger is
+                # refused before it is spooled to disk (found by the hostile review).
+                return _refuse(413, "Too large for a sign-in form. Nothing was read.")
         return None

@@ -116,6 +116,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)
 # The views that take a body from someone not signed in, by URL name: signing in and
 # resetting a password (single sign-on and the second-factor step will add theirs).
 ANONYMOUS_POST_VIEWS = ["login", "admin:login", "password_reset", "password_reset_confirm"]
+# What a signed-out visitor may send to those views: a form of a few fields.
+ANONYMOUS_MAX_BODY_BYTES = env.int("ANONYMOUS_MAX_BODY_BYTES", default=64_000)
 
 AUTH_USER_MODEL = "projects.User"
 LOGIN_URL = "login"
@@ -136,6 +138,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "projects.passwords.typed_username"
 # The audit (projects/audit.py): events are kept this long, then removed by a daily task.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 # Proxies of our own in front of Highlight (e.g. 1 behind nginx): the audit then takes the

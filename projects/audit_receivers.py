@@ -125,8 +125,9 @@ def project_before(sender, instance, raw=False, update_fields=None, **kwargs):
         instance._audit_sponsor = None
         return
     before = _before(sender, instance, ["sponsor_id"])
+    # A new project's first sponsor is recorded (and told) as a change from nobody.
     instance._audit_sponsor = before["sponsor_id"] if before else None
-    instance._audit_sponsor_known = before is not None
+    instance._audit_sponsor_known = True
 
 
 def project_saved(sender, instance, created, raw=False, **kwargs):
@@ -140,13 +141,23 @@ def project_saved(sender, instance, created, raw=False, **kwargs):
     audit.record(
         Kind.SPONSOR,
         obj=instance,
-        description=f"Sponsor changed from {_name(old)} to {_name(new)}.",
+        description=f"Sponsor of the new project: {_name(new)}."
+        if created
+        else f"Sponsor changed from {_name(old)} to {_name(new)}.",
     )
-    notifications.sponsor_changed(instance, old, new, audit._signed_in(audit.current_request()))
+    by = audit._signed_in(audit.current_request())
+    if created and by is None:
+        return  # a project made by a command (the demo, an import): nobody to tell of it
+    notifications.sponsor_changed(instance, old, new, by)
 
 
 def _name(user):
-    return f"{user.get_full_name() or user.get_username()}" if user else "nobody"
+    # The username too: two accounts may carry the same name.
+    return (
+        f"{user.get_full_name() or user.get_username()} ({user.get_username()})"
+        if user
+        else "nobody"
+    )
 
 
 def connect():

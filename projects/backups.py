@@ -193,7 +193,13 @@ def read_manifest(archive):
         known = manifest.get("format") == FORMAT
         if known and not all(isinstance(manifest.get(k), kind) for k, kind in MANIFEST_FIELDS):
             raise ValueError(f"{MANIFEST} lacks a field")
-    except (KeyError, ValueError, AttributeError) as exc:
+        migrations = manifest.get("migrations") or {}
+        if known and not all(
+            isinstance(names, list) and all(isinstance(n, str) for n in names)
+            for names in migrations.values()
+        ):
+            raise ValueError(f"{MANIFEST} lists migrations that are not names")
+    except (KeyError, ValueError, AttributeError, RecursionError) as exc:
         raise BackupError("This is not a Highlight backup: it has no readable manifest.") from exc
     if not known:
         raise BackupError(f"This backup's format ({manifest.get('format')}) is not known here.")

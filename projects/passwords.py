@@ -131,3 +131,13 @@ def send_password_reset(self, email):
         form.save(domain_override=site.netloc, use_https=site.scheme == "https")
     except OSError as exc:  # the mail server is down or refused us: try again later
         raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
+
+
+def typed_username(request, credentials):
+    """The username django-axes counts failures against, as typed but cut to the longest a
+    username may be: axes keeps it in a column of 255, and a longer one typed on the
+    sign-in page was a server error instead of a failed sign-in."""
+    typed = (credentials or {}).get("username")
+    if typed is None and request is not None:
+        typed = request.POST.get("username", "")
+    return str(typed or "")[:150]

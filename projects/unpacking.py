@@ -65,12 +65,12 @@ def check_members(members, manifest, destination):
         plan.append((member, parts))
     if sizes is not None and (missing := sorted(set(sizes) - seen)):
         raise Refused(f"it lacks {missing[0]!r}, which its manifest lists")
-    # Each member at its listed size, and no name twice: the total is the manifest's. A
-    # backup made before manifests listed sizes is capped by a setting instead.
-    if sizes is None and total > settings.RESTORE_MAX_BYTES:
+    # Each member at its listed size, and no name twice: the total is the manifest's, which
+    # a crafted manifest may set as high as it likes; so every backup is capped by a setting.
+    if total > settings.RESTORE_MAX_BYTES:
         raise Refused(
             f"it unpacks to {total:,} bytes, more than RESTORE_MAX_BYTES "
-            f"({settings.RESTORE_MAX_BYTES:,}) allows for a backup whose manifest lists no sizes"
+            f"({settings.RESTORE_MAX_BYTES:,}) allows"
         )
     free = shutil.disk_usage(destination).free
     if total > free:

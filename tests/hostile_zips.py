@@ -75,9 +75,24 @@ def unknown_compression():
     return _patched(method=99)
 
 
+def style_bomb():
+    """A few kilobytes that list a million cell formats (the hostile review's 12 KB file
+    took openpyxl 19 s and 639 MB to open)."""
+    source = zipfile.ZipFile(io.BytesIO(bytes(stored_workbook())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/styles.xml":
+                data = data.replace(b"</cellXfs>", b"<xf/>" * 1_000_000 + b"</cellXfs>")
+            target.writestr(item.filename, data)
+    return out.getvalue()
+
+
 HOSTILE_ZIPS = [
     (bad_crc, "does not match its checksum"),
     (encrypted_member, "Part of the workbook is encrypted"),
     (unknown_compression, "compression method spreadsheet programs do not use"),
+    (style_bomb, "more than Excel itself allows"),
 ]
-HOSTILE_ZIP_IDS = ["bad CRC", "encrypted member", "unknown compression method"]
+HOSTILE_ZIP_IDS = ["bad CRC", "encrypted member", "unknown compression method", "style bomb"]

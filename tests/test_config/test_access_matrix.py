@@ -678,11 +678,16 @@ def test_the_pmo_admin_reaches_only_what_its_rights_name(world, staff_pmo):
         if app is None:
             continue  # the index, sign-in, jsi18n and the like
         # Reports are read-only in the admin (they change only through their workflow),
-        # and deleting one is for superusers.
+        # and deleting one is for superusers; so is adding a person, and setting a password.
         denied_here = not name.removeprefix("admin:").startswith(PMO_CONFIGURES) or (
             name.startswith(
-                ("admin:projects_highlightreport_add", "admin:projects_highlightreport_delete")
-            )
+                (
+                    "admin:projects_highlightreport_add",
+                    "admin:projects_highlightreport_delete",
+                    "admin:projects_user_add",
+                    "admin:auth_user_password_change",
+                )
+            )  # fmt: skip
         )
         # A missing object's page sends to the admin index, showing nothing.
         refused = got == 403 or (got == OK and "/1/" in url and no_object(name))

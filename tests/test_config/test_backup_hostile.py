@@ -209,7 +209,7 @@ def test_a_backup_from_before_sizes_were_recorded_restores_within_the_cap(
     older = tampered(ours, manifest={"files": None})
     settings.RESTORE_MAX_BYTES = 1000
 
-    refused(older, "more than RESTORE_MAX_BYTES (1,000) allows for a backup whose manifest lists")
+    refused(older, "more than RESTORE_MAX_BYTES (1,000) allows")
     nothing_changed(site, media_root, tmp_path, client)
 
     settings.RESTORE_MAX_BYTES = 20 * GIB  # the default
@@ -217,6 +217,32 @@ def test_a_backup_from_before_sizes_were_recorded_restores_within_the_cap(
     assert not User.objects.filter(username="after-the-backup").exists()
     director, document = site
     assert download(client, User.objects.get(username="diana"), document) == OURS
+
+
+def test_a_backup_whose_manifest_agrees_is_capped_too(
+    site, ours, media_root, tmp_path, client, settings
+):
+    """A crafted manifest may list whatever sizes its members have: the cap holds for every
+    backup, not only for those whose manifest lists none (found by the hostile review)."""
+    settings.RESTORE_MAX_BYTES = 1000
+    refused(ours, "more than RESTORE_MAX_BYTES (1,000) allows")
+    nothing_changed(site, media_root, tmp_path, client)
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [b"[" * 200_000, b'{"format": 1, "engine": "postgresql", "migrations": {"projects": 5}, '
+     b'"counts": {}, "media_files": 0, "made_at": "x"}'],
+    ids=["nested too deep", "migrations not names"],
+)  # fmt: skip
+def test_a_malformed_manifest_is_refused_not_a_traceback(manifest, tmp_path):
+    path = tmp_path / "crafted.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        tar.addfile(info, io.BytesIO(manifest))
+    with pytest.raises(CommandError, match="not a Highlight backup.*Nothing was changed"):
+        call_command("restore", str(path), interactive=False)
 
 
 def test_a_member_longer_than_it_states_is_cut_off(tmp_path):

@@ -87,6 +87,27 @@ def test_a_body_over_the_limit_is_refused_unread_from_anyone(register, alice):
     assert response["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.parametrize("view", ["login", "password_reset"])
+def test_a_stranger_sends_a_sign_in_form_not_a_file(view, db):
+    """19 MB to the sign-in page was spooled to disk (found by the hostile review): what a
+    signed-out visitor may send is a form of a few fields."""
+    response = post_unread(attacker(), reverse(view), settings.ANONYMOUS_MAX_BODY_BYTES + 1)
+    assert response.status_code == 413
+    assert response.content.decode() == "Too large for a sign-in form. Nothing was read."
+
+
+def test_a_username_longer_than_any_is_a_failed_sign_in_not_an_error(client, alice):
+    """A 300-character username was a server error (django-axes keeps 255 of it)."""
+    typed = "x" * 300
+    response = client.post(reverse("login"), {"username": typed, "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.text
+    from projects.models import AuditEvent
+
+    failed = AuditEvent.objects.get(kind="sign_in_failed")
+    assert failed.actor_name == typed[:150]
+
+
 @pytest.mark.parametrize("signed_in", [False, True])
 def test_a_body_without_a_length_is_refused_unread(register, alice, signed_in):
     """Transfer-Encoding: chunked has no Content-Length. Django reads a body only up to its
