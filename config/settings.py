@@ -116,6 +116,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)
 # The views that take a body from someone not signed in, by URL name: signing in and
 # resetting a password (single sign-on and the second-factor step will add theirs).
 ANONYMOUS_POST_VIEWS = ["login", "admin:login", "password_reset", "password_reset_confirm"]
+# At most one password-reset email per address in this many seconds.
+RESET_EMAIL_INTERVAL = env.int("RESET_EMAIL_INTERVAL", default=120)
 # What a signed-out visitor may send to those views: a form of a few fields.
 ANONYMOUS_MAX_BODY_BYTES = env.int("ANONYMOUS_MAX_BODY_BYTES", default=64_000)
 
