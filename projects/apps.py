@@ -7,7 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects and highlight reports"
 
     def ready(self):
-        from . import audit_receivers, dashboard, markings
+        from django.core.checks import Tags, register
+
+        from . import audit, audit_receivers, dashboard, markings
         from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User
 
         # Everything the dashboard prints or counts: a save or delete of any of them makes
@@ -17,3 +19,4 @@ class ProjectsConfig(AppConfig):
             post_delete.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}-")
         markings.track(Project)
         audit_receivers.connect()
+        register(audit.check_guard, Tags.database)

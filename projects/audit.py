@@ -96,6 +96,48 @@ def record(kind, *, request=None, actor=None, actor_name="", obj=None, outcome=O
     )
 
 
+# Migration 0011's trigger: PostgreSQL refuses any change to an event, and any removal but
+# the retention task's.
+GUARD = "projects_auditevent_append_only"
+
+
+def guard_installed():
+    """Whether PostgreSQL refuses changes to the audit (the trigger is there and enabled).
+    True on SQLite, which has no trigger: the model alone refuses there."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgenabled <> 'D' "
+            "AND tgrelid = to_regclass(%s)",
+            [GUARD, AuditEvent._meta.db_table],
+        )
+        return cursor.fetchone() is not None
+
+
+def check_guard(app_configs=None, databases=None, **kwargs):
+    """`manage.py check --database default`: the audit is append-only on this database."""
+    from django.core.checks import Error
+    from django.db.utils import DatabaseError
+
+    if not databases or "default" not in databases or connection.vendor != "postgresql":
+        return []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass(%s)", [AuditEvent._meta.db_table])
+            migrated = cursor.fetchone()[0] is not None
+    except DatabaseError:
+        return []  # no database yet: migrate creates it, trigger and all
+    if not migrated or guard_installed():
+        return []
+    return [Error(
+        f"The audit's trigger {GUARD} is missing or disabled: audit events can be changed.",
+        hint="Re-create it with the SQL in projects/migrations/0011_audit_event.py "
+        "(APPEND_ONLY), as the database's owner.",
+        id="projects.E001",
+    )]  # fmt: skip
+
+
 def retention_cutoff(now=None):
     return (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
 

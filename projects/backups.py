@@ -8,8 +8,10 @@ A backup is one .tar.gz holding
 
 A restore replaces everything. It checks the whole archive first, loads the database in a
 single transaction, and only then moves the documents into place, so a bad file changes
-nothing. The counts in the manifest come from the same snapshot as the dump; its list of
-files and their sizes is what a restore unpacks, and nothing else (projects.unpacking).
+nothing. On PostgreSQL no SQL from the dump is run: our migrations build the tables and only
+its rows are copied in (projects.dumps). The counts in the manifest come from the same
+snapshot as the dump; its list of files and their sizes is what a restore unpacks, and
+nothing else (projects.unpacking).
 """
 
 import gzip
@@ -24,14 +26,16 @@ import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg2
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from . import audit, dumps
 from .dashboard import portfolio_changed
 from .unpacking import MANIFEST, Refused, unpack
 
@@ -49,7 +53,7 @@ class BackupError(Exception):
 
 
 class RestoredWithDifferences(BackupError):
-    """The database was replaced (pg_restore committed), but something after it failed."""
+    """The database was replaced, but the documents could not be put in place."""
 
 
 def counts():
@@ -291,11 +295,6 @@ def restore_backup(path):
             raise RestoredWithDifferences(
                 f"The database was restored, but the documents could not be put in place: {exc}"
             ) from exc
-        if _is_postgresql():
-            try:
-                check_counts(manifest)
-            except BackupError as exc:
-                raise RestoredWithDifferences(str(exc)) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     # Only the dashboard's entries: the cache's Redis may be the broker's too, and clearing
@@ -309,17 +308,7 @@ def _restore_database(work, manifest):
         dump = work / "database.dump"
         if not dump.is_file():
             raise BackupError("The backup has no database.dump.")
-        connection.close()
-        _pg_command("pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                    "--single-transaction", "--dbname", connection.settings_dict["NAME"],
-                    str(dump))  # fmt: skip
-        try:
-            # A backup from before an upgrade is brought up to this Highlight.
-            call_command("migrate", interactive=False, verbosity=0)
-        except Exception as exc:
-            raise RestoredWithDifferences(
-                f"The restored database could not be migrated: {exc}"
-            ) from exc
+        _restore_postgresql(dump, manifest)
     else:
         data = work / "database.json"
         if not data.is_file():
@@ -330,6 +319,41 @@ def _restore_database(work, manifest):
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(data), verbosity=0)
             check_counts(manifest)
+
+
+def _restore_postgresql(dump, manifest):
+    """The tables built by our migrations, the dump's rows copied in, then brought up to this
+    Highlight: one transaction, so a failure anywhere changes nothing (projects.dumps)."""
+    try:
+        dumps.check_contents(dump)
+        with transaction.atomic():
+            dumps.rebuild_schema(manifest["migrations"])
+            check_copied(manifest, dumps.load_data(dump))
+            try:
+                # A backup from before an upgrade is brought up to this Highlight.
+                call_command("migrate", interactive=False, verbosity=0)
+            except Exception as exc:
+                raise BackupError(f"The backup could not be brought up to this Highlight: "
+                                  f"{exc}") from exc  # fmt: skip
+            if not audit.guard_installed():
+                raise BackupError("The restored audit would not be append-only.")
+    except dumps.DumpRefused as exc:
+        raise BackupError(f"This is not a backup Highlight made: {exc}.") from exc
+    except (DatabaseError, psycopg2.Error) as exc:
+        raise BackupError(f"The backup's data cannot be loaded: {exc}") from exc
+
+
+def check_copied(manifest, copied):
+    """The rows copied from the dump, per table, are those its manifest counted."""
+    tables = {m._meta.label_lower: m._meta.db_table
+              for m in apps.get_models(include_auto_created=True)}  # fmt: skip
+    missing = {
+        label: (number, copied.get(tables[label], 0))
+        for label, number in manifest["counts"].items()
+        if label in tables and copied.get(tables[label], 0) != number
+    }
+    if missing:
+        raise BackupError(f"The backup's database does not match its manifest: {missing}")
 
 
 def check_counts(manifest):

@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -292,3 +293,15 @@ def test_the_audit_survives_a_backup_and_restore(
         ):
             cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table}")  # noqa: S608
     assert Path(backup).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's"
+)
+def test_the_database_check_reports_an_audit_left_open(db):
+    call_command("check", databases=["default"], stdout=io.StringIO())  # as migrated: clean
+    with connection.cursor() as cursor:  # undone with the test's transaction
+        cursor.execute(f"ALTER TABLE {AuditEvent._meta.db_table} DISABLE TRIGGER {audit.GUARD}")
+
+    with pytest.raises(SystemCheckError, match="projects.E001.*can be changed"):
+        call_command("check", databases=["default"], stdout=io.StringIO())
