@@ -143,6 +143,8 @@ AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "projects.passwords.typed_username"
 # The audit (projects/audit.py): events are kept this long, then removed by a daily task.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+if AUDIT_RETENTION_DAYS < 90:  # a typo (0, -1) would empty the audit on the next night
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 90 (days).")
 # Proxies of our own in front of Highlight (e.g. 1 behind nginx): the audit then takes the
 # client's address from X-Forwarded-For, as the nearest proxy wrote it.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)

@@ -20,8 +20,11 @@ class HighlightUserAdmin(UserAdmin):
     # way into their account, so only a superuser changes it.
     TAKEOVER = ("email",)
 
+    # What happened, not settings: the audit and the people list rely on them.
+    FACTS = ("last_login", "date_joined")
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
+        readonly = (*super().get_readonly_fields(request, obj), *self.FACTS)
         if request.user.is_superuser:
             return readonly
         others = () if obj is None or obj.pk == request.user.pk else self.TAKEOVER

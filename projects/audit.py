@@ -10,6 +10,7 @@ actor is whoever the caller names, or nobody.
 """
 
 import contextvars
+import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -74,9 +75,10 @@ def _signed_in(request):
 
 
 def record(kind, *, request=None, actor=None, actor_name="", obj=None, outcome=Outcome.SUCCESS,
-           description="", object_type="", object_id="", object_repr=""):  # fmt: skip
+           description="", object_type="", object_id="", object_repr="", address=None):  # fmt: skip
     """Write one event. `request` (or the one being served) gives the actor and address
-    unless `actor` is named; `obj` names the object, or the object_* arguments do."""
+    unless `actor` (or `address`) is named; `obj` names the object, or the object_*
+    arguments do."""
     request = request or current_request()
     actor = actor or _signed_in(request)
     if obj is not None:
@@ -86,13 +88,25 @@ def record(kind, *, request=None, actor=None, actor_name="", obj=None, outcome=O
     return AuditEvent.objects.create(
         kind=kind,
         actor=actor,
-        actor_name=(actor.get_username() if actor else actor_name)[:150],
+        actor_name=visible(actor.get_username() if actor else actor_name)[:150],
         object_type=object_type[:100],
-        object_id=str(object_id)[:64],
-        object_repr=object_repr[:300],
-        address=client_address(request),
+        object_id=visible(str(object_id))[:64],
+        object_repr=visible(object_repr)[:300],
+        address=_address(address) if address else client_address(request),
         outcome=outcome,
-        description=description,
+        description=visible(description, keep="\n"),
+    )
+
+
+def visible(text, keep=""):
+    """Text as typed, with control and formatting characters shown as escapes: a right-to-
+    left override or a zero-width space in a typed username must not make one event read as
+    another on the page or in the export."""
+    return "".join(
+        f"\\u{ord(c):04x}"
+        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") and c not in keep
+        else c
+        for c in text
     )
 
 
@@ -161,13 +175,15 @@ def remove_expired(now=None):
     return removed
 
 
-def record_import(target, name, outcome, *, request=None, actor=None, where="on its page"):
+def record_import(target, name, outcome, *, request=None, actor=None, where="on its page",
+                  address=None):  # fmt: skip
     """An import that wrote something, or that was refused with errors."""
     refused = bool(outcome.errors)
     record(
         Kind.IMPORT,
         request=request,
         actor=actor,
+        address=address,
         obj=target,
         outcome=Outcome.REFUSED if refused else Outcome.SUCCESS,
         description=(

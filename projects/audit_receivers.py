@@ -3,6 +3,7 @@ of rights, passwords and sponsors, by whichever page, admin form or command make
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import signals as auth_signals
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models.signals import m2m_changed, post_save, pre_save
 
 from . import audit, notifications
@@ -58,17 +59,25 @@ def _before(sender, instance, fields):
 
 
 def user_before(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and not set(update_fields) & set(RIGHTS)):
+    watched = (*RIGHTS, "password")
+    if raw or (update_fields is not None and not set(update_fields) & set(watched)):
         instance._audit_before = None  # a sign-in's last_login: nothing to compare
         return
-    instance._audit_before = _before(sender, instance, RIGHTS)
+    instance._audit_before = _before(sender, instance, watched)
 
 
 def user_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     before = getattr(instance, "_audit_before", None)
-    if before:
+    if created:
+        # An account is a right in itself: who made it, and with what.
+        rights = [f"{f.replace('is_', '')} on" for f in RIGHTS[1:] if getattr(instance, f)]
+        rights += [] if instance.is_active else ["inactive"]
+        audit.record(Kind.RIGHTS, obj=instance,
+                     description="Account created" + (f": {', '.join(rights)}." if rights
+                                                      else "."))  # fmt: skip
+    elif before:
         changes = [
             f"{field.replace('is_', '')} {'on' if getattr(instance, field) else 'off'}"
             for field in RIGHTS
@@ -76,6 +85,8 @@ def user_saved(sender, instance, created, raw=False, **kwargs):
         ]
         if changes:
             audit.record(Kind.RIGHTS, obj=instance, description="; ".join(changes) + ".")
+        if _disabled(before["password"], instance):
+            _password_disabled(instance)
     # Django keeps the new password's plain text in _password between set_password() and
     # the save that stores it; a hash upgrade at sign-in clears it first, so is not counted.
     if getattr(instance, "_password", None) is not None:
@@ -97,6 +108,24 @@ def _password_changed(user, created):
         obj=user,
         description=f"{'Set with the new account' if created else 'Set'} {where}.",
     )
+
+
+def _disabled(before, user):
+    """Signing in with a password was possible and no longer is (set_unusable_password)."""
+    return (
+        bool(before)
+        and not before.startswith(UNUSABLE_PASSWORD_PREFIX)
+        and not (user.has_usable_password())
+    )
+
+
+def _password_disabled(user):
+    request = audit.current_request()
+    actor = audit._signed_in(request) if request else None
+    where = "in the admin" if actor else "on the command line"
+    audit.record(Kind.PASSWORD_SET, request=request, actor=actor, obj=user,
+                 description=f"Password disabled {where}: signing in with one is no longer "
+                 "possible.")  # fmt: skip
 
 
 def groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):

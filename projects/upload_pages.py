@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from . import uploads
+from . import audit, uploads
 from .models import ImportJob
 from .spreadsheets import MAX_FILE_BYTES
 
@@ -49,7 +49,8 @@ def confirm_page(request, importer, target, job_page, import_page):
     """Confirming a preview: its import is queued and the person sent to the job's page, or
     told it has expired and sent back to the import page (`import_page`: URL name and
     arguments)."""
-    job = uploads.start_import(request.user, importer, target, request.POST.get("token"))
+    job = uploads.start_import(request.user, importer, target, request.POST.get("token"),
+                               audit.client_address(request))  # fmt: skip
     if job is None:
         messages.error(request, EXPIRED)
         return redirect(*import_page)

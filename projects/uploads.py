@@ -84,10 +84,23 @@ def preview(importer, target, content, name, user=None, progress=None):
     return outcome, fingerprint(outcome, job.records_state())
 
 
-def confirm(importer, target, content, name, expected, user=None, progress=None):
+def confirm(importer, target, content, name, expected, user=None, progress=None,
+            address=None):  # fmt: skip
     """Import `content` into `target` for `user`, if it still does what the preview whose
     fingerprint is `expected` showed; returns the Outcome. Raises RecordsChanged (nothing
     written) when the records changed since, Refused when the file cannot be read."""
+    try:
+        outcome = _confirmed(importer, target, content, name, expected, user, progress)
+    except Refused as exc:
+        audit.record(audit.Kind.IMPORT, actor=user, obj=target, address=address,
+                     outcome=audit.Outcome.REFUSED,
+                     description=f"{name[:200]}: {exc}")  # fmt: skip
+        raise
+    audit.record_import(target, name, outcome, actor=user, address=address)
+    return outcome
+
+
+def _confirmed(importer, target, content, name, expected, user, progress):
     job = watched(importer(target), progress)
     try:
         # Read and checked before the records are held: the long part holds no lock. The
@@ -109,7 +122,6 @@ def confirm(importer, target, content, name, expected, user=None, progress=None)
         # The preview made these very writes without a clash: one now is with a record
         # made since (a list entry another import added while this one was read, say).
         raise RecordsChanged(RECORDS_CHANGED) from exc
-    audit.record_import(target, name, outcome, actor=user)
     return outcome
 
 
@@ -192,7 +204,7 @@ def start_preview(user, importer, target, name, content):
     return job
 
 
-def start_import(user, importer, target, token):
+def start_import(user, importer, target, token, address=None):
     """Queue the import of the user's previewed upload `token`; returns its job, or None
     when there is none to confirm. Any other upload they had waiting for the record goes."""
     job = job_of(user, importer, target, token)
@@ -205,6 +217,7 @@ def start_import(user, importer, target, token):
         mine.filter(pk=job.pk, step=ImportJob.Step.PREVIEW, status=ImportJob.Status.DONE)
         .exclude(fingerprint="")
         .update(step=ImportJob.Step.IMPORT, status=ImportJob.Status.QUEUED, outcome=None,
+                address=address,
                 progress_step="", progress_done=0, progress_total=0, finished_at=None)
     )  # fmt: skip
     if not claimed:
@@ -244,9 +257,8 @@ def _preview(job, importer, target, content, progress):
 
 
 def _import(job, importer, target, content, progress):
-    outcome = confirm(
-        importer, target, content, job.name, job.fingerprint, user=job.owner, progress=progress
-    )
+    outcome = confirm(importer, target, content, job.name, job.fingerprint, user=job.owner,
+                      progress=progress, address=job.address)  # fmt: skip
     return {"outcome": shown(outcome)}
 
 

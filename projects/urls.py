@@ -42,6 +42,7 @@ urlpatterns = [
     path("dashboard/export.xlsx", views.dashboard_export, name="dashboard-export"),
     path("audit/", audit_views.audit_list, name="audit"),
     path("audit/export.xlsx", audit_views.audit_export, name="audit-export"),
+    path("audit/export.csv", audit_views.audit_export_csv, name="audit-export-csv"),
     path("settings/", settings_views.settings_index, name="settings"),
     path(
         "settings/organisation/",

@@ -35,6 +35,8 @@ class ImportJob(models.Model):
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     target_id = models.PositiveBigIntegerField()
     name = models.CharField("file name", max_length=255)
+    # Where the confirm came from, for the audit: the worker that imports has no request.
+    address = models.GenericIPAddressField(null=True, blank=True)
     step = models.CharField(max_length=10, choices=Step.choices, default=Step.PREVIEW)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     # What the worker is doing (projects.spreadsheets.STEPS) and how far it has got.

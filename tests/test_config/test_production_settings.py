@@ -59,6 +59,12 @@ def test_without_a_secret_key_production_refuses_to_start_under_pytest_too(monke
         read_settings(monkeypatch, REDIS_URL=REDIS_URL)
 
 
+@pytest.mark.parametrize("days", ["0", "-1", "89"])
+def test_an_audit_retention_that_would_empty_the_audit_is_refused(monkeypatch, days):
+    with pytest.raises(ImproperlyConfigured, match="AUDIT_RETENTION_DAYS must be at least 90"):
+        read_settings(monkeypatch, **PRODUCTION, AUDIT_RETENTION_DAYS=days)
+
+
 def test_a_developers_checkout_runs_on_nothing(monkeypatch):
     """`make run`: DEBUG and nothing else, so tasks run in-process and pages are served
     over http with plain static files."""

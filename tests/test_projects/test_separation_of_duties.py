@@ -122,6 +122,20 @@ def test_the_pmo_cannot_set_a_sponsors_password(staff_pmo, bob, diana):
     assert not AuditEvent.objects.filter(kind="password_set").exists()
 
 
+def test_when_someone_joined_or_last_signed_in_is_not_edited_in_the_admin(staff_pmo, bob):
+    client = Client()
+    client.force_login(staff_pmo)
+    url = reverse("admin:projects_user_change", args=[bob.pk])
+    form = client.get(url).context["adminform"].form
+    assert "date_joined" not in form.fields and "last_login" not in form.fields
+    data = {k: v for k, v in form.initial.items() if v not in (None, [])}
+    joined = bob.date_joined
+    data.update(date_joined_0="01/01/2001", date_joined_1="09:00:00", is_active="on")
+    assert client.post(url, data).status_code == 302
+    bob.refresh_from_db()
+    assert bob.date_joined == joined
+
+
 def test_the_pmo_cannot_add_an_account_of_its_own_to_approve_with(staff_pmo, project):
     """The hostile review's route: the PMO adds "Grace Adeyemi" with an address of its own,
     resets the password, makes her sponsor and approves. Only a superuser adds people."""

@@ -1,5 +1,7 @@
+import contextlib
+
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from projects import audit, backups
 
@@ -25,8 +27,10 @@ class Command(BaseCommand):
         try:
             manifest = backups.restore_backup(file)
         except backups.RestoredWithDifferences as exc:
+            self.failed(file, audit.Outcome.FAILURE, f"{exc} The database was replaced.")
             raise CommandError(f"{exc} The database was replaced; check it.") from exc
         except backups.BackupError as exc:
+            self.failed(file, audit.Outcome.REFUSED, f"{exc} Nothing was changed.")
             raise CommandError(f"{exc} Nothing was changed.") from exc
         rows = sum(manifest["counts"].values())
         audit.record(
@@ -39,3 +43,10 @@ class Command(BaseCommand):
             f"Restored {rows:,} rows and {manifest['media_files']} documents from the backup "
             f"made {manifest['made_at']}."
         )
+
+    def failed(self, file, outcome, why):
+        """A refused restore is recorded too: someone tried to replace everything."""
+        # A database that cannot take the event: the error that follows says what happened.
+        with contextlib.suppress(DatabaseError):
+            audit.record(audit.Kind.RESTORE, object_repr=str(file)[:300], outcome=outcome,
+                         description=f"On the command line: {why}")  # fmt: skip
