@@ -1,10 +1,12 @@
 """What the audit hears from Django itself: sign-ins and sign-outs, admin actions, and changes
 of rights, passwords and sponsors, by whichever page, admin form or command makes them."""
 
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import signals as auth_signals
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
 from . import audit, notifications
 from .audit import Kind, Outcome
@@ -18,12 +20,17 @@ def signed_in(sender, request, user, **kwargs):
 
 
 def sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Anyone may type anyone's username: the attempt is on that account, not by it. Who
+    # tried is unknown; the account is the object, so "what did alice do" lists none of it.
     typed = str(credentials.get("username", ""))[:150]
+    account = User.objects.filter(username=typed).first()
     audit.record(
         Kind.SIGN_IN_FAILED,
         request=request,
-        actor=User.objects.filter(username=typed).first(),
-        actor_name=typed,
+        actor_name="",
+        object_type="projects.user",
+        object_id=account.pk if account else "",
+        object_repr=f"account {typed}" if account else f"no account {typed}",
         outcome=Outcome.FAILURE,
         description="By password: wrong username or password, or the account is locked.",
     )
@@ -149,19 +156,81 @@ def groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
         )
 
 
+def editors_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """An editor reads every draft of the project and writes its reports: a right."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # person.editable_projects.add(project)
+        pairs = [(p, instance) for p in model.objects.filter(pk__in=pk_set or [])]
+    else:
+        people = (instance.editors.all() if action == "pre_clear"
+                  else model.objects.filter(pk__in=pk_set or []))  # fmt: skip
+        pairs = [(instance, person) for person in people]
+    verb = "Made an editor of" if action == "post_add" else "No longer an editor of"
+    for project, person in pairs:
+        audit.record(Kind.RIGHTS, obj=person, description=f"{verb} {project.code}.")
+
+
+def group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A group given or denied a permission: every member's rights change."""
+    if action not in ("post_add", "post_remove", "pre_clear") or reverse:
+        return
+    names = (
+        [str(p) for p in instance.permissions.all()] if action == "pre_clear"
+        else [str(p) for p in model.objects.filter(pk__in=pk_set or [])]
+    )  # fmt: skip
+    verb = "given" if action == "post_add" else "denied"
+    if names:
+        audit.record(Kind.RIGHTS, obj=instance,
+                     description=f"Group {verb} {', '.join(names)}.")  # fmt: skip
+
+
+def group_deleted(sender, instance, **kwargs):
+    """Deleting a group takes it from every member, with no m2m_changed of its own."""
+    for person in instance.user_set.all():
+        audit.record(Kind.RIGHTS, obj=person,
+                     description=f"Removed from {instance}: the group was deleted.")  # fmt: skip
+
+
+def watch_admin_deletions(site):
+    """Django logs the deletion of several objects at once with bulk_create, which sends no
+    post_save, so admin_action hears nothing of it: each admin's log_deletions is wrapped
+    to record them. (Adding and changing are one object at a time, and heard.)"""
+    for model_admin in site._registry.values():
+        model_admin.log_deletions = _recording(model_admin.log_deletions)
+
+
+def _recording(log_deletions):
+    def logged(request, queryset):
+        entries = log_deletions(request, queryset)
+        if isinstance(entries, list) and len(entries) > 1:
+            for entry in entries:
+                admin_action(LogEntry, entry, created=True)
+        return entries
+
+    return logged
+
+
 def project_before(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields is not None and "sponsor" not in update_fields):
-        instance._audit_sponsor = None
+        instance._audit_sponsor_known = False  # an earlier save's state must not linger
         return
-    before = _before(sender, instance, ["sponsor_id"])
+    before = _before(sender, instance, ["sponsor_id", "manager_id"])
     # A new project's first sponsor is recorded (and told) as a change from nobody.
     instance._audit_sponsor = before["sponsor_id"] if before else None
+    instance._audit_manager = before["manager_id"] if before else instance.manager_id
     instance._audit_sponsor_known = True
 
 
 def project_saved(sender, instance, created, raw=False, **kwargs):
     if raw or not getattr(instance, "_audit_sponsor_known", False):
         return
+    instance._audit_sponsor_known = False
+    if instance._audit_manager != instance.manager_id:
+        # The manager writes the reports and names editors: a right on the project.
+        old = User.objects.filter(pk=instance._audit_manager).first()
+        audit.record(Kind.RIGHTS, obj=instance, description=f"Manager changed from "
+                     f"{_name(old)} to {_name(instance.manager)}.")  # fmt: skip
     old_id = instance._audit_sponsor
     if old_id == instance.sponsor_id:
         return
@@ -200,3 +269,9 @@ def connect():
         m2m_changed.connect(groups_changed, sender=through, dispatch_uid=f"audit-{through}")
     pre_save.connect(project_before, sender=Project, dispatch_uid="audit-project-before")
     post_save.connect(project_saved, sender=Project, dispatch_uid="audit-project")
+    m2m_changed.connect(editors_changed, sender=Project.editors.through,
+                        dispatch_uid="audit-editors")  # fmt: skip
+    m2m_changed.connect(group_permissions_changed, sender=Group.permissions.through,
+                        dispatch_uid="audit-group-permissions")  # fmt: skip
+    pre_delete.connect(group_deleted, sender=Group, dispatch_uid="audit-group-deleted")
+    watch_admin_deletions(admin.site)

@@ -14,7 +14,6 @@ snapshot as the dump; its list of files and their sizes is what a restore unpack
 nothing else (projects.unpacking).
 """
 
-import gzip
 import io
 import json
 import os
@@ -22,6 +21,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+import time
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,30 +30,30 @@ import psycopg2
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
-from django.db.migrations.loader import MigrationLoader
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from . import audit, dumps
 from .dashboard import portfolio_changed
+from .manifests import (  # noqa: F401 (BackupError and the checks are used from here)
+    FORMAT,
+    BackupError,
+    RestoredWithDifferences,
+    applied_migrations,
+    check_migrations,
+    check_same_migrations,
+    read_manifest,
+    read_to_the_end,
+)
+from .models import AuditEvent
 from .unpacking import MANIFEST, Refused, unpack
 
-FORMAT = 1
-MAX_MANIFEST_BYTES = 64 * 1024 * 1024  # read into memory; a manifest of 100,000 documents is ~8 MB
-MANIFEST_FIELDS = (("engine", str), ("migrations", dict), ("counts", dict),
-                   ("media_files", int), ("made_at", str))  # fmt: skip
 WORK_PREFIX = ".restore-"  # a restore unpacks into MEDIA_ROOT/.restore-*
+LOCK_TIMEOUT_SECONDS = 15
+STALE_WORK = 3600  # a restore's folder this old was left by one that was killed
 # Rebuilt by migrate on any database; sessions are sign-ins, not data.
 NOT_BACKED_UP = ("contenttypes.contenttype", "auth.permission", "sessions.session")
-
-
-class BackupError(Exception):
-    """The backup cannot be made or restored; nothing was changed."""
-
-
-class RestoredWithDifferences(BackupError):
-    """The database was replaced, but the documents could not be put in place."""
 
 
 def counts():
@@ -64,14 +64,6 @@ def counts():
         for model in apps.get_models(include_auto_created=True)
         if model._meta.label_lower not in NOT_BACKED_UP and not model._meta.proxy
     }
-
-
-def applied_migrations():
-    loader = MigrationLoader(connection)
-    applied = {}
-    for app, name in sorted(loader.applied_migrations):
-        applied.setdefault(app, []).append(name)
-    return applied
 
 
 def _pg_command(program, *args):
@@ -188,70 +180,6 @@ def default_name():
     return f"highlight-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz"
 
 
-def read_manifest(archive):
-    try:
-        member = archive.getmember(MANIFEST)
-        if not member.isreg() or member.size > MAX_MANIFEST_BYTES:
-            raise ValueError(f"{MANIFEST} is not a small file")
-        manifest = json.load(archive.extractfile(member))
-        known = manifest.get("format") == FORMAT
-        if known and not all(isinstance(manifest.get(k), kind) for k, kind in MANIFEST_FIELDS):
-            raise ValueError(f"{MANIFEST} lacks a field")
-        migrations = manifest.get("migrations") or {}
-        if known and not all(
-            isinstance(names, list) and all(isinstance(n, str) for n in names)
-            for names in migrations.values()
-        ):
-            raise ValueError(f"{MANIFEST} lists migrations that are not names")
-    except (KeyError, ValueError, AttributeError, RecursionError) as exc:
-        raise BackupError("This is not a Highlight backup: it has no readable manifest.") from exc
-    if not known:
-        raise BackupError(f"This backup's format ({manifest.get('format')}) is not known here.")
-    return manifest
-
-
-def read_to_the_end(path):
-    """tarfile takes an archive cut short for a shorter one; gzip knows where it should end."""
-    with gzip.open(path, "rb") as stream:
-        while stream.read(1 << 20):
-            pass
-
-
-def check_migrations(manifest):
-    """A backup from a newer Highlight holds tables this code does not know."""
-    known = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
-    unknown = [
-        f"{app}.{name}"
-        for app, names in manifest["migrations"].items()
-        for name in names
-        if (app, name) not in known
-    ]
-    if unknown:
-        raise BackupError(
-            "This backup was made by a newer Highlight (it has migrations this one does not: "
-            + ", ".join(unknown[:5])
-            + "). Upgrade Highlight, then restore it."
-        )
-
-
-def check_same_migrations(manifest):
-    """loaddata cannot run the data migrations an older backup has not seen: on SQLite a
-    backup restores only into the Highlight that made it."""
-    current = applied_migrations()
-    missing = [
-        f"{app}.{name}"
-        for app, names in current.items()
-        for name in names
-        if name not in manifest["migrations"].get(app, [])
-    ]
-    if missing:
-        raise BackupError(
-            "This backup was made before an upgrade (it lacks migrations "
-            + ", ".join(missing[:5])
-            + "). On SQLite, restore it with the Highlight that made it, then upgrade."
-        )
-
-
 def restore_backup(path):
     """Replace the database and the documents with the backup's; returns its manifest."""
     path = Path(path)
@@ -259,6 +187,7 @@ def restore_backup(path):
         raise BackupError(f"No backup at {path}.")
     media = Path(settings.MEDIA_ROOT)
     media.mkdir(parents=True, exist_ok=True)
+    _sweep(media)
     # Unpacked inside the documents folder (often a volume of its own), so that putting
     # the documents in place is a rename on one file system.
     work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=media))
@@ -303,6 +232,14 @@ def restore_backup(path):
     return manifest
 
 
+def _sweep(media):
+    """A restore killed mid-way (out of memory, a signal) leaves its unpacked backup."""
+    cutoff = time.time() - STALE_WORK
+    for left in media.glob(f"{WORK_PREFIX}*"):
+        if left.is_dir() and not left.is_symlink() and left.stat().st_mtime < cutoff:
+            shutil.rmtree(left, ignore_errors=True)
+
+
 def _restore_database(work, manifest):
     if _is_postgresql():
         dump = work / "database.dump"
@@ -316,9 +253,11 @@ def _restore_database(work, manifest):
         # History is restored as it was; loading must not write history of its own (the
         # many-to-many fields would). One transaction: a mismatch leaves the data as it was.
         with transaction.atomic(), override_settings(SIMPLE_HISTORY_ENABLED=False):
+            aside = list(AuditEvent.objects.values())
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(data), verbosity=0)
             check_counts(manifest)
+            _add_back(aside)
 
 
 def _restore_postgresql(dump, manifest):
@@ -327,26 +266,52 @@ def _restore_postgresql(dump, manifest):
     try:
         dumps.check_contents(dump)
         with transaction.atomic():
+            with connection.cursor() as cursor:
+                # A web or worker process mid-request holds locks: wait a little, not forever
+                # (every query queues behind a restore that waits).
+                cursor.execute("SET LOCAL lock_timeout = %s", [f"{LOCK_TIMEOUT_SECONDS}s"])
+            aside = dumps.set_audit_aside()
             dumps.rebuild_schema(manifest["migrations"])
-            check_copied(manifest, dumps.load_data(dump))
+            check_copied(manifest, dumps.load_data(dump, _expected(manifest)))
+            with connection.cursor() as cursor:
+                # The rows' foreign keys checked now: PostgreSQL alters no table whose
+                # checks are pending, and the migrations below may.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             try:
                 # A backup from before an upgrade is brought up to this Highlight.
                 call_command("migrate", interactive=False, verbosity=0)
             except Exception as exc:
                 raise BackupError(f"The backup could not be brought up to this Highlight: "
                                   f"{exc}") from exc  # fmt: skip
+            if aside:
+                dumps.add_back_audit()
             if not audit.guard_installed():
                 raise BackupError("The restored audit would not be append-only.")
     except dumps.DumpRefused as exc:
         raise BackupError(f"This is not a backup Highlight made: {exc}.") from exc
+    except (OperationalError, psycopg2.errors.LockNotAvailable) as exc:
+        if "lock timeout" not in str(exc):
+            raise BackupError(f"The backup's data cannot be loaded: {exc}") from exc
+        raise BackupError("Highlight is in use (a web or worker process holds its tables): "
+                          "stop them, then restore.") from exc  # fmt: skip
     except (DatabaseError, psycopg2.Error) as exc:
         raise BackupError(f"The backup's data cannot be loaded: {exc}") from exc
 
 
+def _tables():
+    return {m._meta.label_lower: m._meta.db_table
+            for m in apps.get_models(include_auto_created=True)}  # fmt: skip
+
+
+def _expected(manifest):
+    """Rows per table, as the manifest counted them."""
+    tables = _tables()
+    return {tables[label]: n for label, n in manifest["counts"].items() if label in tables}
+
+
 def check_copied(manifest, copied):
     """The rows copied from the dump, per table, are those its manifest counted."""
-    tables = {m._meta.label_lower: m._meta.db_table
-              for m in apps.get_models(include_auto_created=True)}  # fmt: skip
+    tables = _tables()
     missing = {
         label: (number, copied.get(tables[label], 0))
         for label, number in manifest["counts"].items()
@@ -354,6 +319,16 @@ def check_copied(manifest, copied):
     }
     if missing:
         raise BackupError(f"The backup's database does not match its manifest: {missing}")
+
+
+def _add_back(events):
+    """As dumps.add_back_audit, on SQLite: no event is lost by a restore."""
+    restored = {tuple(e.values()) for e in AuditEvent.objects.values()}
+    AuditEvent.objects.bulk_create(
+        AuditEvent(**{k: v for k, v in e.items() if k != "id"})
+        for e in events
+        if tuple(e.values()) not in restored
+    )
 
 
 def check_counts(manifest):

@@ -15,10 +15,12 @@ import tempfile
 from collections import Counter
 
 import psycopg2
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from .audit import GUARD
+from .models import AuditEvent
 
 # What pg_dump writes for Highlight's tables. The audit's guard is ours too, but it is built
 # by migration 0011, never taken from a dump.
@@ -40,6 +42,8 @@ AROUND = re.compile(r"(|--.*|\\(un)?restrict [A-Za-z0-9]+|SET [a-z_]+ = [A-Za-z0
 END_OF_DATA = b"\\.\n"
 UTF8 = "SET client_encoding = 'UTF8';"
 MAX_SHOWN = 120
+MAX_LINE_BYTES = 16 << 20  # a row; Highlight's longest text field is far shorter
+ASIDE = "highlight_restore_aside"  # a schema of its own: the audit waits there during a restore
 PG_RESTORE = "pg_restore"  # from PATH, as backups runs pg_dump
 
 
@@ -94,8 +98,44 @@ def rebuild_schema(migrations):
         )  # fmt: skip
 
 
-def load_data(dump):
-    """Copy the dump's rows into the tables rebuild_schema made; returns rows per table."""
+def set_audit_aside():
+    """The audit as it is, moved out of the way of rebuild_schema (which drops every table
+    of the current schema) until add_back_audit; False when there is none yet."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [AuditEvent._meta.db_table])
+        if cursor.fetchone()[0] is None:
+            return False
+        cursor.execute(f"CREATE SCHEMA {ASIDE}")
+        cursor.execute(f"ALTER TABLE {table} SET SCHEMA {ASIDE}")
+        # Its guard goes with it: rebuild_schema re-creates the function from migration 0011,
+        # and the table set aside is only read, then dropped.
+        cursor.execute(f"DROP TRIGGER IF EXISTS {GUARD} ON {ASIDE}.{table}")
+    return True
+
+
+def add_back_audit():
+    """Every event set aside that the restored audit does not hold exactly (made since the
+    backup, or changed in it) is added back, under a new number: a restore loses no event,
+    and an event edited in a backup shows twice. Returns how many were added."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    columns = [f.column for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    listed = ", ".join(connection.ops.quote_name(c) for c in columns)
+    same = " AND ".join(f"n.{c} IS NOT DISTINCT FROM b.{c}"
+                        for c in map(connection.ops.quote_name, ["id", *columns]))  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {ASIDE}.{table} AS b "  # noqa: S608 # nosec B608: our names
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} AS n WHERE {same}) ORDER BY b.id"
+        )
+        added = cursor.rowcount
+        cursor.execute(f"DROP SCHEMA {ASIDE} CASCADE")
+    return added
+
+
+def load_data(dump, expected=None):
+    """Copy the dump's rows into the tables rebuild_schema made; returns rows per table.
+    `expected` (rows per table, from the manifest) stops a table that holds more at once."""
     # Errors go to a file: a pipe left unread could fill and stall pg_restore.
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(  # noqa: S603  # nosec B603: our program, our arguments
@@ -104,7 +144,7 @@ def load_data(dump):
             stderr=errors,
         )
         try:
-            copied = _copy_rows(process.stdout)
+            copied = _copy_rows(process.stdout, expected)
             if process.wait(timeout=3600):
                 errors.seek(0)
                 error = errors.read().decode("utf-8", "replace")
@@ -117,24 +157,32 @@ def load_data(dump):
     return copied
 
 
-def _copy_rows(stream):
+def _copy_rows(stream, expected=None):
+    """A few hundred KB of dump can unpack to gigabytes: every line is read to at most
+    MAX_LINE_BYTES, everything to at most RESTORE_MAX_BYTES, and a table stops at the rows
+    its manifest counted."""
     columns = _columns()
     copied = Counter()
+    source = _Limited(stream, settings.RESTORE_MAX_BYTES)
     with connection.cursor() as cursor:
-        for number, raw in enumerate(stream, start=1):
+        number = 0
+        while raw := source.readline():
+            number += 1
             line = raw.decode("utf-8", "replace").rstrip("\n")
             if copy := COPY.fullmatch(line):
                 table, names = _target(copy, columns)
-                rows = _Rows(stream)
-                if table != "django_migrations":  # ours, written by rebuild_schema
-                    try:
-                        cursor.copy_expert(_copy_statement(table, names), rows)
-                    except psycopg2.Error:
-                        if rows.refused:  # what the database was told, in our words
-                            raise rows.refused from None
-                        raise
+                rows = _Rows(source, table, (expected or {}).get(table))
+                if table == "django_migrations":  # ours, written by rebuild_schema
+                    rows.read_to_the_end()
+                    continue
+                try:
+                    cursor.copy_expert(_copy_statement(table, names), rows)
+                except psycopg2.Error:
+                    if rows.refused:  # what the database was told, in our words
+                        raise rows.refused from None
+                    raise
                 rows.read_to_the_end()
-                copied[table] += rows.count
+                copied[table] += cursor.rowcount  # rows PostgreSQL took, not lines we saw
             elif setval := SETVAL.fullmatch(line):
                 _set_sequence(cursor, setval)
             elif line.startswith("SET client_encoding") and line != UTF8:
@@ -217,12 +265,30 @@ def _shown(text):
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
+class _Limited:
+    """pg_restore's output, a line at a time, within MAX_LINE_BYTES a line and `budget` in
+    all."""
+
+    def __init__(self, stream, budget):
+        self.stream, self.left = stream, budget
+
+    def readline(self):
+        line = self.stream.readline(MAX_LINE_BYTES + 1)
+        if len(line) > MAX_LINE_BYTES:
+            raise DumpRefused(f"its data has a line longer than {MAX_LINE_BYTES >> 20} MB")
+        self.left -= len(line)
+        if self.left < 0:
+            raise DumpRefused("its data is larger than RESTORE_MAX_BYTES")
+        return line
+
+
 class _Rows:
     """One table's rows as pg_restore prints them, up to its end-of-data line, for
     copy_expert to read. Rows are data whatever they hold: COPY FROM runs nothing."""
 
-    def __init__(self, stream):
-        self.stream, self.count, self.ended, self.refused = stream, 0, False, None
+    def __init__(self, source, table="", most=None):
+        self.source, self.table, self.most = source, table, most
+        self.count, self.ended, self.refused = 0, False, None
 
     def read(self, size=-1):
         if self.ended:
@@ -230,7 +296,11 @@ class _Rows:
         chunk = []
         length = 0
         while not self.ended and (size < 0 or length < size):
-            line = self.stream.readline()
+            try:
+                line = self.source.readline()
+            except DumpRefused as exc:
+                self.refused = exc
+                raise
             if not line:
                 self.refused = DumpRefused("its data ends inside a table")
                 raise self.refused
@@ -240,6 +310,11 @@ class _Rows:
             chunk.append(line)
             length += len(line)
             self.count += 1
+            if self.most is not None and self.count > self.most:
+                self.refused = DumpRefused(
+                    f"its table {self.table} holds more rows than its manifest counted"
+                )
+                raise self.refused
         return b"".join(chunk)
 
     def read_to_the_end(self):

@@ -163,17 +163,22 @@ class Punctuality:
 
 def punctuality(projects, first_day, last_day, today):
     """{project id: Punctuality}: of the reports due (by `today`) for periods ending between
-    two days, how many were first submitted by their due date. In two queries."""
+    two days, how many were first submitted by their due date. In two queries.
+
+    Approved reports only: the dashboard shows this to everyone signed in, and a draft or a
+    submission awaiting approval is its team's to know of (the hostile review of issue 17).
+    A report counts, on time or not by its first submission, once it is approved."""
     projects = [p for p in projects if p.reporting_cadence in PERIOD_MONTHS]
+    reports = HighlightReport.objects.filter(status=HighlightReport.Status.APPROVED)
     spans = {
         project: (first, last)
-        for project, first, last in HighlightReport.objects.filter(project__in=projects)
+        for project, first, last in reports.filter(project__in=projects)
         .values("project")
         .annotate(first=Min("period_start"), last=Max("period_end"))
         .values_list("project", "first", "last")
     }
     submitted = {}
-    for project_id, start, end, first_submitted in HighlightReport.objects.filter(
+    for project_id, start, end, first_submitted in reports.filter(
         project__in=projects, period_end__gte=first_day, period_start__lte=last_day
     ).values_list("project_id", "period_start", "period_end", "first_submitted_at"):
         if first_submitted:

@@ -283,7 +283,7 @@ def run(job_id, step, work):
         fields = {"status": ImportJob.Status.DONE, **work(job, importer, target, content,
                                                           reporter(job))}  # fmt: skip
     except (ImportFailed, Refused) as exc:
-        fields = failed(str(exc))
+        fields = failed(str(exc), recorded=True)  # confirm() recorded the refusal
     except FileNotFoundError:
         fields = failed("The uploaded file is no longer kept: upload it again.")
     except ObjectDoesNotExist:
@@ -293,6 +293,10 @@ def run(job_id, step, work):
     except Exception as exc:
         logger.exception("Import job %s failed", job_id)
         fields = failed(f"The file could not be read ({type(exc).__name__}); nothing was changed.")
+    recorded = fields.pop("recorded", False)
+    failed_import = step == ImportJob.Step.IMPORT and fields["status"] == ImportJob.Status.FAILED
+    if failed_import and not recorded:
+        _record_failure(job, fields["message"])
     ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
         lease_expires=None, finished_at=timezone.now(), **fields
     )
@@ -301,8 +305,23 @@ def run(job_id, step, work):
     return fields["status"]
 
 
-def failed(message):
-    return {"status": ImportJob.Status.FAILED, "message": message}
+def failed(message, recorded=False):
+    """A job's end when it failed; `recorded` when the audit already has it."""
+    return {"status": ImportJob.Status.FAILED, "message": message, "recorded": recorded}
+
+
+def _record_failure(job, message):
+    """A confirmed import that broke on the worker: tried, and nothing imported."""
+    audit.record(
+        audit.Kind.IMPORT,
+        actor=job.owner,
+        address=job.address,
+        object_type=f"{job.target_type.app_label}.{job.target_type.model}",
+        object_id=job.target_id,
+        object_repr=job.name[:300],
+        outcome=audit.Outcome.FAILURE,
+        description=f"{job.name[:200]}: {message}",
+    )
 
 
 def reporter(job, every=0.5):

@@ -166,6 +166,7 @@ TABLE = [
     # --- the audit ---
     C("projects:audit", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:audit-export", "-", get=PMO_ONLY, post=expect(405)),
+    C("projects:audit-export-csv", "-", get=PMO_ONLY, post=expect(405)),
     # --- the PMO's settings ---
     C("projects:settings", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:organisation-settings", "-", get=PMO_ONLY, post=PMO_ONLY),

@@ -87,12 +87,16 @@ def test_a_dump_with_a_function_of_its_own_is_refused_and_never_run(site, tmp_pa
         ("CREATE SEQUENCE public.smuggled_seq; SELECT setval('public.smuggled_seq', 7);",
          "has a sequence Highlight does not: smuggled_seq"),
         ("INSERT INTO public.auth_group (name) VALUES ('Smuggled in');",
-         "does not match its manifest: {'auth.group'"),
+         "its table auth_group holds more rows than its manifest counted"),
+        ("DELETE FROM public.auth_group_permissions WHERE id = "
+         "(SELECT min(id) FROM public.auth_group_permissions);",
+         "does not match its manifest: {'auth.group_permissions'"),
         ("ALTER TABLE public.projects_project ALTER COLUMN code TYPE text;"
          "UPDATE public.projects_project SET code = repeat('X', 500);",
          "The backup's data cannot be loaded: value too long"),
     ],
-    ids=["a table", "a column", "a view", "a sequence", "a row not counted", "bad data"],
+    ids=["a table", "a column", "a view", "a sequence", "a row not counted", "a row missing",
+         "bad data"],
 )  # fmt: skip
 def test_a_dump_with_more_than_highlight_has_is_refused(site, tmp_path, attack, message):
     backup, _ = crafted_backup(tmp_path, attack)
@@ -128,11 +132,11 @@ def test_a_backup_from_before_an_upgrade_is_brought_up_to_this_highlight(site, t
     then, its rows copied in, and the later migration applied."""
     before_jobs = """
         DROP TABLE public.projects_importjob;
-        DELETE FROM public.django_migrations WHERE app = 'projects' AND name = '0013_import_job';
+        DELETE FROM public.django_migrations WHERE app = 'projects' AND name >= '0013';
     """
     manifest_of_ours = crafted_backup(tmp_path / "a", "SELECT 1")[1]
     migrations = {**manifest_of_ours["migrations"]}
-    migrations["projects"] = [n for n in migrations["projects"] if n != "0013_import_job"]
+    migrations["projects"] = [n for n in migrations["projects"] if n < "0013"]
     counts = {k: v for k, v in manifest_of_ours["counts"].items() if k != "projects.importjob"}
     backup, _ = crafted_backup(tmp_path, before_jobs, migrations=migrations, counts=counts)
     before = rows()
@@ -173,3 +177,48 @@ def test_only_rows_and_sequence_values_are_read_from_what_pg_restore_prints(db, 
     with pytest.raises(dumps.DumpRefused, match=re.escape(message)), transaction.atomic():
         dumps._copy_rows(io.BytesIO(printed))
     assert Project.objects.model._meta.db_table in connection.introspection.table_names()
+
+
+def test_an_event_changed_in_a_backup_comes_back_beside_the_original(site, tmp_path):
+    """The backup's rows are restored as they are, but no event of the audit as it was is
+    lost: the original is added back, so the change shows."""
+    rewritten = """
+        ALTER TABLE public.projects_auditevent DISABLE TRIGGER projects_auditevent_append_only;
+        UPDATE public.projects_auditevent SET description = 'Nothing happened.'
+        WHERE object_repr = 'Dashboard';
+    """
+    backup, _ = crafted_backup(tmp_path, rewritten)
+    audit.record(audit.Kind.EXPORT, object_repr="Since the backup")
+
+    call_command("restore", str(backup), interactive=False, stdout=io.StringIO())
+
+    dashboard = AuditEvent.objects.filter(object_repr="Dashboard").order_by("id")
+    assert [e.description for e in dashboard] == ["Nothing happened.", ""]
+    assert AuditEvent.objects.filter(object_repr="Since the backup").count() == 1
+    assert audit.guard_installed()
+
+
+def test_data_larger_than_a_restore_may_write_is_refused(db, settings):
+    settings.RESTORE_MAX_BYTES = 100
+    printed = b"SET client_encoding = 'UTF8';\n" + b"-- a comment pg_restore prints\n" * 5
+    with pytest.raises(dumps.DumpRefused, match="larger than RESTORE_MAX_BYTES"):
+        dumps._copy_rows(io.BytesIO(printed))
+
+
+def test_a_restore_waits_for_the_sites_locks_only_so_long(site, tmp_path, monkeypatch):
+    """A web process mid-request holds its tables: the restore gives up with a reason,
+    rather than queue every page behind it."""
+    from projects import backups
+    from tests.crafted_dumps import _connect
+
+    backup, _ = crafted_backup(tmp_path, "SELECT 1")
+    monkeypatch.setattr(backups, "LOCK_TIMEOUT_SECONDS", 1)
+    other = _connect(connection.settings_dict["NAME"])
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM projects_project")  # holds it till the end
+        assert "Highlight is in use" in refused(backup)
+    finally:
+        other.rollback()
+        other.close()
+    assert Project.objects.filter(code="KEPT.1").exists()

@@ -235,7 +235,7 @@ def test_a_backup_whose_manifest_agrees_is_capped_too(
      b'"counts": {}, "media_files": 0, "made_at": "x"}'],
     ids=["nested too deep", "migrations not names"],
 )  # fmt: skip
-def test_a_malformed_manifest_is_refused_not_a_traceback(manifest, tmp_path):
+def test_a_malformed_manifest_is_refused_not_a_traceback(db, manifest, tmp_path):
     path = tmp_path / "crafted.tar.gz"
     with tarfile.open(path, "w:gz") as tar:
         info = tarfile.TarInfo("manifest.json")

@@ -57,8 +57,10 @@ def test_a_failed_sign_in_names_what_was_typed(client, alice):
     client.post(reverse("login"), {"username": "alice", "password": "wrong"})
     client.post(reverse("login"), {"username": "<script>nobody", "password": "x"})
     first, second = events("sign_in_failed")
-    assert (first.actor, first.actor_name, first.outcome) == (alice, "alice", "failure")
-    assert (second.actor, second.actor_name) == (None, "<script>nobody")
+    # Who tried is unknown: the account typed is what was tried.
+    assert (first.actor, first.actor_name, first.outcome) == (None, "", "failure")
+    assert (first.object_repr, first.object_id) == ("account alice", str(alice.pk))
+    assert (second.object_repr, second.object_id) == ("no account <script>nobody", "")
     assert "By password" in first.description
 
 
@@ -282,8 +284,9 @@ def test_the_audit_survives_a_backup_and_restore(
     call_command("restore", str(backup), interactive=False, stdout=io.StringIO())
 
     kept = list(AuditEvent.objects.order_by("id").values_list("kind", "object_repr"))
-    assert ("export", "Before the backup") in kept
-    assert ("export", "After the backup") not in kept
+    # No event is lost: those made since the backup are added back after its own.
+    assert kept.count(("export", "Before the backup")) == 1
+    assert kept.count(("export", "After the backup")) == 1
     assert kept[-1] == ("restore", str(backup))
     assert "from the backup made" in AuditEvent.objects.get(kind="restore").description
     if connection.vendor == "postgresql":  # the restored table keeps its guard

@@ -95,7 +95,7 @@ def test_typed_control_characters_are_shown_not_obeyed(client, pam, client_for):
     spoof = "adm\u202enimda\u200b"
     client.post(reverse("login"), {"username": spoof, "password": "x"})
     (event,) = events("sign_in_failed")
-    assert event.actor_name == "adm\\u202enimda\\u200b"
+    assert event.object_repr == "no account adm\\u202enimda\\u200b"
     page = client_for(pam).get(reverse("projects:audit")).text
     assert "adm\\u202enimda\\u200b" in page and "\u202e" not in page
 
@@ -143,3 +143,23 @@ def test_the_csv_export_streams_every_event_as_inert_text(three_events, client_f
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", rows[1][0])
     (exported,) = events("export")
     assert exported.description == "3 event(s) as CSV; filters: kind download."
+
+
+def test_an_import_that_breaks_on_the_worker_is_recorded(pam, media_root, monkeypatch):
+    register = RiskRegisterFactory(matrix=RiskMatrix.objects.get(name="4x4"), owner=pam)
+    content = REGISTER_SAMPLE.read_bytes()
+    job = uploads.start_preview(pam, RegisterImporter, register, "risks.xlsx", content)
+
+    def breaks(*args, **kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(uploads, "confirm", breaks)
+    assert uploads.start_import(pam, RegisterImporter, register, job.pk, "192.0.2.9")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    (event,) = events("import")
+    assert (event.actor, event.outcome, event.address) == (pam, "failure", "192.0.2.9")
+    assert event.description == (
+        "risks.xlsx: The file could not be read (RuntimeError); nothing was changed."
+    )
+    assert event.object_type == "risks.riskregister" and event.object_id == str(register.pk)

@@ -42,8 +42,9 @@ def test_closed_projects_stop_counting_against_on_time_rates(project):
     for month in (1, 2):
         report = ReportFactory(project=project, period_start=D(2024, month, 1))
         workflow.submit(report, project.manager)
-    HighlightReport.objects.update(
-        first_submitted_at=datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC)
+    HighlightReport.objects.update(  # approved: the rate counts approved reports only
+        first_submitted_at=datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC),
+        status=HighlightReport.Status.APPROVED,
     )
     project.status = Project.Status.CLOSED
     project.save()
