@@ -4,14 +4,20 @@ database, its dump replaced by pg_dump's of a copy changed by the attacker's SQL
 import contextlib
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 import uuid
+from pathlib import Path
 
 import psycopg2
+from django.apps import apps
 from django.db import connection
 
 from projects.backups import _pg_command, make_backup
 
+ROOT = Path(__file__).resolve().parents[1]
 SCRATCH = "_crafted_"  # in the copy's name; the attacker's SQL can tell it is not the target
 
 
@@ -77,3 +83,68 @@ def crafted_backup(tmp_path, attack_sql, **manifest_changes):
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     return path, manifest
+
+
+def old_backup(tmp_path, app, migration):
+    """A genuine backup as a Highlight at `app`'s `migration` made it: a copy of the test
+    database taken back there by the real reverse migrations, and its manifest read from it."""
+    ours = tmp_path / "ours.tar.gz"
+    make_backup(ours)
+    with tarfile.open(ours) as tar:
+        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    original, old = tmp_path / "ours.dump", tmp_path / "old.dump"
+    original.write_bytes(members["database.dump"])
+    with scratch_database() as name:
+        _pg_command("pg_restore", "--no-owner", "--no-privileges", "--dbname", name,
+                    str(original))  # fmt: skip
+        _manage(name, "migrate", app, migration, "--no-input", "-v0")
+        manifest = json.loads(members["manifest.json"])
+        manifest["migrations"], manifest["counts"] = _state(name, manifest["counts"])
+        _pg_command("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                    "--file", str(old), name)  # fmt: skip
+    members["database.dump"] = old.read_bytes()
+    manifest["files"]["database.dump"] = len(members["database.dump"])
+    members["manifest.json"] = json.dumps(manifest).encode()
+    path = tmp_path / "old.tar.gz"
+    with tarfile.open(path, "w:gz") as tar:
+        for member, data in members.items():
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _manage(dbname, *args):
+    db = connection.settings_dict
+    url = (f"postgres://{db['USER'] or ''}:{db['PASSWORD'] or ''}@{db['HOST'] or 'localhost'}"
+           f":{db['PORT'] or 5432}/{dbname}")  # fmt: skip
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    environment |= {"DEBUG": "1", "DATABASE_URL": url}
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        environment.pop(name, None)
+    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT,
+                          env=environment, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def _state(dbname, counted):
+    """The migrations applied in `dbname`, and its rows for each label `counted` whose
+    table it has."""
+    tables = {m._meta.label_lower: m._meta.db_table
+              for m in apps.get_models(include_auto_created=True)}  # fmt: skip
+    conn = _connect(dbname)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+            migrations = {}
+            for app, name in cursor.fetchall():
+                migrations.setdefault(app, []).append(name)
+            counts = {}
+            for label in counted:
+                cursor.execute("SELECT to_regclass(%s)", [tables[label]])
+                if cursor.fetchone()[0] is not None:
+                    cursor.execute(f'SELECT count(*) FROM "{tables[label]}"')  # noqa: S608
+                    counts[label] = cursor.fetchone()[0]
+    finally:
+        conn.close()
+    return migrations, counts

@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, transaction
 
 from projects import audit, dumps
 from projects.models import AuditEvent, ImportJob, Project, User
-from tests.crafted_dumps import crafted_backup
+from tests.crafted_dumps import crafted_backup, old_backup
 from tests.factories import ProjectFactory, UserFactory
 from tests.test_config.test_backup import rows
 
@@ -128,17 +128,9 @@ def test_a_dump_without_the_audit_guard_restores_with_it(site, tmp_path):
 
 
 def test_a_backup_from_before_an_upgrade_is_brought_up_to_this_highlight(site, tmp_path):
-    """As if made before migration 0013 (import jobs): its tables are built as they were
-    then, its rows copied in, and the later migration applied."""
-    before_jobs = """
-        DROP TABLE public.projects_importjob;
-        DELETE FROM public.django_migrations WHERE app = 'projects' AND name >= '0013';
-    """
-    manifest_of_ours = crafted_backup(tmp_path / "a", "SELECT 1")[1]
-    migrations = {**manifest_of_ours["migrations"]}
-    migrations["projects"] = [n for n in migrations["projects"] if n < "0013"]
-    counts = {k: v for k, v in manifest_of_ours["counts"].items() if k != "projects.importjob"}
-    backup, _ = crafted_backup(tmp_path, before_jobs, migrations=migrations, counts=counts)
+    """Made before migration 0013 (import jobs): its tables are built as they were then,
+    its rows copied in, and the later migrations applied."""
+    backup = old_backup(tmp_path, "projects", "0012_report_writers_and_named_approver")
     before = rows()
     UserFactory(username="after-the-backup")
 

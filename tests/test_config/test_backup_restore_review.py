@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from projects import audit, dumps
 from projects.models import AuditEvent, HighlightReport
-from tests.crafted_dumps import crafted_backup
+from tests.crafted_dumps import crafted_backup, old_backup
 from tests.factories import ReportFactory
 from tests.test_config.test_backup import rows
 from tests.test_config.test_backup_dump import site  # noqa: F401  # the fixture
@@ -19,16 +19,6 @@ pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="pg_restore and its dumps are PostgreSQL's"
 )
 
-LATER = ("0012_report_writers_and_named_approver", "0013_import_job", "0014_import_job_address")
-BEFORE_0012 = """
-    DROP TABLE public.projects_importjob;
-    DROP TABLE public.projects_highlightreport_writers;
-    ALTER TABLE public.projects_highlightreport DROP COLUMN named_approver_id;
-    ALTER TABLE public.projects_historicalhighlightreport DROP COLUMN named_approver_id;
-    DELETE FROM public.django_migrations WHERE app = 'projects' AND name IN
-        ('0012_report_writers_and_named_approver', '0013_import_job', '0014_import_job_address');
-"""
-
 
 def test_a_backup_from_before_0012_with_a_report_restores(site, tmp_path):  # noqa: F811
     """A genuine backup made before migration 0012, holding one report. Its rows go in with
@@ -36,12 +26,7 @@ def test_a_backup_from_before_0012_with_a_report_restores(site, tmp_path):  # no
     'cannot ALTER TABLE "projects_highlightreport" because it has pending trigger events',
     so no backup older than 0012 that holds a report can be restored."""
     ReportFactory()
-    ours = crafted_backup(tmp_path / "a", "SELECT 1")[1]
-    migrations = {**ours["migrations"]}
-    migrations["projects"] = [n for n in migrations["projects"] if n not in LATER]
-    skipped = ("projects.importjob", "projects.highlightreport_writers")
-    counts = {k: v for k, v in ours["counts"].items() if k not in skipped}
-    backup, _ = crafted_backup(tmp_path, BEFORE_0012, migrations=migrations, counts=counts)
+    backup = old_backup(tmp_path, "projects", "0011_audit_event")
     before = {k: v for k, v in rows().items() if k != "projects.HighlightReport_writers"}
 
     call_command("restore", str(backup), interactive=False, stdout=io.StringIO())
