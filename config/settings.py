@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A session past its limits ends here, before anything is done for it.
+    "projects.sessions.SessionLimits",
     # Before anything reads a body (CSRF's check reads request.POST): too large, without a
     # length, or from someone not signed in to a view that does not take it, it is refused
     # unread (config/middleware.py).
@@ -217,7 +219,13 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after
+# signing in whatever happens in between (projects/sessions.py).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be at least 1.")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [

@@ -2,22 +2,25 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from projects import account_views
 from projects.passwords import QueuedPasswordResetForm
 
 from . import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", account_views.SignIn.as_view(), name="login"),
     # The reset email goes from a task, so the page's time tells nothing (issue 17).
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
+    ),
+    path("accounts/me/", account_views.account, name="account"),
+    path(
+        "accounts/sign-out-everywhere/",
+        account_views.sign_out_everywhere,
+        name="sign-out-everywhere",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

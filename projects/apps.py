@@ -7,9 +7,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects and highlight reports"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.core.checks import Tags, register
+        from django.db.models.signals import pre_save
 
-        from . import audit, audit_receivers, dashboard, markings
+        from . import audit, audit_receivers, dashboard, markings, sessions
         from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User
 
         # Everything the dashboard prints or counts: a save or delete of any of them makes
@@ -20,3 +22,5 @@ class ProjectsConfig(AppConfig):
         markings.track(Project)
         audit_receivers.connect()
         register(audit.check_guard, Tags.database)
+        user_logged_in.connect(sessions.signed_in, dispatch_uid="session-started")
+        pre_save.connect(sessions.deactivated, sender=User, dispatch_uid="session-deactivated")

@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from . import audit, notifications
+from . import audit, notifications, sessions
 from .audit import Kind, Outcome
 from .models import Project, User
 
@@ -38,7 +38,10 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
 
 def signed_out(sender, request, user, **kwargs):
     if user is not None:
-        audit.record(Kind.SIGN_OUT, request=request, actor=user, obj=user)
+        reason = getattr(request, "session_ended", None)
+        audit.record(Kind.SIGN_OUT, request=request, actor=user, obj=user,
+                     description=f"Signed out {sessions.why_ended(reason)}." if reason
+                     else "")  # fmt: skip
 
 
 def admin_action(sender, instance, created, raw=False, **kwargs):

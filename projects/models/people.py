@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 
 class User(AbstractUser):
@@ -9,6 +10,8 @@ class User(AbstractUser):
 
     job_title = models.CharField(max_length=150, blank=True)
     organisation_unit = models.CharField(max_length=150, blank=True)
+    # Raised to end every session of the person at once (projects/sessions.py).
+    sessions_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
@@ -21,3 +24,13 @@ class User(AbstractUser):
         """As reports print a person: "Joss Foster, Director of Business Strategy"."""
         role = self.job_title or self.organisation_unit
         return f"{self}, {role}" if role else str(self)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's hash of the password, and of the sessions epoch: a session made before
+        # either changed no longer signs anyone in.
+        return salted_hmac(
+            "projects.User.get_session_auth_hash",
+            f"{self.password}:{self.sessions_epoch}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()

@@ -33,3 +33,126 @@
   window.addEventListener("resize", update);
   document.addEventListener("htmx:afterSettle", update); // the documents table refreshes
 })();
+
+// What someone types in a report is kept in this browser (localStorage) until it is saved,
+// so a session that ends while they type (issue 18) loses nothing: after signing in again
+// the page offers it back. A form opts in with data-keep-draft="<key>", a key that changes
+// once the report is saved (it holds its version), so a saved draft is never offered.
+// Signing out on purpose (a form marked data-clear-drafts) forgets every draft.
+(function () {
+  "use strict";
+  var PREFIX = "highlight-draft:";
+
+  function store() {
+    try {
+      return window.localStorage;
+    } catch (e) {
+      return null; // storage switched off: the page works as before
+    }
+  }
+
+  function fields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && !/^(hidden|submit|button|file|password|reset)$/.test(el.type);
+    });
+  }
+
+  function valuesOf(form) {
+    var values = {};
+    fields(form).forEach(function (el) {
+      if (el.type === "checkbox") values[el.name] = el.checked;
+      else if (el.type === "radio") { if (el.checked) values[el.name] = el.value; }
+      else if (el.multiple) values[el.name] = Array.prototype.filter.call(el.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+      else values[el.name] = el.value;
+    });
+    return values;
+  }
+
+  function putBack(form, values) {
+    fields(form).forEach(function (el) {
+      if (!(el.name in values)) return;
+      var value = values[el.name];
+      if (el.type === "checkbox") el.checked = !!value;
+      else if (el.type === "radio") el.checked = el.value === value;
+      else if (el.multiple) Array.prototype.forEach.call(el.options, function (o) { o.selected = value.indexOf(o.value) >= 0; });
+      else el.value = value;
+      el.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  function offer(form, key, draft, storage) {
+    var box = document.createElement("div");
+    box.className = "alert alert-warning d-flex flex-wrap align-items-center gap-2";
+    box.setAttribute("role", "status");
+    box.setAttribute("data-draft-offer", "");
+    var text = document.createElement("span");
+    var at = new Date(draft.saved);
+    text.textContent = "This browser kept what you typed here at " +
+      at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) + " on " +
+      at.toLocaleDateString("en-GB") + ", which was not saved.";
+    var back = document.createElement("button");
+    back.type = "button";
+    back.className = "btn btn-sm btn-primary";
+    back.textContent = "Put it back";
+    var drop = document.createElement("button");
+    drop.type = "button";
+    drop.className = "btn btn-sm btn-outline-secondary";
+    drop.textContent = "Discard it";
+    back.addEventListener("click", function () {
+      putBack(form, draft.values);
+      box.remove();
+    });
+    drop.addEventListener("click", function () {
+      storage.removeItem(key);
+      box.remove();
+    });
+    box.append(text, back, drop);
+    form.parentNode.insertBefore(box, form);
+  }
+
+  function keep(form, storage) {
+    var key = PREFIX + form.getAttribute("data-keep-draft");
+    var family = key.replace(/:[^:]*$/, ":"); // the same report, other versions
+    for (var i = storage.length - 1; i >= 0; i--) {
+      var other = storage.key(i);
+      if (other && other.indexOf(family) === 0 && other !== key) storage.removeItem(other);
+    }
+    var initial = JSON.stringify(valuesOf(form));
+    var draft = null;
+    try {
+      draft = JSON.parse(storage.getItem(key) || "null");
+    } catch (e) {
+      storage.removeItem(key);
+    }
+    if (draft && draft.values && JSON.stringify(draft.values) !== initial) {
+      offer(form, key, draft, storage);
+    }
+    var timer = null;
+    function save() {
+      var now = valuesOf(form);
+      if (JSON.stringify(now) === initial) storage.removeItem(key);
+      else storage.setItem(key, JSON.stringify({ saved: Date.now(), values: now }));
+    }
+    form.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(save, 400);
+    });
+    form.addEventListener("change", save);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var storage = store();
+    if (!storage) return;
+    document.querySelectorAll("form[data-keep-draft]").forEach(function (form) {
+      keep(form, storage);
+    });
+    document.querySelectorAll("form[data-clear-drafts]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        for (var i = storage.length - 1; i >= 0; i--) {
+          var key = storage.key(i);
+          if (key && key.indexOf(PREFIX) === 0) storage.removeItem(key);
+        }
+      });
+    });
+  });
+})();

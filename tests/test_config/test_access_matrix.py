@@ -118,6 +118,8 @@ TABLE = [
     C("logout", "-", get=expect(405), post=EVERYONE),
     C("password_change", "-", get=EVERYONE, post=EVERYONE),
     C("password_change_done", "-", get=EVERYONE, post=expect(405)),
+    C("account", "-", get=EVERYONE, post=expect(405)),
+    C("sign-out-everywhere", "-", get=expect(405), post=EVERYONE),
     C("password_reset", "-", get=PUBLIC, post=PUBLIC, data={"email": "alice@example.org"}),
     C("password_reset_done", "-", get=PUBLIC, post=expect(405)),
     C("password_reset_confirm", "bad-token", get=PUBLIC, post=PUBLIC),

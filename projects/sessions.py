@@ -1,0 +1,132 @@
+"""Sessions that end when they should (issue 18): after SESSION_IDLE_MINUTES without a
+request, SESSION_MAX_HOURS after signing in whatever happens in between, everywhere at once
+when a person asks, and at once when a person is deactivated.
+
+"Everywhere" works without finding the sessions: each person has a sessions epoch, part of
+the hash Django keeps in every session of theirs (User.get_session_auth_hash); raising it
+makes every session's hash stale, and Django then treats each as signed out on its next
+request, as it does after a password change.
+"""
+
+import time
+from urllib.parse import urlencode, urlparse
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, logout
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+
+STARTED, SEEN, ENDED = "signed_in_at", "seen_at", "session_ended"
+SEEN_EVERY = 60  # seconds: the last request's time is written at most this often
+IDLE, TOO_LONG, EVERYWHERE = "idle", "too_long", "everywhere"
+
+
+def why_ended(reason):
+    """What the sign-in page and the audit say of a session that ended."""
+    return {
+        IDLE: f"after {settings.SESSION_IDLE_MINUTES} minutes without activity",
+        TOO_LONG: f"at the end of the longest session ({settings.SESSION_MAX_HOURS} hours)",
+        EVERYWHERE: "everywhere, on request",
+    }.get(reason, "")
+
+
+def max_seconds():
+    return settings.SESSION_MAX_HOURS * 3600
+
+
+def signed_in(sender, request, user, **kwargs):
+    """user_logged_in: the session's clock starts."""
+    now = time.time()
+    request.session[STARTED] = request.session[SEEN] = now
+    request.session.pop(ENDED, None)
+
+
+def ended(session, now):
+    """IDLE or TOO_LONG when the session is over, else None (its last request noted)."""
+    started, seen = session.get(STARTED), session.get(SEEN)
+    if started is None or seen is None:
+        session[STARTED] = session[SEEN] = now  # signed in before these limits existed
+        return None
+    if now - seen > settings.SESSION_IDLE_MINUTES * 60:
+        return IDLE
+    if now - started > max_seconds():
+        return TOO_LONG
+    if now - seen > SEEN_EVERY:
+        session[SEEN] = now
+    return None
+
+
+class SessionLimits:
+    """Ends a signed-in session past its limits, and sends the person to sign in again,
+    back to the page they were on (what they were typing is kept in their browser:
+    static/js/highlight.js)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            reason = ended(request.session, time.time())
+            if reason:
+                return end(request, reason)
+        return self.get_response(request)
+
+
+def end(request, reason):
+    request.session_ended = reason  # for the audit's sign-out event
+    back = _back_to(request)
+    logout(request)
+    request.session[ENDED] = reason
+    to = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}"
+    if _htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = to  # the whole page goes to sign in, not a fragment
+        return response
+    return redirect(to)
+
+
+def _htmx(request):
+    # Read here: django-htmx's middleware comes after this one.
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back_to(request):
+    """Where to return after signing in: this page, or for a form sent (whose content is
+    lost with the session) the page it was sent from."""
+    if request.method == "GET" and not _htmx(request):
+        return request.get_full_path()
+    came_from = request.headers.get("HX-Current-URL") or request.headers.get("Referer", "")
+    if came_from and url_has_allowed_host_and_scheme(
+        came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlparse(came_from)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return "/"
+
+
+def sign_out_everywhere(request):
+    """Every session of the person, this one too."""
+    get_user_model().objects.filter(pk=request.user.pk).update(
+        sessions_epoch=F("sessions_epoch") + 1
+    )
+    request.session_ended = EVERYWHERE
+    logout(request)
+    request.session[ENDED] = EVERYWHERE
+
+
+def deactivated(sender, instance, raw=False, update_fields=None, **kwargs):
+    """pre_save of a person: made inactive, every session of theirs ends, for good (were they
+    made active again, the old sessions would otherwise work again)."""
+    if raw or instance.pk is None or instance.is_active:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    # Written here, whatever fields the save writes; the instance keeps the same value.
+    if (
+        type(instance)
+        .objects.filter(pk=instance.pk, is_active=True)
+        .update(sessions_epoch=F("sessions_epoch") + 1)
+    ):
+        instance.sessions_epoch += 1
