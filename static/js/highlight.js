@@ -36,9 +36,10 @@
 
 // What someone types in a report is kept in this browser (localStorage) until it is saved,
 // so a session that ends while they type (issue 18) loses nothing: after signing in again
-// the page offers it back. A form opts in with data-keep-draft="<key>", a key that changes
-// once the report is saved (it holds its version), so a saved draft is never offered.
-// Signing out on purpose (a form marked data-clear-drafts) forgets every draft.
+// the page offers it back. A form opts in with data-keep-draft="<key>", a key naming the
+// person (another signing in on the same browser is offered nothing of theirs) and ending
+// in ":v<version>", which changes once the report is saved: a saved draft is never offered.
+// Signing out on purpose (a form marked data-clear-drafts="<person>") forgets their drafts.
 (function () {
   "use strict";
   var PREFIX = "highlight-draft:";
@@ -147,10 +148,11 @@
       keep(form, storage);
     });
     document.querySelectorAll("form[data-clear-drafts]").forEach(function (form) {
+      var mine = "-by-" + form.getAttribute("data-clear-drafts") + ":";
       form.addEventListener("submit", function () {
         for (var i = storage.length - 1; i >= 0; i--) {
           var key = storage.key(i);
-          if (key && key.indexOf(PREFIX) === 0) storage.removeItem(key);
+          if (key && key.indexOf(PREFIX) === 0 && key.indexOf(mine) > 0) storage.removeItem(key);
         }
       });
     });
