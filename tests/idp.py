@@ -1,0 +1,103 @@
+"""A real OpenID Connect provider for the single sign-on tests (issue 18): npm's
+oidc-provider, OpenID Certified, run by Node from tests/idp/ on a free port of this machine,
+with a client for Highlight and accounts of the test's choosing. `sign_in_at_provider` goes
+through its own login and consent pages, as a person's browser would."""
+
+import contextlib
+import json
+import re
+import shutil
+import socket
+import subprocess
+import time
+from html import unescape
+from pathlib import Path
+from urllib.parse import urljoin
+
+import requests
+
+from tests.conftest import need
+
+FOLDER = Path(__file__).parent / "idp"
+CLIENT_ID = "highlight"
+CLIENT_SECRET = "test-secret-not-a-real-one"  # noqa: S105: the test provider's only
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_provider(tmp_path, accounts, redirect_uris):
+    """Yields the provider's issuer URL while it runs."""
+    node = shutil.which("node")
+    need(node is not None, "Node.js (the test OpenID provider runs on it)")
+    need((FOLDER / "node_modules" / "oidc-provider").is_dir(),
+         "tests/idp/node_modules (scripts/test-deps runs npm ci there)")  # fmt: skip
+    port = free_port()
+    config = tmp_path / "idp.json"
+    config.write_text(json.dumps({
+        "port": port,
+        "clients": [{
+            "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
+            "redirect_uris": redirect_uris, "grant_types": ["authorization_code"],
+            "response_types": ["code"], "token_endpoint_auth_method": "client_secret_basic",
+        }],
+        "accounts": accounts,
+    }))  # fmt: skip
+    log = (tmp_path / "idp.log").open("w")
+    process = subprocess.Popen([node, str(FOLDER / "provider.js"), str(config)], cwd=FOLDER,
+                               stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    issuer = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            if process.poll() is not None:
+                break
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{issuer}/.well-known/openid-configuration", timeout=1).ok:
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the test OpenID provider did not start in 10 s")
+        if process.poll() is not None:
+            raise AssertionError((tmp_path / "idp.log").read_text()[-2000:])
+        yield issuer
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _form(page, base):
+    """The first form of a provider page: its absolute action and its fields."""
+    action = re.search(r'<form[^>]*action="([^"]+)"', page)
+    assert action, page[:2000]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    return urljoin(base, unescape(action.group(1))), fields
+
+
+def sign_in_at_provider(session, authorize_url, login, stop_at):
+    """Follow the provider's redirects, sign in as `login` on its login page and agree on its
+    consent page; returns the URL it sends the browser back to (starting with `stop_at`)."""
+    url = authorize_url
+    for _ in range(10):
+        response = session.get(url, allow_redirects=False, timeout=10)
+        location = response.headers.get("Location")
+        if location:
+            url = urljoin(url, location)
+            if url.startswith(stop_at):
+                return url
+            continue
+        action, fields = _form(response.text, url)
+        if 'name="login"' in response.text:
+            fields |= {"login": login, "password": "any"}
+        response = session.post(action, data=fields, allow_redirects=False, timeout=10)
+        url = urljoin(action, response.headers["Location"])
+        if url.startswith(stop_at):
+            return url
+    raise AssertionError(f"the provider never sent the browser back to {stop_at}")
