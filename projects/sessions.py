@@ -16,11 +16,13 @@ from django.contrib.auth import get_user_model, logout
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 STARTED, SEEN, ENDED = "signed_in_at", "seen_at", "session_ended"
 SEEN_EVERY = 60  # seconds: the last request's time is written at most this often
 IDLE, TOO_LONG, EVERYWHERE = "idle", "too_long", "everywhere"
+POLL_HEADER = "X-Highlight-Poll"  # sent by the pages' own polling (hx-headers)
 
 
 def why_ended(reason):
@@ -43,8 +45,9 @@ def signed_in(sender, request, user, **kwargs):
     request.session.pop(ENDED, None)
 
 
-def ended(session, now):
-    """IDLE or TOO_LONG when the session is over, else None (its last request noted)."""
+def ended(session, now, active=True):
+    """IDLE or TOO_LONG when the session is over, else None (its last request noted, when
+    `active`: a page polling by itself is nobody at the keyboard)."""
     started, seen = session.get(STARTED), session.get(SEEN)
     if started is None or seen is None:
         session[STARTED] = session[SEEN] = now  # signed in before these limits existed
@@ -53,7 +56,7 @@ def ended(session, now):
         return IDLE
     if now - started > max_seconds():
         return TOO_LONG
-    if now - seen > SEEN_EVERY:
+    if active and now - seen > SEEN_EVERY:
         session[SEEN] = now
     return None
 
@@ -67,11 +70,15 @@ class SessionLimits:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
-            reason = ended(request.session, time.time())
+        if request.user.is_authenticated and not _signing_out_everywhere(request):
+            reason = ended(request.session, time.time(), active=not _polling(request))
             if reason:
                 return end(request, reason)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if _htmx(request) and response.status_code == 302 and not request.user.is_authenticated:
+            # Sent to sign in (a session ended elsewhere): the whole page goes, not a panel.
+            return _whole_page(response["Location"])
+        return response
 
 
 def end(request, reason):
@@ -80,16 +87,28 @@ def end(request, reason):
     logout(request)
     request.session[ENDED] = reason
     to = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}"
-    if _htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = to  # the whole page goes to sign in, not a fragment
-        return response
-    return redirect(to)
+    return _whole_page(to) if _htmx(request) else redirect(to)
+
+
+def _whole_page(to):
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = to  # htmx sends the whole page there, not a panel
+    return response
 
 
 def _htmx(request):
     # Read here: django-htmx's middleware comes after this one.
     return request.headers.get("HX-Request") == "true"
+
+
+def _polling(request):
+    """A request a page makes by itself (hx-trigger="every …", marked with this header)."""
+    return _htmx(request) and request.headers.get(POLL_HEADER) == "1"
+
+
+def _signing_out_everywhere(request):
+    # Pressed on a page left idle: done all the same (the lost phone is why it is pressed).
+    return request.method == "POST" and request.path == reverse("sign-out-everywhere")
 
 
 def _back_to(request):
@@ -123,10 +142,9 @@ def deactivated(sender, instance, raw=False, update_fields=None, **kwargs):
         return
     if update_fields is not None and "is_active" not in update_fields:
         return
-    # Written here, whatever fields the save writes; the instance keeps the same value.
-    if (
-        type(instance)
-        .objects.filter(pk=instance.pk, is_active=True)
-        .update(sessions_epoch=F("sessions_epoch") + 1)
-    ):
-        instance.sessions_epoch += 1
+    # Raised in the database, whatever the instance read (User.save never writes it back).
+    people = type(instance).objects
+    if people.filter(pk=instance.pk, is_active=True).update(sessions_epoch=F("sessions_epoch") + 1):
+        instance.sessions_epoch = people.values_list("sessions_epoch", flat=True).get(
+            pk=instance.pk
+        )

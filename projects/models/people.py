@@ -25,6 +25,16 @@ class User(AbstractUser):
         role = self.job_title or self.organisation_unit
         return f"{self}, {role}" if role else str(self)
 
+    def save(self, *args, **kwargs):
+        # The sessions epoch is only ever raised in the database (projects/sessions.py): a
+        # person read before a "sign out everywhere" and saved after must not lower it.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "sessions_epoch"
+            ]  # fmt: skip
+        super().save(*args, **kwargs)
+
     def _get_session_auth_hash(self, secret=None):
         # Django's hash of the password, and of the sessions epoch: a session made before
         # either changed no longer signs anyone in.

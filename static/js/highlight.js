@@ -37,12 +37,15 @@
 // What someone types in a report is kept in this browser (localStorage) until it is saved,
 // so a session that ends while they type (issue 18) loses nothing: after signing in again
 // the page offers it back. A form opts in with data-keep-draft="<key>", a key naming the
-// person (another signing in on the same browser is offered nothing of theirs) and ending
-// in ":v<version>", which changes once the report is saved: a saved draft is never offered.
+// person (anyone else signing in on the same browser finds nothing of it: it is deleted)
+// and ending in ":v<version>", which changes once the report is saved; a draft of an
+// earlier version (a colleague saved meanwhile) is offered with a warning. Drafts older
+// than KEPT_DAYS go.
 // Signing out on purpose (a form marked data-clear-drafts="<person>") forgets their drafts.
 (function () {
   "use strict";
   var PREFIX = "highlight-draft:";
+  var KEPT_DAYS = 7;
 
   function store() {
     try {
@@ -81,7 +84,7 @@
     });
   }
 
-  function offer(form, key, draft, storage) {
+  function offer(form, keys, draft, storage, older) {
     var box = document.createElement("div");
     box.className = "alert alert-warning d-flex flex-wrap align-items-center gap-2";
     box.setAttribute("role", "status");
@@ -90,7 +93,8 @@
     var at = new Date(draft.saved);
     text.textContent = "This browser kept what you typed here at " +
       at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" }) + " on " +
-      at.toLocaleDateString("en-GB") + ", which was not saved.";
+      at.toLocaleDateString("en-GB") + ", which was not saved." +
+      (older ? " The report has been saved since: check what you put back against it." : "");
     var back = document.createElement("button");
     back.type = "button";
     back.className = "btn btn-sm btn-primary";
@@ -100,34 +104,47 @@
     drop.className = "btn btn-sm btn-outline-secondary";
     drop.textContent = "Discard it";
     back.addEventListener("click", function () {
-      putBack(form, draft.values);
+      putBack(form, draft.values); // kept again under this version's key, as it changes
+      keys.forEach(function (key) { if (key !== form._draftKey) storage.removeItem(key); });
       box.remove();
     });
     drop.addEventListener("click", function () {
-      storage.removeItem(key);
+      keys.forEach(function (key) { storage.removeItem(key); });
       box.remove();
     });
     box.append(text, back, drop);
     form.parentNode.insertBefore(box, form);
   }
 
-  function keep(form, storage) {
-    var key = PREFIX + form.getAttribute("data-keep-draft");
-    var family = key.replace(/:[^:]*$/, ":"); // the same report, other versions
-    for (var i = storage.length - 1; i >= 0; i--) {
-      var other = storage.key(i);
-      if (other && other.indexOf(family) === 0 && other !== key) storage.removeItem(other);
-    }
-    var initial = JSON.stringify(valuesOf(form));
-    var draft = null;
+  function read(storage, key) {
     try {
-      draft = JSON.parse(storage.getItem(key) || "null");
+      var draft = JSON.parse(storage.getItem(key) || "null");
+      return draft && draft.values ? draft : null;
     } catch (e) {
       storage.removeItem(key);
+      return null;
     }
-    if (draft && draft.values && JSON.stringify(draft.values) !== initial) {
-      offer(form, key, draft, storage);
+  }
+
+  function keep(form, storage) {
+    var key = PREFIX + form.getAttribute("data-keep-draft");
+    form._draftKey = key;
+    var family = key.replace(/:[^:]*$/, ":"); // this report and person, any version
+    var keys = [];
+    for (var i = 0; i < storage.length; i++) {
+      var other = storage.key(i);
+      if (other && other.indexOf(family) === 0) keys.push(other);
     }
+    var initial = JSON.stringify(valuesOf(form));
+    // This version's draft; else the newest of an earlier one (a colleague saved meanwhile).
+    var draft = read(storage, key), older = false;
+    if (!draft) {
+      keys.forEach(function (other) {
+        var found = read(storage, other);
+        if (found && (!draft || found.saved > draft.saved)) { draft = found; older = true; }
+      });
+    }
+    if (draft && JSON.stringify(draft.values) !== initial) offer(form, keys, draft, storage, older);
     var timer = null;
     function save() {
       var now = valuesOf(form);
@@ -141,9 +158,24 @@
     form.addEventListener("change", save);
   }
 
+  // On a shared computer, the next person to sign in must not find what the last one typed
+  // (nor its traces in the browser's storage); and nothing is kept for ever.
+  function forgetOthers(storage, person) {
+    var mine = "-by-" + person + ":";
+    var oldest = Date.now() - KEPT_DAYS * 24 * 3600 * 1000;
+    for (var i = storage.length - 1; i >= 0; i--) {
+      var key = storage.key(i);
+      if (!key || key.indexOf(PREFIX) !== 0) continue;
+      var draft = read(storage, key);
+      if (key.indexOf(mine) < 0 || !draft || draft.saved < oldest) storage.removeItem(key);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var storage = store();
     if (!storage) return;
+    var person = document.body.getAttribute("data-person");
+    if (person) forgetOthers(storage, person);
     document.querySelectorAll("form[data-keep-draft]").forEach(function (form) {
       keep(form, storage);
     });

@@ -60,3 +60,6 @@ def test_a_draft_is_not_thrown_away_because_a_colleague_saved_the_report(demo, p
     kept = page.evaluate("JSON.stringify(window.localStorage)")
     assert TYPED in kept, "the hour Liz typed was deleted without a word"
     expect(page.locator("[data-draft-offer]")).to_have_count(1)
+    expect(page.locator("[data-draft-offer]")).to_contain_text("The report has been saved since")
+    page.get_by_role("button", name="Put it back").click()
+    expect(page.get_by_label("Summary")).to_have_value(TYPED)

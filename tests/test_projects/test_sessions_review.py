@@ -10,10 +10,12 @@ from tests.test_projects.test_sessions import SERVER, at, is_signed_in, signed_i
 
 
 def poll(client, path="/documents/", target="document-table"):
-    """What htmx sends for `hx-trigger="every 3s"`: nobody is at the keyboard."""
+    """What htmx sends for `hx-trigger="every 3s"` (with the page's hx-headers marking it a
+    poll): nobody is at the keyboard."""
     return client.get(
         path,
         HTTP_HX_REQUEST="true",
+        HTTP_X_HIGHLIGHT_POLL="1",
         HTTP_HX_TRIGGER=target,
         HTTP_HX_TARGET=target,
         HTTP_HX_CURRENT_URL=f"{SERVER}{path}",
@@ -31,7 +33,7 @@ def test_a_page_polling_by_itself_does_not_keep_an_idle_session_open(alice, repo
             response = poll(client)
         if response.status_code != 200:
             break  # the session ended: as it should, somewhere after 60 minutes
-        assert 'hx-trigger="every 3s"' in response.text
+        assert 'hx-trigger="every 3s" hx-headers=\'{"X-Highlight-Poll": "1"}\'' in response.text
     assert minute <= 61 + 1, f"still signed in after {minute} minutes of nobody there"
 
 
