@@ -43,6 +43,11 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    # Single sign-on (OpenID Connect): off unless OIDC_ISSUER is set (projects/sso.py).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "projects",
     "reports",
     "risks",
@@ -61,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A session past its limits ends here, before anything is done for it.
     "projects.sessions.SessionLimits",
+    "allauth.account.middleware.AccountMiddleware",
     # Before anything reads a body (CSRF's check reads request.POST): too large, without a
     # length, or from someone not signed in to a view that does not take it, it is refused
     # unread (config/middleware.py).
@@ -117,7 +123,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)  # Django's defau
 FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)
 # The views that take a body from someone not signed in, by URL name: signing in and
 # resetting a password (single sign-on and the second-factor step will add theirs).
-ANONYMOUS_POST_VIEWS = ["login", "admin:login", "password_reset", "password_reset_confirm"]
+ANONYMOUS_POST_VIEWS = ["login", "admin:login", "password_reset", "password_reset_confirm",
+                        "openid_connect_login"]  # fmt: skip
 # At most one password-reset email per address in this many seconds.
 RESET_EMAIL_INTERVAL = env.int("RESET_EMAIL_INTERVAL", default=120)
 # What a signed-out visitor may send to those views: a form of a few fields.
@@ -133,6 +140,37 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# --- Single sign-on with OpenID Connect (issue 18): configured from the environment only ---
+OIDC_ISSUER = env("OIDC_ISSUER", default="")  # the provider's address; unset: no SSO
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_BUTTON_LABEL = env("OIDC_BUTTON_LABEL", default="Sign in with your organisation")
+# Off: only people the PMO has set up may sign in. On: a first sign-in makes the account.
+OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
+# The provider's email matches an existing person at their first sign-in (Entra ID sends no
+# email_verified); later sign-ins match the provider's subject.
+OIDC_TRUST_EMAIL = env.bool("OIDC_TRUST_EMAIL", default=False)
+OIDC_PROVIDER_ID = "sso"  # in the callback address: /accounts/oidc/sso/login/callback/
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [{
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": OIDC_BUTTON_LABEL,
+            "client_id": OIDC_CLIENT_ID,
+            "secret": OIDC_CLIENT_SECRET,
+            "settings": {"server_url": OIDC_ISSUER, "token_auth_method": "client_secret_basic"},
+        }] if OIDC_ISSUER else [],
+    }
+}  # fmt: skip
+SOCIALACCOUNT_ADAPTER = "projects.sso.SignInAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # the adapter decides who may have an account made
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in page's button POSTs (CSRF)
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_ADAPTER = "projects.sso.AccountAdapter"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # By account, not by address: an office signs in from behind one address, and a lockout by

@@ -1,8 +1,9 @@
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from projects import account_views
+from projects import account_views, sso
 from projects.passwords import QueuedPasswordResetForm
 
 from . import views
@@ -23,6 +24,28 @@ urlpatterns = [
         name="sign-out-everywhere",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Single sign-on: the provider's sign-in and callback, and allauth's error pages only
+    # (Django's own pages sign people in with a password).
+    path(
+        "accounts/oidc/<str:provider_id>/login/",
+        sso.provider_unreachable(oidc_views.login),
+        name="openid_connect_login",
+    ),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        sso.provider_unreachable(oidc_views.callback),
+        name="openid_connect_callback",
+    ),
+    path(
+        "accounts/sso/cancelled/",
+        account_views.sso_cancelled,
+        name="socialaccount_login_cancelled",
+    ),  # fmt: skip
+    path(
+        "accounts/sso/error/",
+        account_views.sso_failed,
+        name="socialaccount_login_error",
+    ),
     path("admin/", admin.site.urls),
     path("documents/", include("reports.urls")),
     path("risks/", include("risks.urls")),

@@ -4,10 +4,13 @@ every browser at once."""
 import datetime
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import TemplateView
 
 from . import sessions
 
@@ -30,7 +33,15 @@ class SignIn(LoginView):
 
     def get_context_data(self, **kwargs):
         reason = self.request.session.get(sessions.ENDED)
-        return {**super().get_context_data(**kwargs), "session_ended": sessions.why_ended(reason)}
+        sso = settings.OIDC_ISSUER and reverse(
+            "openid_connect_login", kwargs={"provider_id": settings.OIDC_PROVIDER_ID}
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "session_ended": sessions.why_ended(reason),
+            "sso_url": sso,
+            "sso_label": settings.OIDC_BUTTON_LABEL,
+        }
 
 
 @require_POST
@@ -45,3 +56,13 @@ def _when(timestamp):
     return datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC).astimezone(
         timezone.get_current_timezone()
     )
+
+
+# Where allauth sends someone whose single sign-on was cancelled or failed (its own views
+# link to its password pages, which Highlight does not use).
+sso_cancelled = login_not_required(
+    TemplateView.as_view(template_name="socialaccount/login_cancelled.html")
+)
+sso_failed = login_not_required(
+    TemplateView.as_view(template_name="socialaccount/authentication_error.html")
+)

@@ -16,7 +16,8 @@ RIGHTS = ("is_active", "is_staff", "is_superuser")
 
 
 def signed_in(sender, request, user, **kwargs):
-    audit.record(Kind.SIGN_IN, request=request, actor=user, obj=user, description="By password.")
+    method = getattr(request, "signed_in_by", "password")  # projects/sso.py sets it
+    audit.record(Kind.SIGN_IN, request=request, actor=user, obj=user, description=f"By {method}.")
 
 
 def sign_in_failed(sender, credentials, request=None, **kwargs):

@@ -75,6 +75,7 @@ def expect(default, anonymous=LOGIN, **roles):
 
 EVERYONE = expect(OK)
 PUBLIC = expect(OK, anonymous=OK)
+NOWHERE = expect(404, anonymous=404)
 POST_ONLY = expect(405)  # GET on a POST-only action, for anyone signed in
 PMO_ONLY = expect(403, pmo=OK)
 # TEST.1's drafts: its team, sponsor, directors and the PMO read them; nobody else knows
@@ -120,6 +121,11 @@ TABLE = [
     C("password_change_done", "-", get=EVERYONE, post=expect(405)),
     C("account", "-", get=EVERYONE, post=expect(405)),
     C("sign-out-everywhere", "-", get=expect(405), post=EVERYONE),
+    # Single sign-on, not configured here: nobody gets anywhere.
+    C("openid_connect_login", "sso", get=NOWHERE, post=NOWHERE),
+    C("openid_connect_callback", "sso", get=NOWHERE, post=expect(404)),
+    C("socialaccount_login_cancelled", "-", get=PUBLIC, post=expect(405)),
+    C("socialaccount_login_error", "-", get=PUBLIC, post=expect(405)),
     C("password_reset", "-", get=PUBLIC, post=PUBLIC, data={"email": "alice@example.org"}),
     C("password_reset_done", "-", get=PUBLIC, post=expect(405)),
     C("password_reset_confirm", "bad-token", get=PUBLIC, post=PUBLIC),
@@ -409,6 +415,8 @@ def url_for(case, world):
     if case.target == "-":
         return reverse(case.name)
     app = case.name.split(":")[0]
+    if case.name.startswith("openid_connect_"):
+        return reverse(case.name, kwargs={"provider_id": case.target})
     if case.name == "password_reset_confirm":
         return reverse(case.name, args=["MQ", "bad-token"])
     if case.name.startswith("reports:"):
