@@ -7,6 +7,7 @@ and ALLOWED_HOSTS to run on PostgreSQL, Redis and real workers.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -151,6 +152,8 @@ OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
 # The provider's email matches an existing person at their first sign-in (Entra ID sends no
 # email_verified); later sign-ins match the provider's subject.
 OIDC_TRUST_EMAIL = env.bool("OIDC_TRUST_EMAIL", default=False)
+# How the client secret is sent to the provider: a name, not a secret.
+OIDC_TOKEN_AUTH = "client_secret_basic"  # noqa: S105  # nosec B105
 OIDC_PROVIDER_ID = "sso"  # in the callback address: /accounts/oidc/sso/login/callback/
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {
@@ -160,7 +163,7 @@ SOCIALACCOUNT_PROVIDERS = {
             "name": OIDC_BUTTON_LABEL,
             "client_id": OIDC_CLIENT_ID,
             "secret": OIDC_CLIENT_SECRET,
-            "settings": {"server_url": OIDC_ISSUER, "token_auth_method": "client_secret_basic"},
+            "settings": {"server_url": OIDC_ISSUER, "token_auth_method": OIDC_TOKEN_AUTH},
         }] if OIDC_ISSUER else [],
     }
 }  # fmt: skip
@@ -277,6 +280,9 @@ SILENCED_SYSTEM_CHECKS = [
     "axes.W006",
 ]
 
+_sso_origin = [urlsplit(OIDC_ISSUER)._replace(path="", query="", fragment="").geturl()] if (
+    OIDC_ISSUER
+) else []  # fmt: skip
 # No inline scripts or styles, from the first page on.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -288,7 +294,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # The single sign-on button's form is answered by a redirect to the provider, which
+        # browsers check against form-action too.
+        "form-action": ["'self'", *_sso_origin],
         "frame-ancestors": ["'none'"],
     }
 }

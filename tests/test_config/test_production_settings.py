@@ -115,3 +115,15 @@ def test_the_dashboard_on_production_cache_and_https(
     workflow.approve(workflow.submit(second, alice), bob)
     page = client.get(dashboard, secure=True).content.decode()
     assert "February 2024" in page and "At Risk" in page
+
+
+def test_the_sso_providers_origin_may_answer_the_sign_in_form(monkeypatch):
+    """The SSO button's form is answered by a redirect to the provider: browsers check it
+    against the policy's form-action (tests/e2e/test_sso_browser.py signs in through it)."""
+    issuer = "https://login.example.org/tenant-1/v2.0"
+    read = read_settings(monkeypatch, **PRODUCTION, OIDC_ISSUER=issuer)
+    form_action = read["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"]
+    assert form_action == ["'self'", "https://login.example.org"]
+    monkeypatch.delenv("OIDC_ISSUER")
+    without = read_settings(monkeypatch, **PRODUCTION)
+    assert without["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == ["'self'"]
