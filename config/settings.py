@@ -7,11 +7,12 @@ and ALLOWED_HOSTS to run on PostgreSQL, Redis and real workers.
 
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from config import sso
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -149,31 +150,12 @@ OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
 OIDC_BUTTON_LABEL = env("OIDC_BUTTON_LABEL", default="Sign in with your organisation")
 # Off: only people the PMO has set up may sign in. On: a first sign-in makes the account.
 OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
-# The provider's email matches an existing person at their first sign-in (Entra ID sends no
-# email_verified); later sign-ins match the provider's subject.
+# A first sign-in matches a person by the provider's email (Entra ID sends no email_verified).
 OIDC_TRUST_EMAIL = env.bool("OIDC_TRUST_EMAIL", default=False)
-# How the client secret is sent to the provider: a name, not a secret.
-OIDC_TOKEN_AUTH = "client_secret_basic"  # noqa: S105  # nosec B105
-OIDC_PROVIDER_ID = "sso"  # in the callback address: /accounts/oidc/sso/login/callback/
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": [{
-            "provider_id": OIDC_PROVIDER_ID,
-            "name": OIDC_BUTTON_LABEL,
-            "client_id": OIDC_CLIENT_ID,
-            "secret": OIDC_CLIENT_SECRET,
-            "settings": {"server_url": OIDC_ISSUER, "token_auth_method": OIDC_TOKEN_AUTH},
-        }] if OIDC_ISSUER else [],
-    }
-}  # fmt: skip
-SOCIALACCOUNT_ADAPTER = "projects.sso.SignInAdapter"
-SOCIALACCOUNT_AUTO_SIGNUP = True  # the adapter decides who may have an account made
-SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in page's button POSTs (CSRF)
-SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_EMAIL_REQUIRED = False
-ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ADAPTER = "projects.sso.AccountAdapter"
+SOCIALACCOUNT_PROVIDERS = sso.providers(OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
+                                        OIDC_BUTTON_LABEL)  # fmt: skip
+from config.sso import *  # noqa: E402, F403  (allauth's fixed settings)
+
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 # By account, not by address: an office signs in from behind one address, and a lockout by
@@ -260,8 +242,7 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after
-# signing in whatever happens in between (projects/sessions.py).
+# Sessions end when idle, and at their longest whatever happens (projects/sessions.py).
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
 if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
@@ -270,19 +251,14 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [
-    # security.W021 asks for HSTS preloading. Getting onto browsers' preload lists is a
-    # decision for whoever owns the domain (it covers every subdomain and takes months to
-    # undo), so it is opt-in with SECURE_HSTS_PRELOAD=1 rather than a default.
+    # HSTS preloading covers every subdomain and takes months to undo: the domain's owner
+    # opts in with SECURE_HSTS_PRELOAD=1.
     "security.W021",
-    # axes.W006 asks to count failures by address too. We count by account on purpose (see
-    # AXES_LOCKOUT_PARAMETERS): rotating user agents or cookies does not reset an account's
-    # count, and a count by address would lock a whole office out behind its one address.
+    # Failures are counted by account on purpose (AXES_LOCKOUT_PARAMETERS): by address would
+    # lock a whole office out behind its one address.
     "axes.W006",
 ]
 
-_sso_origin = [urlsplit(OIDC_ISSUER)._replace(path="", query="", fragment="").geturl()] if (
-    OIDC_ISSUER
-) else []  # fmt: skip
 # No inline scripts or styles, from the first page on.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -294,9 +270,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        # The single sign-on button's form is answered by a redirect to the provider, which
-        # browsers check against form-action too.
-        "form-action": ["'self'", *_sso_origin],
+        # The SSO button is answered by a redirect to the provider: browsers check it here.
+        "form-action": ["'self'", *sso.origin(OIDC_ISSUER)],
         "frame-ancestors": ["'none'"],
     }
 }

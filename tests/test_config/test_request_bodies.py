@@ -153,8 +153,10 @@ def test_a_workbook_over_the_import_limit_gets_the_imports_own_message(client_fo
 
 
 def test_the_views_named_as_taking_anonymous_bodies_exist():
+    arguments = {"password_reset_confirm": {"args": ["MQ", "set-password"]},
+                 "openid_connect_login": {"kwargs": {"provider_id": "sso"}}}  # fmt: skip
     for name in settings.ANONYMOUS_POST_VIEWS:
-        reverse(name, args=["MQ", "set-password"] if name == "password_reset_confirm" else [])
+        reverse(name, **arguments.get(name, {}))
 
 
 # --- what a visitor who is not signed in may still send --------------------------------
