@@ -59,59 +59,51 @@ def run_sql(dbname, sql):
 def crafted_backup(tmp_path, attack_sql, **manifest_changes):
     """Our backup of the database as it is, with a dump of a copy changed by `attack_sql`;
     the manifest is ours, with `manifest_changes`, listing the new dump's size."""
-    ours = tmp_path / "ours.tar.gz"
-    make_backup(ours)
-    with tarfile.open(ours) as tar:
-        members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
-    original, crafted = tmp_path / "ours.dump", tmp_path / "crafted.dump"
-    original.write_bytes(members["database.dump"])
-    with scratch_database() as name:
-        _pg_command("pg_restore", "--no-owner", "--no-privileges", "--dbname", name,
-                    str(original))  # fmt: skip
+
+    def attack(name, manifest):
         run_sql(name, attack_sql)
-        _pg_command("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                    "--file", str(crafted), name)  # fmt: skip
-    members["database.dump"] = crafted.read_bytes()
-    manifest = json.loads(members["manifest.json"])
-    manifest["files"]["database.dump"] = len(members["database.dump"])
-    manifest.update(manifest_changes)
-    members["manifest.json"] = json.dumps(manifest).encode()
-    path = tmp_path / "crafted.tar.gz"
-    with tarfile.open(path, "w:gz") as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return path, manifest
+        manifest.update(manifest_changes)
+
+    return _backup_of_a_copy(tmp_path, attack)
 
 
 def old_backup(tmp_path, app, migration):
     """A genuine backup as a Highlight at `app`'s `migration` made it: a copy of the test
     database taken back there by the real reverse migrations, and its manifest read from it."""
+
+    def take_back(name, manifest):
+        _manage(name, "migrate", app, migration, "--no-input", "-v0")
+        manifest["migrations"], manifest["counts"] = _state(name, manifest["counts"])
+
+    return _backup_of_a_copy(tmp_path, take_back)[0]
+
+
+def _backup_of_a_copy(tmp_path, change):
+    """Our backup, its dump replaced by pg_dump's of a copy of the test database that
+    `change(database name, manifest)` changed (the manifest too); returns (path, manifest)."""
     ours = tmp_path / "ours.tar.gz"
     make_backup(ours)
     with tarfile.open(ours) as tar:
         members = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
-    original, old = tmp_path / "ours.dump", tmp_path / "old.dump"
+    original, changed = tmp_path / "ours.dump", tmp_path / "changed.dump"
     original.write_bytes(members["database.dump"])
+    manifest = json.loads(members["manifest.json"])
     with scratch_database() as name:
         _pg_command("pg_restore", "--no-owner", "--no-privileges", "--dbname", name,
                     str(original))  # fmt: skip
-        _manage(name, "migrate", app, migration, "--no-input", "-v0")
-        manifest = json.loads(members["manifest.json"])
-        manifest["migrations"], manifest["counts"] = _state(name, manifest["counts"])
+        change(name, manifest)
         _pg_command("pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-                    "--file", str(old), name)  # fmt: skip
-    members["database.dump"] = old.read_bytes()
+                    "--file", str(changed), name)  # fmt: skip
+    members["database.dump"] = changed.read_bytes()
     manifest["files"]["database.dump"] = len(members["database.dump"])
     members["manifest.json"] = json.dumps(manifest).encode()
-    path = tmp_path / "old.tar.gz"
+    path = tmp_path / "crafted.tar.gz"
     with tarfile.open(path, "w:gz") as tar:
         for member, data in members.items():
             info = tarfile.TarInfo(member)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
-    return path
+    return path, manifest
 
 
 def _manage(dbname, *args):

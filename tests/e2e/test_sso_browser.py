@@ -5,6 +5,7 @@ with a page. Screenshots go to tests/e2e/artifacts/."""
 import pytest
 from playwright.sync_api import expect
 
+from config.sso import origin, providers
 from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -22,15 +23,10 @@ def council(demo, settings, tmp_path):
         settings.OIDC_ISSUER = issuer
         settings.OIDC_TRUST_EMAIL = True
         settings.OIDC_BUTTON_LABEL = "Sign in with Example Council"
-        oidc = {"server_url": issuer, "token_auth_method": "client_secret_basic"}
-        app = {"provider_id": "sso", "name": "Example Council", "client_id": CLIENT_ID,
-               "secret": CLIENT_SECRET, "settings": oidc}  # fmt: skip
-        settings.SOCIALACCOUNT_PROVIDERS = {
-            "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [app]}
-        }
+        settings.SOCIALACCOUNT_PROVIDERS = providers(issuer, CLIENT_ID, CLIENT_SECRET, "Council")
         policy = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
         settings.CONTENT_SECURITY_POLICY = {
-            "DIRECTIVES": {**policy, "form-action": ["'self'", issuer]}
+            "DIRECTIVES": {**policy, "form-action": ["'self'", *origin(issuer)]}
         }
         yield demo
 

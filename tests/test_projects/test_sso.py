@@ -6,6 +6,7 @@ import pytest
 import requests
 from django.urls import reverse
 
+from config.sso import providers
 from projects.models import AuditEvent
 from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider, sign_in_at_provider
 
@@ -23,12 +24,7 @@ def sso(settings, tmp_path, alice):
         settings.OIDC_ISSUER = issuer
         settings.OIDC_TRUST_EMAIL = True
         settings.OIDC_BUTTON_LABEL = "Sign in with Example Council"
-        settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {
-            "OAUTH_PKCE_ENABLED": True,
-            "APPS": [{"provider_id": "sso", "name": "Example Council", "client_id": CLIENT_ID,
-                      "secret": CLIENT_SECRET, "settings": {
-                          "server_url": issuer, "token_auth_method": "client_secret_basic"}}],
-        }}  # fmt: skip
+        settings.SOCIALACCOUNT_PROVIDERS = providers(issuer, CLIENT_ID, CLIENT_SECRET, "Council")
         yield issuer
 
 
@@ -82,11 +78,7 @@ def test_the_provider_down_gives_a_page_not_an_error(sso, settings, client):
     from tests.idp import free_port
 
     down = f"http://127.0.0.1:{free_port()}"
-    app = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][0]
-    unreachable = {**app, "settings": {**app["settings"], "server_url": down}}
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [unreachable]}
-    }
+    settings.SOCIALACCOUNT_PROVIDERS = providers(down, CLIENT_ID, CLIENT_SECRET, "Council")
     response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "sso"}),
                            {"process": "login"}, follow=True)  # fmt: skip
     assert response.status_code == 502
