@@ -12,7 +12,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config import sso
+from config import signin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -45,11 +45,12 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
-    # Single sign-on (OpenID Connect): off unless OIDC_ISSUER is set (projects/sso.py).
+    # Single sign-on (off unless OIDC_ISSUER is set) and second factors (config/signin.py).
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "projects",
     "reports",
     "risks",
@@ -124,9 +125,11 @@ MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)  # Django's default, or less
 FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)
 # The views that take a body from someone not signed in, by URL name: signing in and
-# resetting a password (single sign-on and the second-factor step will add theirs).
-ANONYMOUS_POST_VIEWS = ["login", "admin:login", "password_reset", "password_reset_confirm",
-                        "openid_connect_login"]  # fmt: skip
+# resetting a password, single sign-on's button, the second factor's code.
+ANONYMOUS_POST_VIEWS = [
+    "login", "break-glass", "second-factor", "second-factor-set-up", "password_reset",
+    "password_reset_confirm", "openid_connect_login",
+]  # fmt: skip
 # At most one password-reset email per address in this many seconds.
 RESET_EMAIL_INTERVAL = env.int("RESET_EMAIL_INTERVAL", default=120)
 # What a signed-out visitor may send to those views: a form of a few fields.
@@ -143,18 +146,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# --- Single sign-on with OpenID Connect (issue 18): configured from the environment only ---
-OIDC_ISSUER = env("OIDC_ISSUER", default="")  # the provider's address; unset: no SSO
-OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
-OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
-OIDC_BUTTON_LABEL = env("OIDC_BUTTON_LABEL", default="Sign in with your organisation")
-# Off: only people the PMO has set up may sign in. On: a first sign-in makes the account.
-OIDC_CREATE_USERS = env.bool("OIDC_CREATE_USERS", default=False)
-# A first sign-in matches a person by the provider's email (Entra ID sends no email_verified).
-OIDC_TRUST_EMAIL = env.bool("OIDC_TRUST_EMAIL", default=False)
-SOCIALACCOUNT_PROVIDERS = sso.providers(OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
-                                        OIDC_BUTTON_LABEL)  # fmt: skip
-from config.sso import *  # noqa: E402, F403  (allauth's fixed settings)
+# --- Signing in (issue 18): single sign-on, passwords, second factors, session lengths ---
+vars().update(signin.settings(env))
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -242,12 +235,6 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Sessions end when idle, and at their longest whatever happens (projects/sessions.py).
-SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
-SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=10)
-if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
-    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be at least 1.")
-SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [
@@ -271,7 +258,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         # The SSO button is answered by a redirect to the provider: browsers check it here.
-        "form-action": ["'self'", *sso.origin(OIDC_ISSUER)],
+        "form-action": ["'self'", *signin.origin(env("OIDC_ISSUER", default=""))],
         "frame-ancestors": ["'none'"],
     }
 }

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from projects import account_views, sso
+from projects import account_views, second_factor_views, sso
 from projects.passwords import QueuedPasswordResetForm
 
 from . import views
@@ -11,6 +11,25 @@ from . import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", account_views.SignIn.as_view(), name="login"),
+    # With PASSWORD_SIGN_IN off, a superuser's way in when single sign-on is down (README).
+    path(
+        "accounts/login/break-glass/",
+        account_views.SignIn.as_view(break_glass=True),
+        name="break-glass",
+    ),
+    path("accounts/second-factor/", second_factor_views.code, name="second-factor"),
+    path(
+        "accounts/second-factor/set-up/",
+        second_factor_views.set_up,
+        name="second-factor-set-up",
+    ),
+    path(
+        "accounts/me/recovery-codes/",
+        second_factor_views.recovery_codes,
+        name="recovery-codes",
+    ),
+    # The admin's own sign-in page would skip the second factor: it sends people here.
+    path("admin/login/", account_views.admin_sign_in, name="admin-sign-in"),
     # The reset email goes from a task, so the page's time tells nothing (issue 17).
     path(
         "accounts/password_reset/",
@@ -33,7 +52,7 @@ urlpatterns = [
     ),
     path(
         "accounts/oidc/<str:provider_id>/login/callback/",
-        sso.provider_unreachable(oidc_views.callback),
+        sso.provider_unreachable(sso.callback),
         name="openid_connect_callback",
     ),
     path(

@@ -2,9 +2,12 @@
 every browser at once."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
-from . import sessions
+from . import second_factor, sessions
 
 
 @require_GET
@@ -20,16 +23,60 @@ def account(request):
     started = request.session.get(sessions.STARTED)
     return render(request, "registration/account.html", {
         "signed_in_at": _when(started),
-        "ends_at": _when(started and started + sessions.max_seconds()),
+        "ends_at": _when(started and started + sessions.max_seconds(request.session)),
         "groups": request.user.groups.order_by("name"),
         "idle_minutes": settings.SESSION_IDLE_MINUTES,
+        "signed_in_by": request.session.get(sessions.BY),
+        "passwords_used": settings.PASSWORD_SIGN_IN or request.user.is_superuser,
+        "has_app": second_factor.has_app(request.user),
+        "app_required": second_factor.required(request.user),
+        "recovery_codes_left": len(second_factor.recovery_codes(request.user)),
     })  # fmt: skip
 
 
+class PasswordForm(AuthenticationForm):
+    break_glass = False
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if self.break_glass and not user.is_superuser:
+            # As a wrong password reads: the page tells nobody whose password is right.
+            raise self.get_invalid_login_error()
+
+
 class SignIn(LoginView):
-    """Django's sign-in page, saying why the last session ended when it ended by itself."""
+    """Django's sign-in page, saying why the last session ended when it ended by itself,
+    with the organisation's single sign-on first; then the second factor, where there is
+    one (projects/second_factor.py). With PASSWORD_SIGN_IN off, only the break-glass page
+    takes a password, and only a superuser's."""
 
     redirect_authenticated_user = True
+    form_class = PasswordForm
+    break_glass = False
+
+    def passwords_taken(self):
+        return settings.PASSWORD_SIGN_IN or self.break_glass
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.break_glass = self.break_glass and not settings.PASSWORD_SIGN_IN
+        return form
+
+    def post(self, request, *args, **kwargs):
+        if not self.passwords_taken():
+            messages.error(request, "Passwords are not used here: sign in with the button.")
+            return redirect("login")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = form.get_user()
+        method = "password (break-glass)" if form.break_glass else "password"
+        step = second_factor.next_step(user)
+        if step is None:
+            self.request.signed_in_by = method
+            return super().form_valid(form)
+        second_factor.hold(self.request, user, self.get_success_url(), method)
+        return redirect("second-factor" if step == "code" else "second-factor-set-up")
 
     def get_context_data(self, **kwargs):
         reason = self.request.session.get(sessions.ENDED)
@@ -41,7 +88,15 @@ class SignIn(LoginView):
             "session_ended": sessions.why_ended(reason),
             "sso_url": sso,
             "sso_label": settings.OIDC_BUTTON_LABEL,
+            "passwords": self.passwords_taken(),
+            "break_glass": self.break_glass and not settings.PASSWORD_SIGN_IN,
         }
+
+
+@login_not_required
+@require_GET
+def admin_sign_in(request):
+    return redirect(f"{reverse('login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
 
 
 @require_POST

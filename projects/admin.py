@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 
+from . import second_factor
 from .models import Concern, HighlightReport, Project, RagDimension, RagRating, RagStatus, User
 
 
@@ -23,8 +25,13 @@ class HighlightUserAdmin(UserAdmin):
     # What happened, not settings: the audit and the people list rely on them.
     FACTS = ("last_login", "date_joined")
 
+    actions = ["reset_second_factor"]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = (*super().get_readonly_fields(request, obj), *self.FACTS)
+        if settings.OIDC_GROUPS_CLAIM:
+            # The provider's groups decide PMO and Directors at each sign-in (projects/sso.py).
+            readonly = (*readonly, "groups")
         if request.user.is_superuser:
             return readonly
         others = () if obj is None or obj.pk == request.user.pk else self.TAKEOVER
@@ -70,6 +77,18 @@ class HighlightUserAdmin(UserAdmin):
         if self._guards_an_admin(request, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description="Reset the second factor (a lost phone)",
+                  permissions=["reset_second_factor"])  # fmt: skip
+    def reset_second_factor(self, request, queryset):
+        for person in queryset:
+            second_factor.reset(person, by=request.user)
+        self.message_user(request, f"Reset the second factor of {queryset.count()} "
+                          "people: each sets an app up again at their next password sign-in, "
+                          "if they must have one.", messages.SUCCESS)  # fmt: skip
 
 
 @admin.register(Project)

@@ -33,7 +33,9 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
         object_id=account.pk if account else "",
         object_repr=f"account {typed}" if account else f"no account {typed}",
         outcome=Outcome.FAILURE,
-        description="By password: wrong username or password, or the account is locked.",
+        description="Second factor: a wrong code, or one used already."
+        if credentials.get("second_factor")
+        else "By password: wrong username or password, or the account is locked.",
     )
 
 

@@ -1,5 +1,6 @@
 """Sessions that end when they should (issue 18): after SESSION_IDLE_MINUTES without a
-request, SESSION_MAX_HOURS after signing in whatever happens in between, everywhere at once
+request, SESSION_MAX_HOURS after signing in whatever happens in between (SSO_SESSION_HOURS
+for a single sign-on, so someone switched off at the provider is soon out), everywhere at once
 when a person asks, and at once when a person is deactivated.
 
 "Everywhere" works without finding the sessions: each person has a sessions epoch, part of
@@ -19,9 +20,10 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-STARTED, SEEN, ENDED = "signed_in_at", "seen_at", "session_ended"
+STARTED, SEEN, ENDED, BY = "signed_in_at", "seen_at", "session_ended", "signed_in_by"
 SEEN_EVERY = 60  # seconds: the last request's time is written at most this often
-IDLE, TOO_LONG, EVERYWHERE = "idle", "too_long", "everywhere"
+IDLE, TOO_LONG, TOO_LONG_SSO, EVERYWHERE = "idle", "too_long", "too_long_sso", "everywhere"
+SSO = "single sign-on"  # request.signed_in_by, as projects/sso.py sets it
 POLL_HEADER = "X-Highlight-Poll"  # sent by the pages' own polling (hx-headers)
 
 
@@ -30,18 +32,25 @@ def why_ended(reason):
     return {
         IDLE: f"after {settings.SESSION_IDLE_MINUTES} minutes without activity",
         TOO_LONG: f"at the end of the longest session ({settings.SESSION_MAX_HOURS} hours)",
+        TOO_LONG_SSO: f"at the end of the longest single sign-on session ({sso_hours()} hours)",
         EVERYWHERE: "everywhere, on request",
     }.get(reason, "")
 
 
-def max_seconds():
-    return settings.SESSION_MAX_HOURS * 3600
+def sso_hours():
+    return min(settings.SSO_SESSION_HOURS, settings.SESSION_MAX_HOURS)
+
+
+def max_seconds(session):
+    """The longest this session may last: shorter for a single sign-on."""
+    return (sso_hours() if session.get(BY) == SSO else settings.SESSION_MAX_HOURS) * 3600
 
 
 def signed_in(sender, request, user, **kwargs):
     """user_logged_in: the session's clock starts."""
     now = time.time()
     request.session[STARTED] = request.session[SEEN] = now
+    request.session[BY] = getattr(request, "signed_in_by", "password")
     request.session.pop(ENDED, None)
 
 
@@ -54,8 +63,8 @@ def ended(session, now, active=True):
         return None
     if now - seen > settings.SESSION_IDLE_MINUTES * 60:
         return IDLE
-    if now - started > max_seconds():
-        return TOO_LONG
+    if now - started > max_seconds(session):
+        return TOO_LONG_SSO if session.get(BY) == SSO else TOO_LONG
     if active and now - seen > SEEN_EVERY:
         session[SEEN] = now
     return None

@@ -7,24 +7,86 @@ audience, expiry). What is Highlight's own is who may come in:
   (case aside) is linked to it;
 - anyone else is refused with a page saying so, unless OIDC_CREATE_USERS makes them an
   account from the provider's claims;
-- an inactive person never comes in.
+- an inactive person never comes in;
+- with OIDC_GROUPS_CLAIM, the provider's groups decide who is PMO and Director, at every
+  sign-in.
+
+Two checks allauth leaves out are added here: the ID token's signature is checked even when
+the token came straight from the provider (allauth trusts TLS for that; Highlight checks
+anyway), and a nonce ties the ID token to the browser that asked for it.
 """
 
 import functools
 import logging
+import secrets
 
 import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.internal import jwtkit
+from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
+from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import render
 
+from . import access, audit, sessions
 from .models import User
 
 logger = logging.getLogger(__name__)
 
-SINGLE_SIGN_ON = "single sign-on"
+SINGLE_SIGN_ON = sessions.SSO
+
+
+# Signed with a key pair: "none" and shared-secret algorithms are refused.
+SIGNED_WITH = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+               "ES512", "EdDSA"}  # fmt: skip
+
+
+class TokenChecks(OpenIDConnectOAuth2Adapter):
+    def _decode_id_token(self, app, id_token):
+        try:
+            algorithm = jwtkit.jwt.get_unverified_header(id_token).get("alg")
+        except jwtkit.jwt.PyJWTError as exc:
+            raise OAuth2Error("Invalid id_token") from exc
+        if algorithm not in SIGNED_WITH:
+            raise OAuth2Error(f"ID token signed with {algorithm!r}")
+        return jwtkit.verify_and_decode(
+            credential=id_token,
+            keys_url=self.openid_config["jwks_uri"],
+            issuer=self.openid_config["issuer"],
+            audience=app.client_id,
+            lookup_kid=jwtkit.lookup_kid_jwk,
+            verify_signature=True,
+        )
+
+
+@login_not_required
+def callback(request, provider_id):
+    """allauth's callback view, with the checks above (allauth's own names its adapter)."""
+    try:
+        return OAuth2CallbackView.adapter_view(TokenChecks(request, provider_id))(request)
+    except SocialApp.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+class Provider(OpenIDConnectProvider):
+    oauth2_adapter_class = TokenChecks
+
+    def redirect(self, request, process, next_url=None, data=None, **kwargs):
+        nonce = secrets.token_urlsafe(32)
+        auth_params = kwargs.pop("auth_params", None) or self.get_auth_params()
+        # Kept with allauth's state (in the session), checked by SignInAdapter.
+        return super().redirect(request, process, next_url, data,
+                                auth_params={**auth_params, "nonce": nonce}, nonce=nonce,
+                                **kwargs)  # fmt: skip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -36,12 +98,32 @@ class AccountAdapter(DefaultAccountAdapter):
         request.signed_in_by = SINGLE_SIGN_ON
         super().login(request, user)
 
+    def get_login_stages(self):
+        # The provider asks for its own second factor (Entra ID's conditional access):
+        # Highlight's is for password sign-ins (projects/second_factor.py).
+        return [s for s in super().get_login_stages() if not s.startswith("allauth.mfa.")]
+
 
 class SignInAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin):
         return settings.OIDC_CREATE_USERS
 
+    def on_authentication_error(self, request, provider, error=None, exception=None,
+                                extra_context=None):  # fmt: skip
+        # A refused token (signature, issuer, audience, expiry), a cancelled sign-in, or a
+        # provider's error: the reason, never the token.
+        why = f"{error or 'error'}" + (f" ({exception})" if exception else "")
+        failed(request, f"the provider's answer was not accepted: {why}"[:300])
+
     def pre_social_login(self, request, sociallogin):
+        token = sociallogin.account.extra_data.get("id_token") or {}
+        state = getattr(sociallogin, "state", None) or {}
+        if not (state.get("nonce") and secrets.compare_digest(
+                str(token.get("nonce", "")), state["nonce"])):  # fmt: skip
+            logger.warning("Single sign-on refused: the ID token's nonce does not match.")
+            failed(request, "the ID token was not issued for this browser (nonce)")
+            raise ImmediateHttpResponse(render(
+                request, "socialaccount/authentication_error.html", status=400))  # fmt: skip
         if sociallogin.is_existing:
             user = sociallogin.user
         else:
@@ -52,6 +134,18 @@ class SignInAdapter(DefaultSocialAccountAdapter):
                 raise ImmediateHttpResponse(refused(request, "unknown", sociallogin))
         if user is not None and not user.is_active:
             raise ImmediateHttpResponse(refused(request, "inactive", sociallogin))
+        if user is not None:
+            take_groups(user, sociallogin)
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        user.job_title = str(claim(sociallogin, settings.OIDC_JOB_TITLE_CLAIM) or "")[:150]
+        return user
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        take_groups(user, sociallogin)
+        return user
 
     def _known_person(self, sociallogin):
         email = _email(sociallogin)
@@ -61,7 +155,52 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         return matches[0] if len(matches) == 1 else None  # two people, one address: neither
 
 
+def failed(request, why, user=None, subject="", email=""):
+    """A single sign-on that did not sign anyone in, in the audit (who tried is unknown)."""
+    who = f"{email or 'no email'}, subject {subject}" if subject else ""
+    audit.record(
+        audit.Kind.SIGN_IN_FAILED, request=request, actor_name="",
+        object_type="projects.user", object_id=user.pk if user else "",
+        object_repr=f"account {user.get_username()}" if user else f"no account ({who})",
+        outcome=audit.Outcome.FAILURE,
+        description=f"By single sign-on: {why}.",
+    )  # fmt: skip
+
+
+def claim(sociallogin, name):
+    """A claim of the ID token, else of the userinfo answer (Entra ID puts groups in the
+    token only)."""
+    data = sociallogin.account.extra_data
+    for source in ("id_token", "userinfo"):
+        value = (data.get(source) or {}).get(name)
+        if value is not None:
+            return value
+    return None
+
+
+@transaction.atomic
+def take_groups(user, sociallogin):
+    """With OIDC_GROUPS_CLAIM, PMO and Directors are as the provider's groups say: joined or
+    left at each sign-in (recorded in the audit as changes of rights)."""
+    if not settings.OIDC_GROUPS_CLAIM:
+        return
+    theirs = claim(sociallogin, settings.OIDC_GROUPS_CLAIM) or []
+    theirs = {str(g) for g in ([theirs] if isinstance(theirs, str) else theirs)}
+    for name, mapped in ((access.PMO, settings.OIDC_PMO_GROUPS),
+                         (access.DIRECTORS, settings.OIDC_DIRECTOR_GROUPS)):  # fmt: skip
+        group, _ = Group.objects.get_or_create(name=name)
+        member = user.groups.filter(pk=group.pk).exists()
+        if theirs & set(mapped) and not member:
+            user.groups.add(group)
+        elif member and not theirs & set(mapped):
+            user.groups.remove(group)
+
+
 def refused(request, why, sociallogin):
+    user = sociallogin.user if sociallogin.user.pk else None
+    failed(request, {"unknown": "no account matches the provider's person",
+                     "inactive": "the account is switched off"}[why],
+           user=user, subject=sociallogin.account.uid, email=_email(sociallogin))  # fmt: skip
     return render(request, "registration/sso_refused.html", {
         "why": why,
         "email": _email(sociallogin),

@@ -30,8 +30,9 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running_provider(tmp_path, accounts, redirect_uris):
-    """Yields the provider's issuer URL while it runs."""
+def running_provider(tmp_path, accounts, redirect_uris, **options):
+    """Yields the provider's issuer URL while it runs; `options` as tests/idp/provider.js
+    reads them (idTokenSeconds, publishOtherKey)."""
     node = shutil.which("node")
     need(node is not None, "Node.js (the test OpenID provider runs on it)")
     need((FOLDER / "node_modules" / "oidc-provider").is_dir(),
@@ -46,6 +47,7 @@ def running_provider(tmp_path, accounts, redirect_uris):
             "response_types": ["code"], "token_endpoint_auth_method": "client_secret_basic",
         }],
         "accounts": accounts,
+        **options,
     }))  # fmt: skip
     log = (tmp_path / "idp.log").open("w")
     process = subprocess.Popen([node, str(FOLDER / "provider.js"), str(config)], cwd=FOLDER,

@@ -5,7 +5,7 @@ with a page. Screenshots go to tests/e2e/artifacts/."""
 import pytest
 from playwright.sync_api import expect
 
-from config.sso import origin, providers
+from config.signin import origin, providers
 from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -5,33 +5,55 @@
 //   node provider.js <config.json>
 //
 // config.json: {"port": 0 for any, "clients": [oidc-provider client metadata],
-//               "accounts": {"<login>": {<claims: email, email_verified, name, groups...>}}}
+//               "accounts": {"<login>": {<claims: email, email_verified, name, groups...>}},
+//               "idTokenSeconds": how long an ID token lasts (default an hour),
+//               "publishOtherKey": true to publish a key other than the one it signs with}
 // It prints "listening <issuer>" once it serves discovery.
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import Provider from "oidc-provider";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const issuer = `http://127.0.0.1:${config.port}`;
+const newKey = () => ({
+  ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }),
+  kid: "signing-key", alg: "RS256", use: "sig",
+});
+const signingKey = newKey();
 
 const provider = new Provider(issuer, {
   clients: config.clients,
   async findAccount(ctx, id) {
-    const claims = config.accounts[id];
+    // Read afresh: a test changes someone's groups between two sign-ins.
+    const claims = JSON.parse(readFileSync(process.argv[2], "utf8")).accounts[id];
     if (!claims) return undefined; // nobody of that name: the provider refuses the sign-in
     return { accountId: id, async claims() { return { sub: id, ...claims }; } };
   },
   claims: {
     openid: ["sub"],
     email: ["email", "email_verified"],
-    profile: ["name", "given_name", "family_name"],
-    groups: ["groups"],
+    profile: ["name", "given_name", "family_name", "jobTitle", "groups"],
   },
+  // Entra ID's way: the ID token carries the claims (groups, job title), not only userinfo.
+  conformIdTokenClaims: false,
+  jwks: { keys: [signingKey] },
+  ttl: { IdToken: config.idTokenSeconds || 3600 },
   scopes: ["openid", "email", "profile", "groups"],
   features: { devInteractions: { enabled: true } },
   pkce: { required: () => true },
   cookies: { keys: ["highlight-test-idp-only"] },
 });
 provider.proxy = false;
+
+if (config.publishOtherKey) {
+  // A forger's token: signed with a key whose public half the provider never publishes
+  // (what it publishes under the same key id is another key's).
+  const { d, p, q, dp, dq, qi, ...published } = newKey();
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path === "/jwks") ctx.body = { keys: [published] };
+  });
+}
 
 const server = provider.listen(config.port, "127.0.0.1", () => {
   console.log(`listening ${issuer}`);

@@ -121,6 +121,13 @@ TABLE = [
     C("password_change_done", "-", get=EVERYONE, post=expect(405)),
     C("account", "-", get=EVERYONE, post=expect(405)),
     C("sign-out-everywhere", "-", get=expect(405), post=EVERYONE),
+    C("break-glass", "-", get=expect(OK, anonymous=OK), post=expect(OK, anonymous=OK)),
+    # Nobody held after a right password: each sends to sign in (without coming back).
+    C("second-factor", "-", get=expect(OK, anonymous=OK), post=expect(OK, anonymous=OK)),
+    C("second-factor-set-up", "-", get=expect(OK, anonymous=OK), post=expect(OK, anonymous=OK)),
+    C("recovery-codes", "-", get=EVERYONE, post=EVERYONE),
+    # The admin's sign-in page sends everyone to Highlight's (with its second factor).
+    C("admin-sign-in", "-", get=expect(LOGIN), post=expect(405)),
     # Single sign-on, not configured here: nobody gets anywhere.
     C("openid_connect_login", "sso", get=NOWHERE, post=NOWHERE),
     C("openid_connect_callback", "sso", get=NOWHERE, post=expect(404)),

@@ -174,11 +174,18 @@ def test_signing_in_works(alice):
     assert client.get("/").status_code == 200
 
 
-def test_the_admins_own_sign_in_works(db):
+def test_the_admins_own_sign_in_sends_people_to_highlights(db, settings):
+    # The admin's page would sign a superuser in without their second factor (issue 18).
+    settings.MFA_REQUIRED_FOR = []
     get_user_model().objects.create_superuser("boss", "boss@example.org", RIGHT)
     client = Client()
     response = client.post(reverse("admin:login"), {"username": "boss", "password": RIGHT})
-    assert response.status_code == 302
+    assert not client.get("/").wsgi_request.user.is_authenticated
+    assert client.get(reverse("admin:index"))["Location"] == "/admin/login/?next=/admin/"
+    to = client.get("/admin/login/?next=/admin/")["Location"]
+    assert to == "/accounts/login/?next=%2Fadmin%2F"
+    response = client.post(to, {"username": "boss", "password": RIGHT})
+    assert response["Location"] == "/admin/"
     assert client.get(reverse("admin:index")).status_code == 200
 
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 from django.urls import reverse
 
-from config.sso import providers
+from config.signin import providers
 from projects.models import AuditEvent
 from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider, sign_in_at_provider
 
@@ -59,6 +59,9 @@ def test_a_person_highlight_does_not_know_is_refused_with_a_page(sso, client):
     assert "Highlight has no account for you yet" in response.text
     assert "stranger@example.org" in response.text
     assert not client.get("/").wsgi_request.user.is_authenticated
+    failed = AuditEvent.objects.get(kind="sign_in_failed")
+    assert failed.object_repr == "no account (stranger@example.org, subject stranger)"
+    assert failed.description == "By single sign-on: no account matches the provider's person."
 
 
 def test_a_switched_off_person_cannot_sign_in_through_the_provider(sso, client, alice):
@@ -67,6 +70,9 @@ def test_a_switched_off_person_cannot_sign_in_through_the_provider(sso, client, 
     response = through_the_provider(client, "alice-at-idp")
     assert response.status_code == 403 and "switched off" in response.text
     assert not client.get("/").wsgi_request.user.is_authenticated
+    failed = AuditEvent.objects.get(kind="sign_in_failed")
+    assert (failed.object_repr, failed.description) == (
+        "account alice", "By single sign-on: the account is switched off.")  # fmt: skip
 
 
 def test_without_a_provider_the_sign_in_page_has_no_button(db, client):

@@ -1,0 +1,111 @@
+"""The second factor's pages (projects/second_factor.py): the code asked for after a right
+password, setting an authenticator app up, and a person's recovery codes."""
+
+from allauth.mfa.adapter import get_adapter
+from allauth.mfa.totp.internal.auth import generate_totp_secret, validate_totp_code
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+
+from . import second_factor
+
+SECRET = "second_factor_new_secret"  # noqa: S105  # nosec B105: the session key holding it
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code", max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "autofocus": True}),
+    )  # fmt: skip
+
+
+def _start_again(request, why):
+    request.session.pop(second_factor.HELD, None)
+    messages.error(request, why)
+    return redirect("login")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def code(request):
+    """After a right password: the code from the person's app, or a recovery code."""
+    user = second_factor.held(request)
+    if user is None:
+        return _start_again(request, "Sign in again: the time to type your code ran out.")
+    if second_factor.locked_out(request, user):
+        return _start_again(request, "This account is locked for a while after too many "
+                            "wrong passwords or codes.")  # fmt: skip
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        how = second_factor.check_code(user, form.cleaned_data["code"])
+        if how:
+            to = second_factor.sign_in(request, user, how)
+            if how == second_factor.RECOVERY_CODE:
+                left = len(second_factor.recovery_codes(user))
+                messages.warning(request, f"You signed in with a recovery code: {left} left. "
+                                 "Make new ones on your account page.")  # fmt: skip
+            return redirect(to)
+        if second_factor.wrong_code(request, user):
+            return _start_again(request, "Too many wrong codes: sign in again.")
+        form.add_error("code", "That code is not right, or was used already.")
+    return render(request, "registration/second_factor.html", {"form": form}, status=200)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def set_up(request):
+    """An authenticator app: at sign-in for those who must have one, or from the account
+    page for anyone without one."""
+    held = second_factor.held(request)
+    user = held or (request.user if request.user.is_authenticated else None)
+    if user is None:
+        return _start_again(request, "Sign in again: the time to set up your app ran out.")
+    if second_factor.has_app(user):  # replacing an app takes a superuser's reset
+        return redirect("second-factor" if held else "account")
+    secret = request.session.get(SECRET) or generate_totp_secret()
+    request.session[SECRET] = secret
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        if validate_totp_code(secret, "".join(form.cleaned_data["code"].split())):
+            del request.session[SECRET]
+            codes = second_factor.set_up(user, secret)
+            to = (second_factor.sign_in(request, user, second_factor.APP) if held
+                  else reverse("account"))  # fmt: skip
+            return render(request, "registration/recovery_codes.html",
+                          {"codes": codes, "continue_to": to, "new": True})  # fmt: skip
+        form.add_error("code", "That code is not right: check the app shows Highlight, and "
+                       "that this device's clock is right.")  # fmt: skip
+    adapter = get_adapter()
+    url = adapter.build_totp_url(user, secret)
+    return render(request, "registration/second_factor_set_up.html", {
+        "form": form,
+        "required": held is not None,
+        "qr": mark_safe(adapter.build_totp_svg(url)),  # noqa: S308  # nosec B308, B703: qrcode's own SVG of our URL
+        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+    })  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request):
+    """A person's recovery codes, shown or made anew on a current code from their app."""
+    if not second_factor.has_app(request.user):
+        return redirect("second-factor-set-up")
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        if second_factor.check_code(request.user, form.cleaned_data["code"]) == second_factor.APP:
+            if request.POST.get("action") == "new":
+                codes = second_factor.new_recovery_codes(request.user)
+            else:
+                codes = second_factor.recovery_codes(request.user)
+            return render(request, "registration/recovery_codes.html",
+                          {"codes": codes, "continue_to": reverse("account"),
+                           "new": request.POST.get("action") == "new"})  # fmt: skip
+        form.add_error("code", "That is not the code your app shows now.")
+    return render(request, "registration/recovery_codes_ask.html", {
+        "form": form, "left": len(second_factor.recovery_codes(request.user)),
+    })  # fmt: skip
