@@ -6,6 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from config.signin import origin, providers
+from projects.models import User
+from tests import totp
 from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -13,6 +15,7 @@ ACCOUNTS = {
     "liz-at-council": {"email": "liz.sanderson@example.org", "email_verified": True,
                        "name": "Liz Sanderson"},
     "stranger": {"email": "stranger@example.org", "email_verified": True, "name": "A Stranger"},
+    "sam-at-council": {"email": "pmo@example.org", "name": "Sam Patel"},
 }  # fmt: skip
 
 
@@ -56,3 +59,31 @@ def test_a_stranger_is_told_why_not(council, page, shots):
     expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
     expect(page.get_by_text("Highlight has no account for you yet")).to_be_visible()
     shots(page, "b3-refused")
+
+
+def test_with_passwords_off_a_superuser_comes_in_by_break_glass(
+    council, settings, page, shots, console_errors
+):
+    settings.PASSWORD_SIGN_IN = False
+    through_the_council(page, council, "stranger", shots, "c")  # c1: the button alone
+    expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
+    User.objects.create_superuser("boss", "boss@example.org", "a long break-glass passphrase")
+    page.goto(f"{council.url}/accounts/login/break-glass/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill("a long break-glass passphrase")
+    shots(page, "c3-break-glass")
+    page.get_by_role("button", name="Sign in").click()
+    secret = page.get_by_test_id("totp-key").inner_text()  # a superuser needs an app
+    page.get_by_label("Code").fill(totp.code(secret))
+    page.get_by_role("button", name="Set up").click()
+    page.get_by_role("link", name="I have saved them: continue").click()
+    expect(page.get_by_role("heading", name="My actions")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    page.context.clear_cookies()  # the provider would remember the stranger
+    through_the_council(page, council, "sam-at-council", shots, "d")
+    page.goto(f"{council.url}/audit/")
+    for text in ("By single sign-on.", "By password (break-glass) and an authenticator app.",
+                 "By single sign-on: no account matches the provider's person."):  # fmt: skip
+        expect(page.get_by_text(text).first).to_be_visible()
+    shots(page, "d3-audit")
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
