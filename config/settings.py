@@ -27,6 +27,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("Set SECRET_KEY, or DEBUG=1 for local development.")
     SECRET_KEY = "insecure-local-development-key-never-used-in-production"  # noqa: S105 (DEBUG only, refused above otherwise)  # nosec B105
 
+# Old keys, still read (sessions, reset links, second-factor secrets) after SECRET_KEY changes.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -24,6 +24,7 @@ FIXED = {
     # Second factors are allauth's authenticators (TOTP and recovery codes), asked for by
     # Highlight's own sign-in pages (projects/second_factor.py).
     "MFA_SUPPORTED_TYPES": ["totp", "recovery_codes"],
+    "MFA_ADAPTER": "projects.second_factor.MFAAdapter",  # secrets encrypted
     "MFA_TOTP_ISSUER": "Highlight",
     "MFA_RECOVERY_CODE_COUNT": 10,
     # A code of the last or next 30 seconds is taken too: typed as the app turns over, or on
@@ -48,13 +49,13 @@ def settings(env):
         "OIDC_TRUST_EMAIL": env.bool("OIDC_TRUST_EMAIL", default=False),
         # Set: the provider's groups decide who is PMO and Director, at every sign-in.
         "OIDC_GROUPS_CLAIM": env("OIDC_GROUPS_CLAIM", default=""),
-        "OIDC_PMO_GROUPS": env.list("OIDC_PMO_GROUPS", default=[]),
-        "OIDC_DIRECTOR_GROUPS": env.list("OIDC_DIRECTOR_GROUPS", default=[]),
+        "OIDC_PMO_GROUPS": _names(env.list("OIDC_PMO_GROUPS", default=[])),
+        "OIDC_DIRECTOR_GROUPS": _names(env.list("OIDC_DIRECTOR_GROUPS", default=[])),
         "OIDC_JOB_TITLE_CLAIM": env("OIDC_JOB_TITLE_CLAIM", default="jobTitle"),
         # Off: single sign-on is the only way in, but for superusers (the README's
         # break-glass path).
         "PASSWORD_SIGN_IN": env.bool("PASSWORD_SIGN_IN", default=True),
-        "MFA_REQUIRED_FOR": env.list("MFA_REQUIRED_FOR", default=["staff", "pmo"]),
+        "MFA_REQUIRED_FOR": _names(env.list("MFA_REQUIRED_FOR", default=["staff", "pmo"])),
         "SESSION_IDLE_MINUTES": env.int("SESSION_IDLE_MINUTES", default=60),
         "SESSION_MAX_HOURS": env.int("SESSION_MAX_HOURS", default=10),
         # Shorter, so a person switched off at the provider is out within hours.
@@ -70,6 +71,11 @@ def settings(env):
     _check(values)
     values["SESSION_COOKIE_AGE"] = values["SESSION_MAX_HOURS"] * 3600
     return values
+
+
+def _names(values):
+    # "a, b" means a and b, not " b".
+    return [v.strip() for v in values if v.strip()]
 
 
 def _check(values):

@@ -27,7 +27,8 @@ def account(request):
         "groups": request.user.groups.order_by("name"),
         "idle_minutes": settings.SESSION_IDLE_MINUTES,
         "signed_in_by": request.session.get(sessions.BY),
-        "passwords_used": settings.PASSWORD_SIGN_IN or request.user.is_superuser,
+        "passwords_used": request.user.has_usable_password()
+        and (settings.PASSWORD_SIGN_IN or request.user.is_superuser),
         "has_app": second_factor.has_app(request.user),
         "app_required": second_factor.required(request.user),
         "recovery_codes_left": len(second_factor.recovery_codes(request.user)),
@@ -72,6 +73,8 @@ class SignIn(LoginView):
         user = form.get_user()
         method = "password (break-glass)" if form.break_glass else "password"
         step = second_factor.next_step(user)
+        if form.break_glass and step is None:
+            step = "set-up"  # the one password door when passwords are off: never alone
         if step is None:
             self.request.signed_in_by = method
             return super().form_valid(form)

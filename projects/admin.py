@@ -1,3 +1,6 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
@@ -137,6 +140,32 @@ class HighlightReportAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("project__code", "project__name")
     inlines = [RagRatingInline, ConcernInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+# django-allauth's own admin pages: an authenticator's page shows and edits its secret, a
+# social account's links any provider person to anyone, and the provider is set in the
+# environment. Second factors change only by the audited reset above; a link to the
+# provider may be seen and removed (a person linked wrongly), by a superuser.
+for model in (Authenticator, SocialApp, SocialToken, SocialAccount, EmailAddress):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(SocialAccount)
+class SingleSignOnLinkAdmin(admin.ModelAdmin):
+    list_display = ("user", "uid", "last_login", "date_joined")
+    search_fields = ("user__username", "user__email", "uid")
+    fields = ("user", "provider", "uid", "last_login", "date_joined")
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

@@ -1,6 +1,7 @@
 """A second factor for password sign-ins (issue 18): a code from an authenticator app
 (TOTP), or one of ten recovery codes, kept as django-allauth's authenticators (secrets
-encrypted with SECRET_KEY; a code works once).
+encrypted with a key derived from SECRET_KEY: MFAAdapter below). A code works once: the
+last accepted time step is kept with the app, and nothing at or before it is taken again.
 
 A password right is not yet a session: the person is "held" (their id, in the anonymous
 session) until the code is right, for at most HOLD_SECONDS and MAX_TRIES wrong codes. Each
@@ -9,12 +10,23 @@ MFA_REQUIRED_FOR names must set an app up before their first session. Single sig
 leaves the second factor to the provider.
 """
 
+import base64
+import hashlib
 import time
 
+from allauth.core.internal.cryptokit import compare_user_code
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from allauth.mfa.utils import decrypt
 from axes.handlers.proxy import AxesProxyHandler
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.signals import user_login_failed
@@ -24,9 +36,33 @@ from django.utils.crypto import constant_time_compare
 from . import access, audit
 
 HELD = "second_factor_held"
+NEW_SECRET = "second_factor_new_secret"  # noqa: S105  # nosec B105: the session key holding it
 HOLD_SECONDS = 300
 MAX_TRIES = 5
 APP, RECOVERY_CODE = "authenticator app", "recovery code"
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Secrets (an app's key, the recovery codes' seed) encrypted in the database: a backup
+    or a copy of the database alone gives nobody's second factor. The key comes from
+    SECRET_KEY (and SECRET_KEY_FALLBACKS, so a rotated key still reads the old ones)."""
+
+    def _keys(self):
+        keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return MultiFernet([
+            Fernet(base64.urlsafe_b64encode(
+                hashlib.sha256(f"highlight.second-factor:{key}".encode()).digest()))
+            for key in keys
+        ])  # fmt: skip
+
+    def encrypt(self, text):
+        return self._keys().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text):
+        try:
+            return self._keys().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("A second factor's secret could not be read with this key.") from exc
 
 
 def required(user):
@@ -54,6 +90,7 @@ def next_step(user):
 
 def hold(request, user, next_url, method="password"):
     """Keep the person whose password was right until their second factor is."""
+    request.session.pop(NEW_SECRET, None)  # someone else's, on a shared computer
     request.session.cycle_key()
     request.session[HELD] = {
         "user": user.pk, "backend": user.backend, "hash": user.get_session_auth_hash(),
@@ -77,29 +114,74 @@ def locked_out(request, user):
     return AxesProxyHandler.is_locked(request, credentials={"username": user.username})
 
 
-@transaction.atomic
-def check_code(user, code):
-    """APP or RECOVERY_CODE when `code` is a right one not used before, else None (locked,
-    so one recovery code used twice at once works once)."""
-    code = "".join(str(code).split())
-    kinds = ((Authenticator.Type.TOTP, TOTP, APP),
-             (Authenticator.Type.RECOVERY_CODES, RecoveryCodes, RECOVERY_CODE))  # fmt: skip
-    for kind, wrap, name in kinds:
-        authenticator = (Authenticator.objects.select_for_update()
-                         .filter(user=user, type=kind).first())  # fmt: skip
-        if authenticator and code and wrap(authenticator).validate_code(code):
-            authenticator.record_usage()
-            return name
+def app_code_step(secret, code, after=-1):
+    """The time step `code` belongs to, if it is the app's code for one later than `after`
+    within the tolerance (MFA_TOTP_TOLERANCE), else None."""
+    for counter in yield_hotp_counters_from_time():
+        if counter > after and compare_user_code(
+            actual=code, expected=format_hotp_value(hotp_value(secret, counter))
+        ):
+            return counter
     return None
 
 
-def wrong_code(request, user):
-    """Counted as a failed sign-in of the account (the audit and the lockout hear of it);
-    True when the person has had their tries and must start again."""
-    user_login_failed.send(
-        sender=__name__, request=request,
-        credentials={"username": user.username, "second_factor": True},
-    )  # fmt: skip
+def _app_code(authenticator, code):
+    step = app_code_step(decrypt(authenticator.data["secret"]), code,
+                         authenticator.data.get("last_step", -1))  # fmt: skip
+    if step is None:
+        return False
+    authenticator.data["last_step"] = step
+    authenticator.save(update_fields=["data"])
+    return True
+
+
+def check_code(user, code, recovery=True):
+    """APP or RECOVERY_CODE when `code` is a right one not used before, else None. Called
+    within attempt()'s lock, so a code sent twice at once works once."""
+    code = "".join(str(code).split())
+    app = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if code and app and _app_code(app, code):
+        app.record_usage()
+        return APP
+    codes = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    codes = codes.first() if recovery else None
+    if code and codes and RecoveryCodes(codes).validate_code(code):
+        codes.record_usage()
+        return RECOVERY_CODE
+    return None
+
+
+LOCKED = "locked"
+
+
+def attempt(request, user, code, recovery=True):
+    """A code typed by `user`: APP, RECOVERY_CODE, None (wrong: counted towards the
+    account's lockout, as a wrong password is), or LOCKED. One at a time per person: the
+    lockout is read, the code judged and a wrong one counted under a lock of their row, so
+    codes sent at once cannot all pass the lockout before any is counted."""
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if locked_out(request, user):
+            return LOCKED
+        how = check_code(user, code, recovery=recovery)
+        if how is None:
+            user_login_failed.send(
+                sender=__name__, request=request,
+                credentials={"username": user.username, "second_factor": True},
+            )  # fmt: skip
+        return how
+
+
+def wrong_password(request, user):
+    """A wrong password typed by someone signed in (to set an app up): counted as at
+    sign-in, so a session left open is no way to guess it."""
+    user_login_failed.send(sender=__name__, request=request,
+                           credentials={"username": user.username})  # fmt: skip
+
+
+def wrong_code(request):
+    """Another wrong code while held: True when the person has had their tries and must
+    type their password again."""
     state = request.session[HELD]
     state["tries"] += 1
     request.session.modified = True
@@ -118,10 +200,13 @@ def sign_in(request, user, how):
 
 
 @transaction.atomic
-def set_up(user, secret):
-    """The person's authenticator app and a fresh set of recovery codes; the codes."""
+def set_up(user, secret, step):
+    """The person's authenticator app (its code of time step `step` just typed: used) and
+    a fresh set of recovery codes; the codes."""
     Authenticator.objects.filter(user=user).delete()
-    TOTP.activate(user, secret)
+    app = TOTP.activate(user, secret).instance
+    app.data["last_step"] = step
+    app.save(update_fields=["data"])
     codes = RecoveryCodes.activate(user).generate_codes()
     audit.record(audit.Kind.SECOND_FACTOR, actor=user, obj=user,
                  description="Set up an authenticator app, with 10 recovery codes.")  # fmt: skip

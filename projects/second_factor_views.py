@@ -2,7 +2,7 @@
 password, setting an authenticator app up, and a person's recovery codes."""
 
 from allauth.mfa.adapter import get_adapter
-from allauth.mfa.totp.internal.auth import generate_totp_secret, validate_totp_code
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import second_factor
 
-SECRET = "second_factor_new_secret"  # noqa: S105  # nosec B105: the session key holding it
+LOCKED_OUT = "This account is locked for a while after too many wrong passwords or codes."
 
 
 class CodeForm(forms.Form):
@@ -24,8 +24,27 @@ class CodeForm(forms.Form):
     )  # fmt: skip
 
 
+class SetUpForm(CodeForm):
+    password = forms.CharField(label="Your password", widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}))  # fmt: skip
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is None:  # held: the password was typed a moment ago
+            del self.fields["password"]
+
+    def clean_password(self):
+        # Signed in already: a session left open is not enough to put one's own app on
+        # someone's account.
+        if not self.user.check_password(self.cleaned_data["password"]):
+            raise forms.ValidationError("That is not your password.")
+        return ""
+
+
 def _start_again(request, why):
     request.session.pop(second_factor.HELD, None)
+    request.session.pop(second_factor.NEW_SECRET, None)
     messages.error(request, why)
     return redirect("login")
 
@@ -38,11 +57,12 @@ def code(request):
     if user is None:
         return _start_again(request, "Sign in again: the time to type your code ran out.")
     if second_factor.locked_out(request, user):
-        return _start_again(request, "This account is locked for a while after too many "
-                            "wrong passwords or codes.")  # fmt: skip
+        return _start_again(request, LOCKED_OUT)
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        how = second_factor.check_code(user, form.cleaned_data["code"])
+        how = second_factor.attempt(request, user, form.cleaned_data["code"])
+        if how == second_factor.LOCKED:
+            return _start_again(request, LOCKED_OUT)
         if how:
             to = second_factor.sign_in(request, user, how)
             if how == second_factor.RECOVERY_CODE:
@@ -50,7 +70,7 @@ def code(request):
                 messages.warning(request, f"You signed in with a recovery code: {left} left. "
                                  "Make new ones on your account page.")  # fmt: skip
             return redirect(to)
-        if second_factor.wrong_code(request, user):
+        if second_factor.wrong_code(request):
             return _start_again(request, "Too many wrong codes: sign in again.")
         form.add_error("code", "That code is not right, or was used already.")
     return render(request, "registration/second_factor.html", {"form": form}, status=200)
@@ -67,19 +87,27 @@ def set_up(request):
         return _start_again(request, "Sign in again: the time to set up your app ran out.")
     if second_factor.has_app(user):  # replacing an app takes a superuser's reset
         return redirect("second-factor" if held else "account")
-    secret = request.session.get(SECRET) or generate_totp_secret()
-    request.session[SECRET] = secret
-    form = CodeForm(request.POST or None)
-    if form.is_valid():
-        if validate_totp_code(secret, "".join(form.cleaned_data["code"].split())):
-            del request.session[SECRET]
-            codes = second_factor.set_up(user, secret)
+    kept = request.session.get(second_factor.NEW_SECRET) or {}
+    # Only ever the secret made for this person (a shared computer's last user had another).
+    secret = kept.get("secret") if kept.get("user") == user.pk else None
+    secret = secret or generate_totp_secret()
+    request.session[second_factor.NEW_SECRET] = {"user": user.pk, "secret": secret}
+    form = SetUpForm(request.POST or None, user=None if held else user)
+    if request.method == "POST" and not held and second_factor.locked_out(request, user):
+        form.add_error(None, LOCKED_OUT)
+    elif form.is_valid():
+        step = second_factor.app_code_step(secret, "".join(form.cleaned_data["code"].split()))
+        if step is not None:
+            del request.session[second_factor.NEW_SECRET]
+            codes = second_factor.set_up(user, secret, step)
             to = (second_factor.sign_in(request, user, second_factor.APP) if held
                   else reverse("account"))  # fmt: skip
             return render(request, "registration/recovery_codes.html",
                           {"codes": codes, "continue_to": to, "new": True})  # fmt: skip
         form.add_error("code", "That code is not right: check the app shows Highlight, and "
                        "that this device's clock is right.")  # fmt: skip
+    elif "password" in form.errors:
+        second_factor.wrong_password(request, user)
     adapter = get_adapter()
     url = adapter.build_totp_url(user, secret)
     return render(request, "registration/second_factor_set_up.html", {
@@ -97,7 +125,11 @@ def recovery_codes(request):
         return redirect("second-factor-set-up")
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        if second_factor.check_code(request.user, form.cleaned_data["code"]) == second_factor.APP:
+        how = second_factor.attempt(request, request.user, form.cleaned_data["code"],
+                                    recovery=False)  # fmt: skip
+        if how == second_factor.LOCKED:
+            form.add_error("code", LOCKED_OUT)
+        elif how == second_factor.APP:
             if request.POST.get("action") == "new":
                 codes = second_factor.new_recovery_codes(request.user)
             else:
@@ -105,7 +137,8 @@ def recovery_codes(request):
             return render(request, "registration/recovery_codes.html",
                           {"codes": codes, "continue_to": reverse("account"),
                            "new": request.POST.get("action") == "new"})  # fmt: skip
-        form.add_error("code", "That is not the code your app shows now.")
+        else:
+            form.add_error("code", "That is not the code your app shows now.")
     return render(request, "registration/recovery_codes_ask.html", {
         "form": form, "left": len(second_factor.recovery_codes(request.user)),
     })  # fmt: skip

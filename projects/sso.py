@@ -25,7 +25,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.internal import jwtkit
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
@@ -128,12 +128,14 @@ class SignInAdapter(DefaultSocialAccountAdapter):
             user = sociallogin.user
         else:
             user = self._known_person(sociallogin)
-            if user is not None:
-                sociallogin.connect(request, user)
-            elif not settings.OIDC_CREATE_USERS:
+            if user is None and (not settings.OIDC_CREATE_USERS or self._taken(sociallogin)):
+                # (An address already in Highlight, not linked: allauth would send the person
+                # to a sign-up form Highlight does not have.)
                 raise ImmediateHttpResponse(refused(request, "unknown", sociallogin))
         if user is not None and not user.is_active:
-            raise ImmediateHttpResponse(refused(request, "inactive", sociallogin))
+            raise ImmediateHttpResponse(refused(request, "inactive", sociallogin, user))
+        if user is not None and not sociallogin.is_existing:
+            sociallogin.connect(request, user)  # linked only once they may come in
         if user is not None:
             take_groups(user, sociallogin)
 
@@ -147,12 +149,28 @@ class SignInAdapter(DefaultSocialAccountAdapter):
         take_groups(user, sociallogin)
         return user
 
-    def _known_person(self, sociallogin):
+    def _taken(self, sociallogin):
         email = _email(sociallogin)
-        if not (settings.OIDC_TRUST_EMAIL and email):
+        return bool(email) and User.objects.filter(email__iexact=email).exists()
+
+    def _known_person(self, sociallogin):
+        """The one person a first sign-in's address names, if it may link them: the
+        organisation trusts its provider's addresses (OIDC_TRUST_EMAIL), the provider does
+        not say this one is unverified, it is plain ASCII (PostgreSQL's UPPER() makes
+        "alıce" of "ALICE"), exactly one person has it, they are not linked to another of
+        the provider's people already, and they are not a superuser (who signs in with a
+        password and an app)."""
+        email = _email(sociallogin)
+        verified = str(claim(sociallogin, "email_verified")).lower()
+        if not (settings.OIDC_TRUST_EMAIL and email and email.isascii()) or verified == "false":
             return None
-        matches = list(User.objects.filter(email__iexact=email)[:2])
-        return matches[0] if len(matches) == 1 else None  # two people, one address: neither
+        matches = [u for u in User.objects.filter(email__iexact=email)[:3]
+                   if u.email.isascii() and u.email.lower() == email.lower()]  # fmt: skip
+        if len(matches) != 1 or matches[0].is_superuser:
+            return None  # two people, one address: neither
+        linked = SocialAccount.objects.filter(user=matches[0],
+                                              provider=sociallogin.account.provider)  # fmt: skip
+        return None if linked.exists() else matches[0]
 
 
 def failed(request, why, user=None, subject="", email=""):
@@ -196,8 +214,7 @@ def take_groups(user, sociallogin):
             user.groups.remove(group)
 
 
-def refused(request, why, sociallogin):
-    user = sociallogin.user if sociallogin.user.pk else None
+def refused(request, why, sociallogin, user=None):
     failed(request, {"unknown": "no account matches the provider's person",
                      "inactive": "the account is switched off"}[why],
            user=user, subject=sociallogin.account.uid, email=_email(sociallogin))  # fmt: skip
