@@ -25,6 +25,7 @@ def account(request):
         "signed_in_at": _when(started),
         "ends_at": _when(started and started + sessions.max_seconds(request.session)),
         "groups": request.user.groups.order_by("name"),
+        "groups_from_provider": bool(settings.OIDC_GROUPS_CLAIM),
         "idle_minutes": settings.SESSION_IDLE_MINUTES,
         "signed_in_by": request.session.get(sessions.BY),
         "passwords_used": request.user.has_usable_password()

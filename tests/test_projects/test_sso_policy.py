@@ -74,6 +74,8 @@ def test_the_providers_groups_decide_pmo_and_directors_at_each_sign_in(sso, alic
     client = Client()
     assert through_the_provider(client, "alice-at-idp")["Location"] == "/"
     assert groups_of(alice) == {access.PMO}, "PMO joined, Directors left"
+    assert "your organisation's sign-in decides your groups" in client.get(
+        reverse("account")).text  # fmt: skip
     rights = AuditEvent.objects.filter(kind="rights").values_list("description", flat=True)
     assert any("PMO" in r for r in rights) and any("Directors" in r for r in rights)
     # The provider drops her from the PMO group: at her next sign-in she is out of the PMO.
