@@ -1,4 +1,3 @@
-from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -37,6 +36,12 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/me/", account_views.account, name="account"),
+    # Wrong current passwords counted towards the lockout (issue 18).
+    path(
+        "accounts/password_change/",
+        account_views.PasswordChange.as_view(),
+        name="password_change",
+    ),
     path(
         "accounts/sign-out-everywhere/",
         account_views.sign_out_everywhere,
@@ -47,7 +52,7 @@ urlpatterns = [
     # (Django's own pages sign people in with a password).
     path(
         "accounts/oidc/<str:provider_id>/login/",
-        sso.provider_unreachable(oidc_views.login),
+        sso.provider_unreachable(sso.login),
         name="openid_connect_login",
     ),
     path(

@@ -4,18 +4,19 @@ every browser at once."""
 import datetime
 from urllib.parse import urlencode
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
-from . import second_factor, sessions
+from . import second_factor, second_factor_views, sessions
 
 
 @require_GET
@@ -34,6 +35,29 @@ def account(request):
         "app_required": second_factor.required(request.user),
         "recovery_codes_left": len(second_factor.recovery_codes(request.user)),
     })  # fmt: skip
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's, with a wrong current password counted towards the account's lockout as at
+    sign-in: a session left open is no way to guess the password."""
+
+    def clean_old_password(self):
+        if second_factor.locked_out(self.request, self.user):
+            raise forms.ValidationError(second_factor_views.LOCKED_OUT)
+        try:
+            return super().clean_old_password()
+        except forms.ValidationError:
+            second_factor.wrong_password(self.request, self.user)
+            raise
+
+
+class PasswordChange(PasswordChangeView):
+    form_class = CountedPasswordChangeForm
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.request = self.request
+        return form
 
 
 class PasswordForm(AuthenticationForm):

@@ -11,7 +11,7 @@ class ProjectsConfig(AppConfig):
         from django.core.checks import Tags, register
         from django.db.models.signals import pre_save
 
-        from . import audit, audit_receivers, dashboard, markings, sessions
+        from . import audit, audit_receivers, dashboard, markings, sessions, sso
         from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User
 
         # Everything the dashboard prints or counts: a save or delete of any of them makes
@@ -23,4 +23,5 @@ class ProjectsConfig(AppConfig):
         audit_receivers.connect()
         register(audit.check_guard, Tags.database)
         user_logged_in.connect(sessions.signed_in, dispatch_uid="session-started")
+        user_logged_in.connect(sso.password_sign_in, dispatch_uid="sso-groups-by-password")
         pre_save.connect(sessions.deactivated, sender=User, dispatch_uid="session-deactivated")

@@ -12,6 +12,7 @@ leaves the second factor to the provider.
 
 import base64
 import hashlib
+import logging
 import time
 
 from allauth.core.internal.cryptokit import compare_user_code
@@ -24,7 +25,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from allauth.mfa.utils import decrypt
+from allauth.mfa.utils import decrypt, encrypt
 from axes.handlers.proxy import AxesProxyHandler
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -35,6 +36,7 @@ from django.utils.crypto import constant_time_compare
 
 from . import access, audit
 
+logger = logging.getLogger(__name__)
 HELD = "second_factor_held"
 NEW_SECRET = "second_factor_new_secret"  # noqa: S105  # nosec B105: the session key holding it
 HOLD_SECONDS = 300
@@ -106,6 +108,8 @@ def held(request):
     user = get_user_model().objects.filter(pk=state["user"], is_active=True).first()
     if user is None or not constant_time_compare(user.get_session_auth_hash(), state["hash"]):
         return None
+    if not settings.PASSWORD_SIGN_IN and not user.is_superuser:
+        return None  # came in by break-glass, and is a superuser no longer
     user.backend = state["backend"]
     return user
 
@@ -125,12 +129,25 @@ def app_code_step(secret, code, after=-1):
     return None
 
 
+class Unreadable(Exception):
+    """A secret none of the keys (SECRET_KEY and its fallbacks) decrypts."""
+
+
+def _read(authenticator, field):
+    try:
+        return decrypt(authenticator.data[field])
+    except ValueError as exc:
+        logger.warning("The second factor of %s cannot be read: %s", authenticator.user_id, exc)
+        raise Unreadable from exc
+
+
 def _app_code(authenticator, code):
-    step = app_code_step(decrypt(authenticator.data["secret"]), code,
-                         authenticator.data.get("last_step", -1))  # fmt: skip
+    secret = _read(authenticator, "secret")
+    step = app_code_step(secret, code, authenticator.data.get("last_step", -1))
     if step is None:
         return False
     authenticator.data["last_step"] = step
+    authenticator.data["secret"] = encrypt(secret)  # with today's key, if read with an old one
     authenticator.save(update_fields=["data"])
     return True
 
@@ -145,10 +162,30 @@ def check_code(user, code, recovery=True):
         return APP
     codes = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES)
     codes = codes.first() if recovery else None
-    if code and codes and RecoveryCodes(codes).validate_code(code):
+    wrapped = RecoveryCodes(codes) if code and codes else None
+    if wrapped and wrapped.validate_code(code):
+        codes = wrapped.instance  # as it marked the code used (read afresh, locked)
+        codes.data["seed"] = encrypt(_read(codes, "seed"))
+        codes.save(update_fields=["data"])
         codes.record_usage()
         return RECOVERY_CODE
     return None
+
+
+def reencrypt_all():
+    """Every secret with today's key (after SECRET_KEY changed, the old one a fallback);
+    the number done and the people whose secrets no key reads."""
+    done, unreadable = 0, []
+    for authenticator in Authenticator.objects.select_related("user").iterator():
+        field = "secret" if authenticator.type == Authenticator.Type.TOTP else "seed"
+        try:
+            authenticator.data[field] = encrypt(_read(authenticator, field))
+        except Unreadable:
+            unreadable.append(authenticator.user.get_username())
+            continue
+        authenticator.save(update_fields=["data"])
+        done += 1
+    return done, sorted(set(unreadable))
 
 
 LOCKED = "locked"
@@ -215,7 +252,12 @@ def set_up(user, secret, step):
 
 def recovery_codes(user):
     instance = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES)
-    return RecoveryCodes(instance.get()).get_unused_codes() if instance.exists() else []
+    if not instance.exists():
+        return []
+    try:
+        return RecoveryCodes(instance.get()).get_unused_codes()
+    except ValueError:  # a seed no key reads: none usable (a superuser resets)
+        return []
 
 
 @transaction.atomic

@@ -14,6 +14,10 @@ from django.views.decorators.http import require_http_methods
 from . import second_factor
 
 LOCKED_OUT = "This account is locked for a while after too many wrong passwords or codes."
+UNREADABLE = (
+    "Highlight cannot read your authenticator app's settings (its key has changed): ask a "
+    "Highlight administrator to reset your second factor."
+)
 
 
 class CodeForm(forms.Form):
@@ -60,7 +64,10 @@ def code(request):
         return _start_again(request, LOCKED_OUT)
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        how = second_factor.attempt(request, user, form.cleaned_data["code"])
+        try:
+            how = second_factor.attempt(request, user, form.cleaned_data["code"])
+        except second_factor.Unreadable:
+            return _start_again(request, UNREADABLE)
         if how == second_factor.LOCKED:
             return _start_again(request, LOCKED_OUT)
         if how:
@@ -81,8 +88,9 @@ def code(request):
 def set_up(request):
     """An authenticator app: at sign-in for those who must have one, or from the account
     page for anyone without one."""
-    held = second_factor.held(request)
-    user = held or (request.user if request.user.is_authenticated else None)
+    # Signed in: always the person signed in (a hold left on this browser is someone else's).
+    held = None if request.user.is_authenticated else second_factor.held(request)
+    user = request.user if request.user.is_authenticated else held
     if user is None:
         return _start_again(request, "Sign in again: the time to set up your app ran out.")
     if second_factor.has_app(user):  # replacing an app takes a superuser's reset
@@ -125,10 +133,13 @@ def recovery_codes(request):
         return redirect("second-factor-set-up")
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        how = second_factor.attempt(request, request.user, form.cleaned_data["code"],
-                                    recovery=False)  # fmt: skip
-        if how == second_factor.LOCKED:
-            form.add_error("code", LOCKED_OUT)
+        try:
+            how = second_factor.attempt(request, request.user, form.cleaned_data["code"],
+                                        recovery=False)  # fmt: skip
+        except second_factor.Unreadable:
+            how = UNREADABLE
+        if how in (second_factor.LOCKED, UNREADABLE):
+            form.add_error("code", LOCKED_OUT if how == second_factor.LOCKED else UNREADABLE)
         elif how == second_factor.APP:
             if request.POST.get("action") == "new":
                 codes = second_factor.new_recovery_codes(request.user)

@@ -52,6 +52,12 @@ def signed_in(sender, request, user, **kwargs):
     request.session[STARTED] = request.session[SEEN] = now
     request.session[BY] = getattr(request, "signed_in_by", "password")
     request.session.pop(ENDED, None)
+    # Someone else's half-finished sign-in on this browser (their password typed, no code
+    # yet) must not carry on into this person's session.
+    from .second_factor import HELD, NEW_SECRET  # (it reads the audit: loaded later)
+
+    for key in (HELD, NEW_SECRET):
+        request.session.pop(key, None)
 
 
 def ended(session, now, active=True):

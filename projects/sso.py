@@ -28,6 +28,7 @@ from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
@@ -66,6 +67,16 @@ class TokenChecks(OpenIDConnectOAuth2Adapter):
             lookup_kid=jwtkit.lookup_kid_jwk,
             verify_signature=True,
         )
+
+
+@login_not_required
+def login(request, provider_id):
+    """allauth's sign-in view, for signing in only: its other processes ("connect",
+    "redirect") link a provider's person with nobody signed in, to pages Highlight has not."""
+    process = request.POST.get("process") or request.GET.get("process") or "login"
+    if process != "login":
+        return render(request, "socialaccount/authentication_error.html", status=400)
+    return oidc_views.login(request, provider_id)
 
 
 @login_not_required
@@ -134,10 +145,10 @@ class SignInAdapter(DefaultSocialAccountAdapter):
                 raise ImmediateHttpResponse(refused(request, "unknown", sociallogin))
         if user is not None and not user.is_active:
             raise ImmediateHttpResponse(refused(request, "inactive", sociallogin, user))
-        if user is not None and not sociallogin.is_existing:
-            sociallogin.connect(request, user)  # linked only once they may come in
         if user is not None:
             take_groups(user, sociallogin)
+        if user is not None and not sociallogin.is_existing:
+            sociallogin.connect(request, user)  # linked only once they may come in
 
     def populate_user(self, request, sociallogin, data):
         user = super().populate_user(request, sociallogin, data)
@@ -196,14 +207,34 @@ def claim(sociallogin, name):
     return None
 
 
-@transaction.atomic
 def take_groups(user, sociallogin):
     """With OIDC_GROUPS_CLAIM, PMO and Directors are as the provider's groups say: joined or
-    left at each sign-in (recorded in the audit as changes of rights)."""
+    left at each sign-in (recorded in the audit as changes of rights). A claim that is not a
+    name or a list of names counts as no groups (and is logged)."""
     if not settings.OIDC_GROUPS_CLAIM:
         return
-    theirs = claim(sociallogin, settings.OIDC_GROUPS_CLAIM) or []
-    theirs = {str(g) for g in ([theirs] if isinstance(theirs, str) else theirs)}
+    theirs = claim(sociallogin, settings.OIDC_GROUPS_CLAIM)
+    if isinstance(theirs, str | int) and not isinstance(theirs, bool):
+        theirs = [theirs]
+    if not isinstance(theirs, list) or not all(isinstance(g, str | int) for g in theirs):
+        if theirs is not None:
+            logger.warning("The provider's %s claim is not a list of groups: none taken.",
+                           settings.OIDC_GROUPS_CLAIM)  # fmt: skip
+        theirs = []
+    set_groups(user, {str(g) for g in theirs})
+
+
+def password_sign_in(sender, request, user, **kwargs):
+    """user_logged_in: while the provider's groups decide PMO and Directors, a sign-in by
+    password (which brings no groups) leaves them, until the next single sign-on; but a
+    superuser's (break-glass)."""
+    if (settings.OIDC_GROUPS_CLAIM and not user.is_superuser
+            and getattr(request, "signed_in_by", "password") != SINGLE_SIGN_ON):  # fmt: skip
+        set_groups(user, set())
+
+
+@transaction.atomic
+def set_groups(user, theirs):
     for name, mapped in ((access.PMO, settings.OIDC_PMO_GROUPS),
                          (access.DIRECTORS, settings.OIDC_DIRECTOR_GROUPS)):  # fmt: skip
         group, _ = Group.objects.get_or_create(name=name)

@@ -4,6 +4,7 @@ password; recovery codes work once each. Codes are computed from the shared secr
 page shows (tests/totp.py), as a phone would."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -297,3 +298,22 @@ def test_a_changed_secret_key_still_reads_the_apps_set_up_under_the_old_one(pmo_
     password_step(client)
     response = client.post(reverse("second-factor"), {"code": totp.code(secret, step=1)})
     assert response["Location"] == "/"
+
+
+def test_after_a_key_change_the_command_moves_every_secret_to_the_new_key(
+    pmo_person, make_user, settings
+):
+    from django.core.management import CommandError, call_command
+
+    secret = with_app(Client())
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "y" * 50, [old]
+    call_command("reencrypt_second_factors", stdout=io.StringIO())
+    settings.SECRET_KEY_FALLBACKS = []  # the old key gone
+    client = Client()
+    password_step(client)
+    assert client.post(reverse("second-factor"),
+                       {"code": totp.code(secret, step=1)})["Location"] == "/"  # fmt: skip
+    settings.SECRET_KEY = "yet-another-" + "z" * 50  # and nobody kept this one
+    with pytest.raises(CommandError, match="No key reads the second factor of: alice"):
+        call_command("reencrypt_second_factors", stdout=io.StringIO())
