@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import audit_views, report_views, settings_views, views
+from . import audit_views, people_views, report_views, settings_views, views
 from .periods import parse_month
 
 
@@ -50,6 +50,7 @@ urlpatterns = [
         name="organisation-settings",
     ),
     path("settings/organisation/logo.png", settings_views.organisation_logo, name="logo"),
+    path("settings/hand-over/", people_views.hand_over, name="hand-over"),
     path("settings/markings/", settings_views.marking_list, name="marking-list"),
     path("settings/markings/<int:pk>/", settings_views.marking_edit, name="marking-edit"),
     path(

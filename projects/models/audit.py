@@ -29,6 +29,7 @@ class AuditEvent(models.Model):
         PASSWORD_SET = "password_set", "Password set by a superuser"
         PASSWORD_RESET = "password_reset", "Password reset by its owner"
         SECOND_FACTOR = "second_factor", "Second factor changed"
+        HANDOVER = "handover", "Handed over (a leaver)"
         ADMIN = "admin", "Admin action"
         RESTORE = "restore", "Restored from a backup"
         RETENTION = "retention", "Old events removed"

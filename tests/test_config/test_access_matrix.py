@@ -179,6 +179,7 @@ TABLE = [
         post=expect(404, manager=403, editor=403, sponsor=403, director=403, pmo=OK),
     ),
     # --- the audit ---
+    C("projects:hand-over", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:audit", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:audit-export", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:audit-export-csv", "-", get=PMO_ONLY, post=expect(405)),

@@ -1,0 +1,160 @@
+"""A leaver's hand-over (issue 19): everything a person is responsible for goes to a
+successor in one step, and the person is switched off (which ends their sessions).
+
+What moves is what they would still have to do: projects they manage, sponsor or direct,
+their editor places, risk registers and open risks they own, business-plan owner roles,
+reports waiting for them to approve, and the monthly run's emails. What they did stays
+theirs: who submitted, approved or wrote a report, who reviewed a risk or posted an update,
+documents they asked for, the history and the audit. MOVES and HISTORY name every link from
+a person to anything (tests/test_projects/test_handover.py checks that none is left out).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from . import access, audit
+from .models import HighlightReport, Project, User
+
+# Every link to a person, by "app_label.Model.field": those a hand-over moves ...
+MOVES = {
+    "projects.Project.sponsor", "projects.Project.manager", "projects.Project.director",
+    "projects.Project.editors", "projects.HighlightReport.named_approver",
+    "risks.RiskRegister.owner", "risks.Risk.owner", "businessplan.OwnerRole.users",
+    "reports.MonthlyRun.notify",
+}  # fmt: skip
+# ... and those that record what the person did, or are their own (kept as they are).
+HISTORY = {
+    "admin.LogEntry.user", "account.EmailAddress.user", "socialaccount.SocialAccount.user",
+    "mfa.Authenticator.user", "projects.AuditEvent.actor", "projects.ImportJob.owner",
+    "projects.HighlightReport.submitted_by", "projects.HighlightReport.approved_by",
+    "projects.HighlightReport.writers", "risks.RiskReview.reviewed_by",
+    "businessplan.ActivityUpdate.updated_by", "reports.Document.requested_by",
+    "reports.Document.requesters",
+}  # fmt: skip
+# (Historical* models' fields are the history itself: never moved.)
+
+
+@dataclass
+class Item:
+    what: str  # as the preview lists it: "Sponsor of SORPv.1 Statements of …"
+    obj: object = field(repr=False)
+    link: str = field(repr=False)  # the field that moves
+    many: bool = field(default=False, repr=False)  # a many-to-many link
+
+
+@dataclass
+class Plan:
+    leaver: User
+    successor: User
+    items: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+def plan(leaver, successor):
+    """What a hand-over from `leaver` to `successor` would move, and why it cannot (errors)."""
+    result = Plan(leaver, successor)
+    if successor.pk == leaver.pk:
+        result.errors.append("A person cannot hand over to themselves.")
+    if not successor.is_active:
+        result.errors.append(f"{successor} is switched off: choose someone who is here.")
+    _projects(result)
+    _reports(result)
+    _risks_and_plans(result)
+    return result
+
+
+def _projects(result):
+    leaver, successor = result.leaver, result.successor
+    for role in ("sponsor", "manager", "director"):
+        for project in Project.objects.filter(**{role: leaver}).order_by("code"):
+            result.items.append(Item(f"{role.title()} of {project}", project, role))
+    if result.leaver.sponsored_projects.exists():
+        try:  # nobody in the PMO sponsors (DESIGN.md)
+            Project(sponsor=successor).clean()
+        except ValidationError as exc:
+            result.errors.append(" ".join(exc.messages))
+    for project in Project.objects.filter(editors=leaver).order_by("code"):
+        result.items.append(Item(f"Editor of {project}", project, "editors", many=True))
+
+
+def _reports(result):
+    waiting = HighlightReport.objects.filter(
+        named_approver=result.leaver,
+        status__in=[HighlightReport.Status.DRAFT, HighlightReport.Status.SUBMITTED,
+                    HighlightReport.Status.RETURNED],
+    ).select_related("project")  # fmt: skip
+    for report in waiting:
+        result.items.append(Item(f"Named to approve {report}", report, "named_approver"))
+        if report.writers.filter(pk=result.successor.pk).exists():
+            result.errors.append(f"{report}: {result.successor} wrote part of it, so may not "
+                                 "approve it; name its approver first.")  # fmt: skip
+
+
+def _risks_and_plans(result):
+    from businessplan.models import OwnerRole
+    from reports.models import MonthlyRun
+    from risks.models import Risk, RiskRegister
+
+    leaver = result.leaver
+    for register in RiskRegister.objects.filter(owner=leaver).order_by("name"):
+        result.items.append(Item(f"Owner of the risk register {register}", register, "owner"))
+    open_risks = Risk.objects.filter(owner=leaver).exclude(status=Risk.Status.CLOSED)
+    for risk in open_risks.select_related("register").order_by("register__name", "pk"):
+        result.items.append(Item(f"Owner of the risk {risk} ({risk.register})", risk, "owner"))
+    for role in OwnerRole.objects.filter(users=leaver).order_by("name"):
+        result.items.append(Item(f"In the business plan's owner role {role}", role, "users",
+                                 many=True))  # fmt: skip
+    for run in MonthlyRun.objects.filter(notify=leaver):
+        result.items.append(Item("Told when the monthly run's documents are ready", run,
+                                 "notify", many=True))  # fmt: skip
+
+
+def fingerprint(preview):
+    """What a preview listed, for its page to send back: a hand-over is carried out only if
+    it would still do exactly that."""
+    listed = "\n".join([preview.leaver.username, preview.successor.username,
+                        *(i.what for i in preview.items)])  # fmt: skip
+    return hashlib.sha256(listed.encode()).hexdigest()
+
+
+def may_hand_over(user, leaver):
+    """The PMO hands over anyone but an account that reaches the admin (a superuser's to
+    switch off, as its rights are)."""
+    return access.is_pmo(user) and (user.is_superuser or not (leaver.is_staff
+                                                               or leaver.is_superuser))  # fmt: skip
+
+
+def _move(item, leaver, successor, by):
+    if item.many:
+        getattr(item.obj, item.link).remove(leaver)
+        getattr(item.obj, item.link).add(successor)
+        return
+    item.obj.refresh_from_db()
+    setattr(item.obj, item.link, successor)
+    item.obj._history_user = by  # who handed over, in the record's history
+    item.obj.save()
+
+
+@transaction.atomic
+def carry_out(preview, by=None):
+    """Moves every item, switches the leaver off (ending their sessions) and records it in
+    the audit; refuses, changing nothing, if there are errors or the responsibilities are
+    not those the preview listed."""
+    leaver = User.objects.select_for_update().get(pk=preview.leaver.pk)
+    now = plan(leaver, preview.successor)
+    if now.errors:
+        raise ValueError(" ".join(now.errors))
+    if [i.what for i in now.items] != [i.what for i in preview.items]:
+        raise ValueError("Responsibilities changed since the preview: look at it again.")
+    for item in now.items:
+        _move(item, leaver, now.successor, by)
+    leaver.is_active = False
+    leaver.save()
+    listed = "\n".join(i.what for i in now.items)
+    audit.record(audit.Kind.HANDOVER, actor=by, obj=leaver, description=(
+        f"Handed over to {now.successor.get_username()} and switched off "
+        f"({len(now.items)} responsibilities):\n{listed}"))  # fmt: skip
+    return now
