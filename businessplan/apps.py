@@ -8,6 +8,7 @@ class BusinessPlanConfig(AppConfig):
     def ready(self):
         from projects import markings
 
+        from . import handover  # noqa: F401  (its part of a leaver's hand-over)
         from .models import BusinessPlan
 
         markings.track(BusinessPlan)

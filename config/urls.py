@@ -36,6 +36,12 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/me/", account_views.account, name="account"),
+    path("accounts/me/deputies/", account_views.deputy_add, name="deputy-add"),
+    path(
+        "accounts/me/deputies/<int:pk>/remove/",
+        account_views.deputy_remove,
+        name="deputy-remove",
+    ),
     # Wrong current passwords counted towards the lockout (issue 18).
     path(
         "accounts/password_change/",

@@ -9,8 +9,9 @@ from dataclasses import dataclass, replace
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
-from .models import HighlightReport, Project
+from .models import Deputy, HighlightReport, Project
 
 PMO = "PMO"
 DIRECTORS = "Directors"
@@ -99,13 +100,29 @@ ACTIONS = {
 }
 
 
+def acting_for(user, on=None):
+    """The ids of the people `user` deputises for today (or `on`): their reports to approve
+    are the deputy's to approve too (projects/deputies.py)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if on is None and hasattr(user, "_acting_for"):
+        return user._acting_for
+    ids = frozenset(Deputy.objects.filter(
+        deputy=user, starts__lte=on or timezone.localdate(),
+        ends__gte=on or timezone.localdate(), person__is_active=True,
+    ).values_list("person_id", flat=True))  # fmt: skip
+    if on is None:
+        user._acting_for = ids  # read once per request
+    return ids
+
+
 def project_role(user, project):
     if not user.is_authenticated:
         return ProjectRole()
     return ProjectRole(
         manager=project.manager_id == user.pk,
         editor=project.editors.filter(pk=user.pk).exists(),
-        sponsor=project.sponsor_id == user.pk,
+        sponsor=project.sponsor_id == user.pk or project.sponsor_id in acting_for(user),
         pmo=is_pmo(user),
         director=is_director(user),
     )
@@ -126,7 +143,8 @@ def report_role(user, report, role=None):
         return role
     return replace(
         role,
-        named_approver=report.named_approver_id == user.pk,
+        named_approver=report.named_approver_id == user.pk
+        or report.named_approver_id in acting_for(user),
         wrote=user.pk in writer_ids(report),
     )
 
@@ -181,8 +199,9 @@ def approvable_reports(user, reports):
     projects they manage and those they wrote part of; none for the PMO."""
     if is_pmo(user):
         return reports.none()
+    acting = [user.pk, *acting_for(user)]
     return (
-        reports.filter(Q(project__sponsor=user) | Q(named_approver=user))
+        reports.filter(Q(project__sponsor__in=acting) | Q(named_approver__in=acting))
         .exclude(project__manager=user)
         .exclude(
             pk__in=HighlightReport.writers.through.objects.filter(user=user).values(

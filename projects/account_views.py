@@ -10,19 +10,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.views import LoginView, PasswordChangeView
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
-from . import second_factor, second_factor_views, sessions
+from . import access, deputies, second_factor, second_factor_views, sessions
+from .models import Deputy, User
 
 
 @require_GET
 def account(request):
+    return render(request, "registration/account.html",
+                  {**_account_context(request), **_deputies(request)})  # fmt: skip
+
+
+def _account_context(request):
     started = request.session.get(sessions.STARTED)
-    return render(request, "registration/account.html", {
+    return {
         "signed_in_at": _when(started),
         "ends_at": _when(started and started + sessions.max_seconds(request.session)),
         "groups": request.user.groups.order_by("name"),
@@ -34,7 +41,7 @@ def account(request):
         "has_app": second_factor.has_app(request.user),
         "app_required": second_factor.required(request.user),
         "recovery_codes_left": len(second_factor.recovery_codes(request.user)),
-    })  # fmt: skip
+    }  # fmt: skip
 
 
 class CountedPasswordChangeForm(PasswordChangeForm):
@@ -119,6 +126,55 @@ class SignIn(LoginView):
             "passwords": self.passwords_taken(),
             "break_glass": self.break_glass and not settings.PASSWORD_SIGN_IN,
         }
+
+
+class DeputyForm(forms.Form):
+    deputy = forms.ModelChoiceField(User.objects.filter(is_active=True), label="Deputy")
+    starts = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    ends = forms.DateField(label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _deputies(request, form=None):
+    if access.is_pmo(request.user):  # the PMO never approves, so has nobody to deputise
+        return {}
+    on = timezone.localdate()
+    return {
+        "deputy_form": form or DeputyForm(),
+        "my_deputies": Deputy.objects.filter(person=request.user, ends__gte=on).select_related(
+            "deputy"
+        ),
+        "deputising": Deputy.objects.filter(deputy=request.user, ends__gte=on).select_related(
+            "person"
+        ),
+    }
+
+
+@require_POST
+def deputy_add(request):
+    """Name a deputy to approve and return one's reports while away."""
+    form = DeputyForm(request.POST)
+    if form.is_valid() and not access.is_pmo(request.user):
+        try:
+            deputies.name(request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(name, error)
+        else:
+            messages.success(request, f"{form.cleaned_data['deputy']} approves for you from "
+                             f"{form.cleaned_data['starts']:%d/%m/%Y} to "
+                             f"{form.cleaned_data['ends']:%d/%m/%Y}.")  # fmt: skip
+            return redirect("account")
+    return render(request, "registration/account.html", {
+        **_account_context(request), **_deputies(request, form)}, status=400)  # fmt: skip
+
+
+@require_POST
+def deputy_remove(request, pk):
+    row = get_object_or_404(Deputy, pk=pk, person=request.user)
+    deputies.remove(row, by=request.user)
+    messages.success(request, f"{row.deputy} no longer approves for you.")
+    return redirect("account")
 
 
 @login_not_required

@@ -18,23 +18,31 @@ from django.db import transaction
 from . import access, audit
 from .models import HighlightReport, Project, User
 
-# Every link to a person, by "app_label.Model.field": those a hand-over moves ...
+# Every link to a person, by "app_label.Model.field": those a hand-over moves, and those that
+# record what the person did or are their own (kept as they are). Each app registers its
+# own, with what lists its items (register(), called from risks, businessplan and reports:
+# DESIGN.md's boundaries keep projects from importing them).
 MOVES = {
     "projects.Project.sponsor", "projects.Project.manager", "projects.Project.director",
     "projects.Project.editors", "projects.HighlightReport.named_approver",
-    "risks.RiskRegister.owner", "risks.Risk.owner", "businessplan.OwnerRole.users",
-    "reports.MonthlyRun.notify",
 }  # fmt: skip
-# ... and those that record what the person did, or are their own (kept as they are).
 HISTORY = {
     "admin.LogEntry.user", "account.EmailAddress.user", "socialaccount.SocialAccount.user",
     "mfa.Authenticator.user", "projects.AuditEvent.actor", "projects.ImportJob.owner",
     "projects.HighlightReport.submitted_by", "projects.HighlightReport.approved_by",
-    "projects.HighlightReport.writers", "risks.RiskReview.reviewed_by",
-    "businessplan.ActivityUpdate.updated_by", "reports.Document.requested_by",
-    "reports.Document.requesters",
+    "projects.HighlightReport.writers", "projects.HighlightReport.approved_for",
+    # Deputies lapse by themselves: nobody deputises for, or as, someone switched off.
+    "projects.Deputy.person", "projects.Deputy.deputy",
 }  # fmt: skip
 # (Historical* models' fields are the history itself: never moved.)
+SOURCES = []
+
+
+def register(source, moves=(), history=()):
+    """An app's part of a hand-over: `source(plan)` appends its items to the plan."""
+    SOURCES.append(source)
+    MOVES.update(moves)
+    HISTORY.update(history)
 
 
 @dataclass
@@ -62,7 +70,8 @@ def plan(leaver, successor):
         result.errors.append(f"{successor} is switched off: choose someone who is here.")
     _projects(result)
     _reports(result)
-    _risks_and_plans(result)
+    for source in SOURCES:
+        source(result)
     return result
 
 
@@ -91,25 +100,6 @@ def _reports(result):
         if report.writers.filter(pk=result.successor.pk).exists():
             result.errors.append(f"{report}: {result.successor} wrote part of it, so may not "
                                  "approve it; name its approver first.")  # fmt: skip
-
-
-def _risks_and_plans(result):
-    from businessplan.models import OwnerRole
-    from reports.models import MonthlyRun
-    from risks.models import Risk, RiskRegister
-
-    leaver = result.leaver
-    for register in RiskRegister.objects.filter(owner=leaver).order_by("name"):
-        result.items.append(Item(f"Owner of the risk register {register}", register, "owner"))
-    open_risks = Risk.objects.filter(owner=leaver).exclude(status=Risk.Status.CLOSED)
-    for risk in open_risks.select_related("register").order_by("register__name", "pk"):
-        result.items.append(Item(f"Owner of the risk {risk} ({risk.register})", risk, "owner"))
-    for role in OwnerRole.objects.filter(users=leaver).order_by("name"):
-        result.items.append(Item(f"In the business plan's owner role {role}", role, "users",
-                                 many=True))  # fmt: skip
-    for run in MonthlyRun.objects.filter(notify=leaver):
-        result.items.append(Item("Told when the monthly run's documents are ready", run,
-                                 "notify", many=True))  # fmt: skip
 
 
 def fingerprint(preview):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from . import markings
+from .deputies import deputies_of
 from .models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -76,10 +77,12 @@ def queue_email(subject, body, recipients):
 
 
 def report_submitted(report):
+    approver = report.named_approver or report.project.sponsor
     send(
         "email/report_submitted.txt",
-        # Whoever approves it: the approver the PMO named in place of the sponsor, if any.
-        [report.named_approver or report.project.sponsor],
+        # Whoever approves it: the approver the PMO named in place of the sponsor, if any,
+        # and anyone deputising for them today.
+        [approver, *deputies_of(approver)],
         marking=markings.marking_of(report),
         report=report,
         project=report.project,

@@ -31,7 +31,9 @@ def home(request):
         "today": timezone.localdate(),
         "due": due,
         "due_report_ids": {d.report.pk for d in due if d.report},
-        "to_approve": access.approvable_reports(user, reports).filter(status=Status.SUBMITTED),
+        "to_approve": access.approvable_reports(user, reports)
+        .filter(status=Status.SUBMITTED)
+        .select_related("project__sponsor", "named_approver"),
         "to_fix": mine.filter(status=Status.RETURNED),
         "to_write": mine.filter(status=Status.DRAFT),
         "awaiting_sponsor": mine.filter(status=Status.SUBMITTED),
@@ -63,7 +65,7 @@ def _with_ratings(reports):
 def project_detail(request, code):
     project, role = access.get_project(request.user, code)
     reports = access.visible_reports(request.user, project.reports.all())
-    reports = _with_ratings(reports.select_related("approved_by"))
+    reports = _with_ratings(reports.select_related("approved_by", "approved_for"))
     context = {
         "project": project,
         "role": role,

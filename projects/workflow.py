@@ -142,9 +142,22 @@ def approve(report, user):
         after=freeze,
         status=Status.APPROVED,
         approved_by=user,
+        approved_for=deputised(report, user),
         approved_at=timezone.now(),
         reopen_reason="",
     )
+
+
+def deputised(report, user):
+    """Whom `user` approves for, as their deputy (None when it is their own to approve)."""
+    if user.pk in (report.project.sponsor_id, report.named_approver_id):
+        return None
+    acting = access.acting_for(user)
+    for person_id in (report.project.sponsor_id, report.named_approver_id):
+        if person_id in acting:
+            return report.project.sponsor if person_id == report.project.sponsor_id else (
+                report.named_approver)  # fmt: skip
+    return None
 
 
 def return_to_manager(report, user, comment):
@@ -171,6 +184,7 @@ def reopen(report, user, reason):
         "reopen",
         status=Status.DRAFT,
         approved_by=None,
+        approved_for=None,
         approved_at=None,
         approved_snapshot=None,
         reopen_reason=reason,

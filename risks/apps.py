@@ -8,6 +8,7 @@ class RisksConfig(AppConfig):
     def ready(self):
         from projects import markings
 
+        from . import handover  # noqa: F401  (its part of a leaver's hand-over)
         from .models import RiskRegister
 
         markings.track(RiskRegister)

@@ -23,7 +23,7 @@ from .highlight import (
 )
 from .imports import ImportJob
 from .organisation import Marking, Organisation, ReportTemplate, highest
-from .people import User
+from .people import Deputy, User
 from .projects import Project, Workstream
 from .reminders import ReportReminder
 
@@ -33,6 +33,7 @@ __all__ = [
     "LAST_YEAR",
     "Concern",
     "DatePrecision",
+    "Deputy",
     "Deliverable",
     "HighlightReport",
     "ImportJob",

@@ -105,6 +105,10 @@ class HighlightReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Approved by a deputy: the sponsor (or named approver) they approved for.
+    approved_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # Separation of duties: whoever wrote part of a report may not approve it. Where that
     # rules out the sponsor, the PMO names someone else to approve this report.
     writers = models.ManyToManyField(

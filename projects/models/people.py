@@ -44,3 +44,26 @@ class User(AbstractUser):
             secret=secret,
             algorithm="sha256",
         ).hexdigest()
+
+
+class Deputy(models.Model):
+    """Someone who approves and returns reports for a sponsor (or an approver the PMO named)
+    while they are away, from `starts` to `ends` inclusive (projects/deputies.py)."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deputies")
+    deputy = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deputising")
+    starts = models.DateField("from")
+    ends = models.DateField("to")
+    named_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends__gte=models.F("starts")),
+                                   name="deputy_ends_after_it_starts"),
+            models.CheckConstraint(condition=~models.Q(deputy=models.F("person")),
+                                   name="deputy_is_someone_else"),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.deputy} for {self.person}, {self.starts:%d/%m/%Y} to {self.ends:%d/%m/%Y}"

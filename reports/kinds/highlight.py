@@ -163,6 +163,9 @@ def _report(report, previous, stated=False):
         "approved_in_place_of_sponsor": bool(
             report.named_approver_id and report.approved_by_id == report.named_approver_id
         ),
+        # Approved by a deputy for the sponsor (or named approver) away (issue 19); only
+        # then, so reports approved before deputies existed print as they did.
+        **({"approved_for": person(report.approved_for)} if report.approved_for_id else {}),
         "previous_period": (
             stated_period(report) if stated else previous.period_label if previous else ""
         ),

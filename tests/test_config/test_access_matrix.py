@@ -121,6 +121,10 @@ TABLE = [
     C("password_change_done", "-", get=EVERYONE, post=expect(405)),
     C("account", "-", get=EVERYONE, post=expect(405)),
     C("sign-out-everywhere", "-", get=expect(405), post=EVERYONE),
+    # An empty form: refused with the page (400); the PMO has no deputies to name.
+    C("deputy-add", "-", get=expect(405), post=expect(400, pmo=400)),
+    # Nobody's deputy row here: only its person removes one (the rule is in test_deputies).
+    C("deputy-remove", "none", get=expect(405), post=expect(404)),
     C("break-glass", "-", get=expect(OK, anonymous=OK), post=expect(OK, anonymous=OK)),
     # Nobody held after a right password: each sends to sign in (without coming back).
     C("second-factor", "-", get=expect(OK, anonymous=OK), post=expect(OK, anonymous=OK)),
@@ -425,6 +429,8 @@ def url_for(case, world):
     app = case.name.split(":")[0]
     if case.name.startswith("openid_connect_"):
         return reverse(case.name, kwargs={"provider_id": case.target})
+    if case.name == "deputy-remove":
+        return reverse(case.name, args=[999_999])
     if case.name == "password_reset_confirm":
         return reverse(case.name, args=["MQ", "bad-token"])
     if case.name.startswith("reports:"):

@@ -80,10 +80,10 @@ def test_a_hand_over_moves_every_responsibility_and_leaves_history_alone(world):
         f"Director of {world['managed']}",
         f"Editor of {world['edited']}",
         f"Named to approve {world['waiting']}",
+        "Told when the monthly run's documents are ready",
         "Owner of the risk register Estates risks",
         f"Owner of the risk {world['open_risk']} ({world['open_risk'].register})",
         "In the business plan's owner role Dir - C&I",
-        "Told when the monthly run's documents are ready",
     ]
     boss = UserFactory(username="boss", is_superuser=True, is_staff=True)
     handover.carry_out(preview, by=boss)

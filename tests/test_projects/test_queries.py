@@ -34,9 +34,9 @@ def test_project_page_queries_do_not_grow_with_reports(client_for, project, alic
     many, sql = count_queries(client, project.get_absolute_url())
     assert len(approved_reports_later) == 8
     assert few == many, sql
-    # session, user, project (with people), is-editor check, groups, reports, their
-    # ratings, workstreams; its registers' markings (the banner)
-    assert many == 9, "\n".join(sql)
+    # session, user, project (with people), is-editor check, whom they deputise for,
+    # groups, reports, their ratings, workstreams; its registers' markings (the banner)
+    assert many == 10, "\n".join(sql)
 
 
 def test_report_page_queries_do_not_grow_with_concerns(client_for, project, alice, bob):
@@ -53,8 +53,8 @@ def test_report_page_queries_do_not_grow_with_concerns(client_for, project, alic
     # ratings, latest PDF (content type is cached), concerns, workstreams, deliverables,
     # top risks: matrices, their bands, the risks; the report template (a draft's headings);
     # the registers' markings (the banner); who wrote the report and the sponsor's groups
-    # (separation of duties: may the sponsor approve it?)
-    assert many == 20, "\n".join(sql)
+    # (separation of duties: may the sponsor approve it?); whom the reader deputises for
+    assert many == 21, "\n".join(sql)
 
 
 def test_home_page_queries_do_not_grow_with_projects(client_for, project, alice, bob):
@@ -66,5 +66,6 @@ def test_home_page_queries_do_not_grow_with_projects(client_for, project, alice,
     many, sql = count_queries(client, "/")
     assert few == many, sql
     # session, user, groups (menu); reports due: my projects, their first reports, their
-    # recent reports; lists: to approve, to fix, to write, with the sponsor, my projects
-    assert many == 11, "\n".join(sql)
+    # recent reports; whom they deputise for; lists: to approve, to fix, to write, with the
+    # sponsor, my projects
+    assert many == 12, "\n".join(sql)
