@@ -40,9 +40,13 @@ class ProjectRole:
     sponsor: bool = False
     pmo: bool = False
     director: bool = False
-    # Of one report (report_role): the PMO named them to approve it; they wrote part of it.
+    # Deputising today for the project's sponsor (projects/deputies.py).
+    sponsor_deputy: bool = False
+    # Of one report (report_role): the PMO named them to approve it; they wrote part of it;
+    # they deputise for whoever may approve it (never more than that person may do).
     named_approver: bool = False
     wrote: bool = False
+    approver_deputy: bool = False
 
     @property
     def can_read_drafts(self):
@@ -53,6 +57,7 @@ class ProjectRole:
             or self.pmo
             or self.director
             or self.named_approver
+            or self.sponsor_deputy
         )
 
     @property
@@ -69,7 +74,7 @@ class ProjectRole:
         # Separation of duties (DESIGN.md): approval is the sponsor's, or the approver the PMO
         # named for this report; never the PMO's, and never by anyone who wrote part of it.
         return (
-            (self.sponsor or self.named_approver)
+            (self.sponsor or self.named_approver or self.approver_deputy)
             and not self.manager
             and not self.wrote
             and not self.pmo
@@ -122,7 +127,8 @@ def project_role(user, project):
     return ProjectRole(
         manager=project.manager_id == user.pk,
         editor=project.editors.filter(pk=user.pk).exists(),
-        sponsor=project.sponsor_id == user.pk or project.sponsor_id in acting_for(user),
+        sponsor=project.sponsor_id == user.pk,
+        sponsor_deputy=project.sponsor_id in acting_for(user),
         pmo=is_pmo(user),
         director=is_director(user),
     )
@@ -143,10 +149,26 @@ def report_role(user, report, role=None):
         return role
     return replace(
         role,
-        named_approver=report.named_approver_id == user.pk
-        or report.named_approver_id in acting_for(user),
+        named_approver=report.named_approver_id == user.pk,
         wrote=user.pk in writer_ids(report),
+        approver_deputy=deputising_approver(user, report) is not None,
     )
+
+
+def deputising_approver(user, report):
+    """Whom `user` approves this report for as their deputy today, or None: the approver
+    the PMO named, if any, else the sponsor; and only if that person may approve it
+    themselves (a deputy never has more than the person they stand in for)."""
+    acting = acting_for(user)
+    if not acting:
+        return None
+    approver = report.named_approver if report.named_approver_id else report.project.sponsor
+    if approver is None or approver.pk not in acting:
+        return None
+    if (approver.pk == report.project.manager_id or approver.pk in writer_ids(report)
+            or is_pmo(approver) or not approver.is_active):  # fmt: skip
+        return None
+    return approver
 
 
 def sponsor_may_not_approve(report):
@@ -199,14 +221,20 @@ def approvable_reports(user, reports):
     projects they manage and those they wrote part of; none for the PMO."""
     if is_pmo(user):
         return reports.none()
-    acting = [user.pk, *acting_for(user)]
-    return (
-        reports.filter(Q(project__sponsor__in=acting) | Q(named_approver__in=acting))
-        .exclude(project__manager=user)
-        .exclude(
-            pk__in=HighlightReport.writers.through.objects.filter(user=user).values(
-                "highlightreport_id"
-            )
+    own = reports.filter(Q(project__sponsor=user) | Q(named_approver=user))
+    acting = acting_for(user)
+    if acting:
+        # As a deputy: for the approver the PMO named, or else the sponsor; never where
+        # that person may not approve (report_role checks each report the same way).
+        stand_in = (Q(named_approver__in=acting)
+                    | Q(named_approver__isnull=True, project__sponsor__in=acting))  # fmt: skip
+        candidates = reports.filter(stand_in, status=HighlightReport.Status.SUBMITTED)
+        candidates = candidates.select_related("project__sponsor", "named_approver")
+        ids = [r.pk for r in candidates if deputising_approver(user, r)]
+        own = reports.filter(Q(pk__in=own.values("pk")) | Q(pk__in=ids))
+    return own.exclude(project__manager=user).exclude(
+        pk__in=HighlightReport.writers.through.objects.filter(user=user).values(
+            "highlightreport_id"
         )
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from . import access, audit
 from .models import HighlightReport, Project, User
@@ -72,6 +73,8 @@ def plan(leaver, successor):
     _reports(result)
     for source in SOURCES:
         source(result)
+    if not leaver.is_active and not result.items:  # handed over already
+        result.errors.append(f"{leaver} is switched off already, with nothing to hand over.")
     return result
 
 
@@ -90,15 +93,29 @@ def _projects(result):
 
 
 def _reports(result):
+    leaver, successor = result.leaver, result.successor
     waiting = HighlightReport.objects.filter(
-        named_approver=result.leaver,
         status__in=[HighlightReport.Status.DRAFT, HighlightReport.Status.SUBMITTED,
                     HighlightReport.Status.RETURNED],
     ).select_related("project")  # fmt: skip
-    for report in waiting:
+    for report in waiting.filter(named_approver=leaver):
         result.items.append(Item(f"Named to approve {report}", report, "named_approver"))
-        if report.writers.filter(pk=result.successor.pk).exists():
-            result.errors.append(f"{report}: {result.successor} wrote part of it, so may not "
+    # Whoever is named to approve after the hand-over must be someone the PMO could name
+    # (workflow.approver_refusal): the successor, where they take the leaver's place or
+    # take over the project the report belongs to.
+    affected = waiting.filter(Q(named_approver=leaver)
+                              | Q(named_approver=successor, project__manager=leaver))  # fmt: skip
+    for report in affected:
+        manager_after = successor.pk if report.project.manager_id == leaver.pk else (
+            report.project.manager_id)  # fmt: skip
+        why = (
+            "is in the PMO, which does not approve" if access.is_pmo(successor)
+            else "would manage its project" if manager_after == successor.pk
+            else "wrote part of it" if report.writers.filter(pk=successor.pk).exists()
+            else ""
+        )  # fmt: skip
+        if why:
+            result.errors.append(f"{report}: {successor} {why}, so may not be named to "
                                  "approve it; name its approver first.")  # fmt: skip
 
 
@@ -133,8 +150,12 @@ def carry_out(preview, by=None):
     """Moves every item, switches the leaver off (ending their sessions) and records it in
     the audit; refuses, changing nothing, if there are errors or the responsibilities are
     not those the preview listed."""
-    leaver = User.objects.select_for_update().get(pk=preview.leaver.pk)
-    now = plan(leaver, preview.successor)
+    # Both people read afresh and held (in one order, so two hand-overs never deadlock): a
+    # successor switched off since the preview is refused.
+    people = {u.pk: u for u in User.objects.select_for_update().filter(
+        pk__in=[preview.leaver.pk, preview.successor.pk]).order_by("pk")}  # fmt: skip
+    leaver = people[preview.leaver.pk]
+    now = plan(leaver, people[preview.successor.pk])
     if now.errors:
         raise ValueError(" ".join(now.errors))
     if [i.what for i in now.items] != [i.what for i in preview.items]:

@@ -12,7 +12,7 @@ from .models import User
 
 class HandOverForm(forms.Form):
     leaver = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True), label="Who is leaving",
+        queryset=User.objects.all(), label="Who is leaving",
         help_text="Everything they are responsible for goes to the successor; what they did "
         "stays theirs. They are then switched off.",
     )  # fmt: skip

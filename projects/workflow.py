@@ -152,12 +152,7 @@ def deputised(report, user):
     """Whom `user` approves for, as their deputy (None when it is their own to approve)."""
     if user.pk in (report.project.sponsor_id, report.named_approver_id):
         return None
-    acting = access.acting_for(user)
-    for person_id in (report.project.sponsor_id, report.named_approver_id):
-        if person_id in acting:
-            return report.project.sponsor if person_id == report.project.sponsor_id else (
-                report.named_approver)  # fmt: skip
-    return None
+    return access.deputising_approver(user, report)
 
 
 def return_to_manager(report, user, comment):

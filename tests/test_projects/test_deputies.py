@@ -147,3 +147,14 @@ def test_the_account_page_lists_deputies_both_ways(away, bob, dee, client):
         client.force_login(dee)
         page = client.get(reverse("account")).text
     assert "You deputise for:" in page and "Bob Baker, 01/08/2026 to 31/08/2026" in page
+
+
+def test_a_deputy_cannot_approve_what_the_sponsor_wrote_before_anyone_is_named(
+    away, report, alice, bob, dee, client
+):
+    report.writers.add(bob)  # the sponsor wrote part: the PMO has yet to name an approver
+    workflow.submit(report, alice)
+    report.refresh_from_db()
+    with time_machine.travel(IN_AUGUST):
+        assert report not in to_approve(client, dee)
+        assert approve_as(client, dee, report).status_code == 403
