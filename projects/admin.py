@@ -131,15 +131,8 @@ class ConcernInline(admin.TabularInline):
         return False
 
 
-@admin.register(HighlightReport)
-class HighlightReportAdmin(admin.ModelAdmin):
-    """Read-only: reports change through their pages and projects/workflow.py, which check
-    roles, versions and the approval freeze. The admin must not bypass them."""
-
-    list_display = ("project", "period_start", "status", "approved_by", "approved_at")
-    list_filter = ("status",)
-    search_fields = ("project__code", "project__name")
-    inlines = [RagRatingInline, ConcernInline]
+class SeenNotChanged(admin.ModelAdmin):
+    """Seen in the admin, and removed by a superuser; never added or changed there."""
 
     def has_add_permission(self, request):
         return False
@@ -149,6 +142,17 @@ class HighlightReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+@admin.register(HighlightReport)
+class HighlightReportAdmin(SeenNotChanged):
+    """Read-only: reports change through their pages and projects/workflow.py, which check
+    roles, versions and the approval freeze. The admin must not bypass them."""
+
+    list_display = ("project", "period_start", "status", "approved_by", "approved_at")
+    list_filter = ("status",)
+    search_fields = ("project__code", "project__name")
+    inlines = [RagRatingInline, ConcernInline]
 
 
 # django-allauth's own admin pages: an authenticator's page shows and edits its secret, a
@@ -161,17 +165,8 @@ for model in (Authenticator, SocialApp, SocialToken, SocialAccount, EmailAddress
 
 
 @admin.register(SocialAccount)
-class SingleSignOnLinkAdmin(admin.ModelAdmin):
+class SingleSignOnLinkAdmin(SeenNotChanged):
     list_display = ("user", "uid", "last_login", "date_joined")
     search_fields = ("user__username", "user__email", "uid")
     fields = ("user", "provider", "uid", "last_login", "date_joined")
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser

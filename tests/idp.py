@@ -103,3 +103,25 @@ def sign_in_at_provider(session, authorize_url, login, stop_at):
         if url.startswith(stop_at):
             return url
     raise AssertionError(f"the provider never sent the browser back to {stop_at}")
+
+
+# Highlight as the test client sees it, and its single sign-on callback.
+SERVER = "http://testserver"
+CALLBACK = f"{SERVER}/accounts/oidc/sso/login/callback/"
+
+
+def start_sign_in(client):
+    """The sign-in page's button pressed: the provider's address Highlight sends the
+    browser to."""
+    from django.urls import reverse
+
+    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "sso"}),
+                           {"process": "login"})  # fmt: skip
+    assert response.status_code == 302, response.text[:1000]
+    return response["Location"]
+
+
+def through_the_provider(client, login):
+    """A whole single sign-on as `login` at the provider: Highlight's answer at the callback."""
+    back = sign_in_at_provider(requests.Session(), start_sign_in(client), login, CALLBACK)
+    return client.get(back.removeprefix(SERVER))

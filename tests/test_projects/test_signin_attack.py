@@ -9,7 +9,6 @@ import re
 import threading
 
 import pytest
-import requests
 import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
@@ -24,11 +23,9 @@ from projects.models import AuditEvent, User
 from tests import totp
 from tests.conftest import need
 from tests.factories import UserFactory
-from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider, sign_in_at_provider
+from tests.idp import CALLBACK, CLIENT_ID, CLIENT_SECRET, running_provider, through_the_provider
 
 PASSWORD = "correct horse battery staple"
-SERVER = "http://testserver"
-CALLBACK = f"{SERVER}/accounts/oidc/sso/login/callback/"
 CODES = r'<li class="col py-1">(\d{8})</li>'
 
 
@@ -204,14 +201,6 @@ def sso(settings, tmp_path, alice):
         settings.OIDC_TRUST_EMAIL = True
         settings.SOCIALACCOUNT_PROVIDERS = providers(issuer, CLIENT_ID, CLIENT_SECRET, "Council")
         yield tmp_path / "idp.json"
-
-
-def through_the_provider(client, login):
-    start = client.post(reverse("openid_connect_login", kwargs={"provider_id": "sso"}),
-                        {"process": "login"})  # fmt: skip
-    assert start.status_code == 302, start.text[:500]
-    back = sign_in_at_provider(requests.Session(), start["Location"], login, CALLBACK)
-    return client.get(back.removeprefix(SERVER))
 
 
 def test_an_address_the_provider_says_is_unverified_links_nobody(sso, alice):

@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-import requests
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
@@ -17,11 +16,10 @@ from config.signin import providers
 from projects import access
 from projects.models import User
 from tests import totp
-from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider, sign_in_at_provider
+from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider, through_the_provider
 from tests.test_projects.test_signin_attack import (
     CALLBACK,
     PASSWORD,
-    SERVER,
     password_step,
     pmo_person,  # noqa: F401 (a fixture)
     signed_in_user,
@@ -68,12 +66,8 @@ def provider_says(config, **claims):
     config.write_text(json.dumps(data))
 
 
-def by_the_provider(client, process="login"):
-    started = client.post(reverse("openid_connect_login", kwargs={"provider_id": "sso"}),
-                          {"process": process})  # fmt: skip
-    assert started.status_code == 302, started.text[:500]
-    back = sign_in_at_provider(requests.Session(), started["Location"], "alice-at-idp", CALLBACK)
-    return client.get(back.removeprefix(SERVER))
+def by_the_provider(client):
+    return through_the_provider(client, "alice-at-idp")
 
 
 def test_a_password_sign_in_keeps_no_rights_the_provider_has_taken_away(

@@ -20,10 +20,17 @@ from config.signin import providers
 from projects import access
 from projects.models import AuditEvent, User
 from tests import totp
-from tests.idp import CLIENT_ID, CLIENT_SECRET, running_provider, sign_in_at_provider
+from tests.idp import (
+    CALLBACK,
+    CLIENT_ID,
+    CLIENT_SECRET,
+    SERVER,
+    running_provider,
+    sign_in_at_provider,
+    through_the_provider,
+)
+from tests.idp import start_sign_in as start
 
-SERVER = "http://testserver"
-CALLBACK = f"{SERVER}/accounts/oidc/sso/login/callback/"
 PASSWORD = "correct horse battery staple"
 ACCOUNTS = {
     "alice-at-idp": {"email": "alice@example.org", "name": "Alice Archer",
@@ -51,18 +58,6 @@ def sso(settings, tmp_path, alice):
     running = provider(settings, tmp_path)
     yield tmp_path / "idp.json"
     running.__exit__(None, None, None)
-
-
-def start(client):
-    response = client.post(reverse("openid_connect_login", kwargs={"provider_id": "sso"}),
-                           {"process": "login"})  # fmt: skip
-    assert response.status_code == 302, response.text[:500]
-    return response["Location"]
-
-
-def through_the_provider(client, login):
-    back = sign_in_at_provider(requests.Session(), start(client), login, CALLBACK)
-    return client.get(back.removeprefix(SERVER))
 
 
 def groups_of(user):
