@@ -131,10 +131,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_UPLOAD_BYTES)
 # resetting a password, single sign-on's button, the second factor's code.
 ANONYMOUS_POST_VIEWS = [
     "login", "break-glass", "second-factor", "second-factor-set-up", "password_reset",
-    "password_reset_confirm", "openid_connect_login",
+    "password_reset_confirm", "openid_connect_login", "invitation",
 ]  # fmt: skip
-# At most one password-reset email per address in this many seconds.
+# At most one password-reset email per address in this many seconds; an imported person's
+# invitation to set their password lasts this many days (projects/onboarding/invitations.py).
 RESET_EMAIL_INTERVAL = env.int("RESET_EMAIL_INTERVAL", default=120)
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 # What a signed-out visitor may send to those views: a form of a few fields.
 ANONYMOUS_MAX_BODY_BYTES = env.int("ANONYMOUS_MAX_BODY_BYTES", default=64_000)
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from projects import account_views, second_factor_views, sso
+from projects.onboarding import invitations
 from projects.passwords import QueuedPasswordResetForm
 
 from . import views
@@ -35,6 +36,13 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    # An imported person chooses their own password (issue 19).
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        invitations.AcceptInvitation.as_view(),
+        name="invitation",
+    ),
+    path("accounts/invitation/done/", invitations.invitation_done, name="invitation-done"),
     path("accounts/me/", account_views.account, name="account"),
     path("accounts/me/deputies/", account_views.deputy_add, name="deputy-add"),
     path(

@@ -93,3 +93,23 @@ def dashboard_workbook(position, filters_text):
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def table_workbook(title, columns, rows, widths=None):
+    """A list as a workbook a PMO edits and imports again: one sheet, a header row, a row
+    per record, every text inert (text())."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEADER, HEADER_FILL
+    for row in rows:
+        sheet.append([text(value) for value in row])
+    for i, heading in enumerate(columns, start=1):
+        width = (widths or {}).get(heading, max(12, len(heading) + 2))
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "B2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -119,6 +119,11 @@ def _reports(result):
                                  "approve it; name its approver first.")  # fmt: skip
 
 
+def responsibilities(person):
+    """The items a hand-over from `person` would move: what they are still responsible for."""
+    return plan(person, person).items
+
+
 def fingerprint(preview):
     """What a preview listed, for its page to send back: a hand-over is carried out only if
     it would still do exactly that."""

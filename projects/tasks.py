@@ -8,12 +8,14 @@ from django.utils import timezone
 # discovers this module, registers it.
 from . import audit
 from .notifications import send_email
+from .onboarding.invitations import send_invitations
 from .passwords import send_password_reset
 from .reminders import send_reminders
 
 __all__ = [
     "remove_old_audit_events",
     "send_email",
+    "send_invitations",
     "send_password_reset",
     "send_report_reminders",
 ]

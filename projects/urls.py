@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import audit_views, people_views, report_views, settings_views, views
+from .onboarding import views as onboarding_views
 from .periods import parse_month
 
 
@@ -36,6 +37,22 @@ register_converter(ProjectCodeConverter, "code")
 app_name = "projects"
 project = "projects/<code:code>/"
 report = f"{project}reports/<month:month>/"
+
+
+def onboarding_urls(which):
+    """A list's import (upload, its job, confirm) and export, in /settings/."""
+    views, stem = onboarding_views, f"settings/{which}"
+    kwargs = {"which": which}
+    return [
+        path(f"{stem}/import/", views.import_page, kwargs, name=f"{which}-import"),
+        path(f"{stem}/import/<uuid:job>/", views.import_job, kwargs, name=f"{which}-import-job"),
+        path(
+            f"{stem}/import/confirm/", views.import_confirm, kwargs, name=f"{which}-import-confirm"
+        ),  # fmt: skip
+        path(f"{stem}/export.xlsx", views.export, kwargs, name=f"{which}-export"),
+    ]
+
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
@@ -51,6 +68,9 @@ urlpatterns = [
     ),
     path("settings/organisation/logo.png", settings_views.organisation_logo, name="logo"),
     path("settings/hand-over/", people_views.hand_over, name="hand-over"),
+    *onboarding_urls("people"),
+    *onboarding_urls("projects"),
+    *onboarding_urls("rag-history"),
     path("settings/markings/", settings_views.marking_list, name="marking-list"),
     path("settings/markings/<int:pk>/", settings_views.marking_edit, name="marking-edit"),
     path(

@@ -30,6 +30,7 @@ class AuditEvent(models.Model):
         PASSWORD_RESET = "password_reset", "Password reset by its owner"
         SECOND_FACTOR = "second_factor", "Second factor changed"
         HANDOVER = "handover", "Handed over (a leaver)"
+        INVITATION = "invitation", "Invitation sent or used"
         ADMIN = "admin", "Admin action"
         RESTORE = "restore", "Restored from a backup"
         RETENTION = "retention", "Old events removed"

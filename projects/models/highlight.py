@@ -125,6 +125,9 @@ class HighlightReport(models.Model):
         related_name="+",
         help_text="Named by the PMO to approve this report in place of the sponsor.",
     )
+    # Brought in from the PMO's records of the months before Highlight (issue 19): approved
+    # as the sheet says, by whom and when, with its RAG and nothing else.
+    imported = models.BooleanField(default=False, editable=False)
     sponsor_comment = models.TextField(blank=True)
     reopen_reason = models.TextField(blank=True)
     # What the approved report printed, frozen at approval: its PDF is rendered from this,

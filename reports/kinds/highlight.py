@@ -166,6 +166,8 @@ def _report(report, previous, stated=False):
         # Approved by a deputy for the sponsor (or named approver) away (issue 19); only
         # then, so reports approved before deputies existed print as they did.
         **({"approved_for": person(report.approved_for)} if report.approved_for_id else {}),
+        # Brought in from the PMO's records of the months before Highlight (issue 19).
+        **({"imported": True} if report.imported else {}),
         "previous_period": (
             stated_period(report) if stated else previous.period_label if previous else ""
         ),

@@ -25,7 +25,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from businessplan.importers import PlanImporter
 from projects import uploads, workflow
-from projects.models import ImportJob, RagDimension, User
+from projects.models import ImportJob, Organisation, RagDimension, User
+from projects.onboarding.people import PeopleImporter
+from projects.onboarding.portfolio import ProjectImporter
+from projects.onboarding.rag_history import RagHistoryImporter
 from projects.periods import add_months, month_end
 from reports import kinds
 from reports.models import Document, params_key
@@ -141,6 +144,8 @@ TABLE = [
     C("password_reset_done", "-", get=PUBLIC, post=expect(405)),
     C("password_reset_confirm", "bad-token", get=PUBLIC, post=PUBLIC),
     C("password_reset_complete", "-", get=PUBLIC, post=expect(405)),
+    C("invitation", "bad-token", get=PUBLIC, post=PUBLIC),
+    C("invitation-done", "-", get=PUBLIC, post=expect(405)),
     # --- projects and highlight reports ---
     C("projects:home", "-", get=EVERYONE, post=expect(405)),
     C("projects:dashboard", "-", get=EVERYONE, post=expect(405)),
@@ -184,6 +189,17 @@ TABLE = [
     ),
     # --- the audit ---
     C("projects:hand-over", "-", get=PMO_ONLY, post=PMO_ONLY),
+    # --- people and projects in bulk: the PMO's; an upload's job is its uploader's ---
+    *[
+        row
+        for which in ("people", "projects", "rag-history")
+        for row in (
+            C(f"projects:{which}-import", "-", get=PMO_ONLY, post=PMO_ONLY),
+            C(f"projects:{which}-import-confirm", "-", get=POST_ONLY, post=PMO_ONLY),
+            C(f"projects:{which}-import-job", "organisation", get=PMO_ONLY, post=expect(405)),
+            C(f"projects:{which}-export", "-", get=PMO_ONLY, post=expect(405)),
+        )
+    ],
     C("projects:audit", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:audit-export", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:audit-export-csv", "-", get=PMO_ONLY, post=expect(405)),
@@ -369,6 +385,11 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
     jobs = {
         "risks:register-import-job": import_job(alice, RegisterImporter, project_register),
         "businessplan:plan-import-job": import_job(pam, PlanImporter, plans["published"]),
+        "projects:people-import-job": import_job(pam, PeopleImporter, Organisation.current()),
+        "projects:projects-import-job": import_job(pam, ProjectImporter, Organisation.current()),
+        "projects:rag-history-import-job": import_job(
+            pam, RagHistoryImporter, Organisation.current()
+        ),
     }
     users = {
         "plain": olive, "other_manager": charlie, "manager": alice, "editor": erin,
@@ -431,8 +452,10 @@ def url_for(case, world):
         return reverse(case.name, kwargs={"provider_id": case.target})
     if case.name == "deputy-remove":
         return reverse(case.name, args=[999_999])
-    if case.name == "password_reset_confirm":
+    if case.name in ("password_reset_confirm", "invitation"):
         return reverse(case.name, args=["MQ", "bad-token"])
+    if case.target == "organisation":
+        return reverse(case.name, args=[world["jobs"][case.name].pk])
     if case.name.startswith("reports:"):
         return reverse(case.name, args=[world["documents"][case.target].pk])
     if app == "projects" and case.target in world["reports"]:

@@ -154,6 +154,7 @@ def test_a_workbook_over_the_import_limit_gets_the_imports_own_message(client_fo
 
 def test_the_views_named_as_taking_anonymous_bodies_exist():
     arguments = {"password_reset_confirm": {"args": ["MQ", "set-password"]},
+                 "invitation": {"args": ["MQ", "set-your-password"]},
                  "openid_connect_login": {"kwargs": {"provider_id": "sso"}}}  # fmt: skip
     for name in settings.ANONYMOUS_POST_VIEWS:
         reverse(name, **arguments.get(name, {}))
