@@ -122,7 +122,7 @@ class AcceptInvitation(PasswordResetConfirmView):
     token_generator = tokens
     template_name = "registration/invitation.html"
     success_url = reverse_lazy("invitation-done")
-    reset_url_token = "set-your-password"  # noqa: S105 (a URL's word, not a password)
+    reset_url_token = "set-your-password"  # noqa: S105  # nosec B105 (a word in a URL)
 
     def dispatch(self, *args, **kwargs):
         if sso_on():
