@@ -69,6 +69,7 @@ def bench_environment():
         "MEDIA_ROOT": str(WORK / "media"),
         "DATABASE_URL": bench_database_url(),
         "CELERY_TASK_ALWAYS_EAGER": "1",
+        "EMAIL_URL": "memorymail://",  # the onboarding import's invitations
         "CONN_MAX_AGE": "60",  # as docker-compose.yml runs it: one connection per process
         "LOG_LEVEL": "WARNING",
     }
@@ -479,6 +480,9 @@ def measure_imports():
     if outcome.errors:
         raise SystemExit(f"The bench plan did not import: {outcome.errors[:3]}")
     imports["business_plan_10000"] = {"rows": 10000, "rows_per_s": round(10000 / seconds)}
+    import onboarding
+
+    imports["onboarding"] = onboarding.measure()
     activities = Activity.objects.filter(section__plan=plan)
     for queryset in (
         Activity.aims.through.objects.filter(activity__in=activities),

@@ -38,3 +38,15 @@ def test_generated_plan_imports_every_activity(db, tmp_path):
     assert outcome.errors == []
     assert plan.sections.count() == 4
     assert sum(section.activities.count() for section in plan.sections.all()) == 40
+
+
+def test_the_onboarding_bench_imports_every_row_and_removes_what_it_made(db, pam):
+    from projects.models import HighlightReport, Project, User
+
+    people = User.objects.count()
+    timings = generator("onboarding").measure(runs=1)
+    assert timings["rag_history_2_years"]["rows"] == 80 * 24 * 4  # the four seeded dimensions
+    assert all(len(t["runs"]) == 1 for t in timings.values())
+    # measure() raises unless every import made all it should; and it leaves nothing behind.
+    assert User.objects.count() == people
+    assert not Project.objects.exists() and not HighlightReport.objects.exists()
