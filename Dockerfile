@@ -15,7 +15,8 @@ COPY requirements.lock .
 RUN pip install --require-hashes -r requirements.lock
 COPY . .
 RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
- && mkdir -p /data/media /data/backups && chown highlight /data/media /data/backups
+ && mkdir -p /data/media /data/backups /data/static \
+ && chown highlight /data/media /data/backups /data/static
 
 USER highlight
 ENV MEDIA_ROOT=/data/media BACKUP_DIR=/data/backups

@@ -13,10 +13,12 @@ MANAGE = $(if $(SECRET_KEY),,DEBUG=1 )$(BIN)/python manage.py
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(INSTALLED): requirements.lock
+# requirements.lock is what production runs (the Docker image installs it alone);
+# requirements-dev.lock is the same pins and the test and lint tools.
+$(INSTALLED): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 install: $(INSTALLED) system-deps ## Create .venv and install the locked dependencies
@@ -47,7 +49,7 @@ run: install ## Serve the demo on http://127.0.0.1:8000 (SQLite, tasks in-proces
 	@echo "The demo asks nobody for an authenticator code (MFA_REQUIRED_FOR is empty here;"
 	@echo "production asks staff and the PMO: README, Signing in)."
 	@echo ""
-	DEBUG=1 MFA_REQUIRED_FOR= $(BIN)/python manage.py runserver $(HOST)
+	DEBUG=1 MFA_REQUIRED_FOR= PEOPLE_EMAIL_DOMAINS=example.org $(BIN)/python manage.py runserver $(HOST)
 
 test: install ## Run the whole test suite (uses DATABASE_URL and REDIS_URL when set)
 	@scripts/test-deps
@@ -74,7 +76,7 @@ lint: install ## ruff check and format check
 	$(BIN)/ruff format --check .
 
 audit: install ## Known vulnerabilities in the locked dependencies (pip-audit) and bandit on the code
-	$(BIN)/python scripts/audit_dependencies.py requirements.lock
+	$(BIN)/python scripts/audit_dependencies.py requirements-dev.lock
 	$(BIN)/bandit -c pyproject.toml -q -r config projects risks businessplan reports scripts
 
 format: install ## Format and fix what ruff can
@@ -84,9 +86,10 @@ format: install ## Format and fix what ruff can
 migrations: install ## Make migrations for model changes
 	DEBUG=1 $(BIN)/python manage.py makemigrations
 
-lock: ## Re-pin every dependency from pyproject.toml into requirements.lock
+lock: ## Re-pin every dependency from pyproject.toml: requirements.lock (production) and requirements-dev.lock
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes --quiet -o requirements-dev.lock
 
 clean: ## Remove the virtualenv, the SQLite database and generated files
 	rm -rf $(VENV) db.sqlite3 media staticfiles

@@ -204,6 +204,7 @@ class PeopleImporter(TableImporter):
         if person is None:
             if not (values.get("first_name") or values.get("last_name")):
                 raise RowError("A new person needs a name.")
+            self.check_domain(values["email"])
             if values.get("groups") and not self.grants and not self.sso_groups:
                 row.warn(GROUPS_NOT_GRANTED.format(", ".join(sorted(values["groups"]))))
             return
@@ -230,6 +231,24 @@ class PeopleImporter(TableImporter):
             raise RowError(
                 f"{person} sponsors {sponsored.code}, and nobody in the PMO "
                 "sponsors: hand that over first."
+            )
+
+    def check_domain(self, email):
+        """A new account from the PMO's page goes only to an address of the organisation's
+        own (PEOPLE_EMAIL_DOMAINS), a mailbox the PMO cannot make for itself: an account
+        the PMO made and could sign in to could be appointed sponsor and approve."""
+        if self.grants:
+            return
+        domains = settings.PEOPLE_EMAIL_DOMAINS
+        if not domains:
+            raise RowError(
+                "Only a superuser adds people until PEOPLE_EMAIL_DOMAINS names the "
+                "organisation's email domains (README, People and rights)."
+            )
+        if email.rpartition("@")[2].lower() not in domains:
+            raise RowError(
+                f"{email} is not an address of the organisation's own "
+                f"({', '.join(domains)}): only a superuser adds it."
             )
 
     def groups_change(self, row, person):

@@ -2,6 +2,7 @@
 workers are bounded in memory, and PostgreSQL sessions run without JIT."""
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,37 @@ def test_task_names_survive_a_deploy():
         "projects.tasks.send_report_reminders",
     ):
         assert name in app.tasks, name
+
+
+def test_only_the_proxy_publishes_a_port():
+    """The web service trusts X-Forwarded-Proto (BEHIND_TLS_PROXY): were it reachable
+    directly, anyone could forge the header. Only nginx, which writes it, faces the network."""
+    published = sorted(name for name, service in SERVICES.items() if service.get("ports"))
+    assert published == ["proxy"]
+    assert sorted(SERVICES["proxy"]["ports"]) == ["443:443", "80:80"]
+    assert SERVICES["web"]["environment"]["BEHIND_TLS_PROXY"] == "1"
+
+
+def test_the_compose_file_gives_the_proxy_template_every_value_it_reads():
+    template = (Path(settings.BASE_DIR) / "deploy/nginx/highlight.conf.template").read_text()
+    wanted = set(re.findall(r"\$\{([A-Z_]+)\}", template))
+    assert wanted and wanted <= set(SERVICES["proxy"]["environment"])
+    assert "./deploy/nginx:/etc/nginx/templates:ro" in SERVICES["proxy"]["volumes"]
+
+
+def pins(name):
+    text = (Path(settings.BASE_DIR) / name).read_text()
+    return dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", text, re.MULTILINE))
+
+
+def test_production_installs_production_dependencies_only():
+    production, development = pins("requirements.lock"), pins("requirements-dev.lock")
+    tools = {"pytest", "pytest-django", "playwright", "ruff", "factory-boy", "pip-audit",
+             "bandit", "pypdf", "time-machine"}  # fmt: skip
+    assert tools <= set(development) and not tools & set(production)
+    assert {"django", "weasyprint", "celery", "gunicorn"} <= set(production)
+    # One set of versions: what is tested is what runs.
+    assert {name: development[name] for name in production} == production
+    dockerfile = (Path(settings.BASE_DIR) / "Dockerfile").read_text()
+    assert "pip install --require-hashes -r requirements.lock" in dockerfile
+    assert "requirements-dev" not in dockerfile

@@ -164,8 +164,9 @@ def test_a_username_or_email_held_by_someone_else_is_refused(tmp_path, alice, bo
 
 @pytest.mark.django_db
 def test_the_pmo_page_imports_but_grants_no_rights(
-    client, pam, olive, django_capture_on_commit_callbacks
+    client, pam, olive, django_capture_on_commit_callbacks, settings
 ):
+    settings.PEOPLE_EMAIL_DOMAINS = ["example.org"]
     client.force_login(pam)
     rows = [HEADER, ANN, CAROL, [olive.email, "Olive Owen", "", "", "Directors", "yes"]]
     page = upload(client, reverse("projects:people-import"), "people.xlsx", as_xlsx(rows))
@@ -258,3 +259,19 @@ def test_a_person_is_switched_off_by_import_when_nothing_is_theirs(tmp_path, oli
 @pytest.fixture(autouse=True)
 def groups(db):
     return Group.objects.filter(name__in=["PMO", "Directors"])
+
+
+@pytest.mark.django_db
+def test_the_pmo_page_adds_people_only_at_the_organisations_own_addresses(client, pam, settings):
+    """An account the PMO could sign in to could be appointed sponsor and approve: the page
+    adds people only at the organisation's domains, mailboxes the PMO cannot make."""
+    client.force_login(pam)
+    rows = [HEADER, ["pam.private@gmail.com", "Pam Price", "", "", "", "yes"]]
+    page = upload(client, reverse("projects:people-import"), "people.csv", as_csv(rows))
+    assert "Only a superuser adds people until PEOPLE_EMAIL_DOMAINS" in page.content.decode()
+
+    settings.PEOPLE_EMAIL_DOMAINS = ["example.org"]
+    page = upload(client, reverse("projects:people-import"), "people.csv", as_csv(rows))
+    assert "is not an address of the organisation&#x27;s own (example.org)" in page.content.decode()
+    assert token_of(page) is None
+    assert not User.objects.filter(email="pam.private@gmail.com").exists()
