@@ -9,6 +9,7 @@ the request being served (`AuditMiddleware`). Outside a request (a command, a ta
 actor is whoever the caller names, or nobody.
 """
 
+import contextlib
 import contextvars
 import unicodedata
 from datetime import timedelta
@@ -23,6 +24,18 @@ Kind = AuditEvent.Kind
 Outcome = AuditEvent.Outcome
 
 _request = contextvars.ContextVar("audit_request", default=None)
+# Who a task acts for, where no request is served (an import confirmed on a page and run
+# by a worker): the receivers' events name them, as the page's own would.
+_acting = contextvars.ContextVar("audit_acting", default=(None, None))
+
+
+@contextlib.contextmanager
+def acting_as(user, address=None):
+    token = _acting.set((user, address))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
 
 
 class AuditMiddleware:
@@ -80,7 +93,9 @@ def record(kind, *, request=None, actor=None, actor_name="", obj=None, outcome=O
     unless `actor` (or `address`) is named; `obj` names the object, or the object_*
     arguments do."""
     request = request or current_request()
-    actor = actor or _signed_in(request)
+    acting, acting_address = _acting.get() if request is None else (None, None)
+    actor = actor or _signed_in(request) or acting
+    address = address or acting_address
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)

@@ -201,13 +201,16 @@ class Importer:
 
     def write_checked(self, parsed, user=None, dry_run=False):
         """Write what `read` gave, unless any row has an error (then nothing is written),
-        or write and undo it all (a dry run, which fills in the outcome's changes)."""
+        or write and undo it all (a dry run, which fills in the outcome's changes, or an
+        error the writing itself found)."""
         if self.outcome.errors:
             return self.outcome  # nothing is written when any row is wrong
         self.progress(WRITING, 0, 0)
         with transaction.atomic():
             self.write(parsed, user)
-            if dry_run:
+            # A check made again as the rows are written (what they hang on may have
+            # changed since they were read) undoes the whole write.
+            if dry_run or self.outcome.errors:
                 transaction.set_rollback(True)
         return self.outcome
 

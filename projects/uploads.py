@@ -90,7 +90,8 @@ def confirm(importer, target, content, name, expected, user=None, progress=None,
     fingerprint is `expected` showed; returns the Outcome. Raises RecordsChanged (nothing
     written) when the records changed since, Refused when the file cannot be read."""
     try:
-        outcome = _confirmed(importer, target, content, name, expected, user, progress)
+        with audit.acting_as(user, address):
+            outcome = _confirmed(importer, target, content, name, expected, user, progress)
     except Refused as exc:
         audit.record(audit.Kind.IMPORT, actor=user, obj=target, address=address,
                      outcome=audit.Outcome.REFUSED,

@@ -130,6 +130,12 @@ class AcceptInvitation(PasswordResetConfirmView):
             return self.render_to_response({"sso": True, "validlink": False})
         return super().dispatch(*args, **kwargs)
 
+    def get_user(self, uidb64):
+        # Switched off since the invitation went: the link is spent (Django's reset view
+        # would still set a password, ready for the day the account came back).
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
     def form_valid(self, form):
         response = super().form_valid(form)
         audit.record(

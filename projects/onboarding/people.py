@@ -51,7 +51,8 @@ FIELDS = ("first_name", "last_name", "job_title", "organisation_unit", "is_activ
 
 
 def identify(row):
-    email, username = row.text("email"), row.text("username")
+    # As Django's forms and sign-in read a username (a full-width "ａnn" is "ann").
+    email, username = row.text("email"), User.normalize_username(row.text("username"))
     if not (email or username):
         raise RowError("Give an email address or a username.")
     if email:
@@ -71,10 +72,15 @@ def identify(row):
     return {"ref": email or username, "email": email, "username": username}
 
 
+def spaced(text):
+    """Inner runs of spaces made one (pasted lists carry doubles)."""
+    return " ".join(text.split())
+
+
 def name(row):
-    first, last = row.text("first_name"), row.text("last_name")
+    first, last = spaced(row.text("first_name")), spaced(row.text("last_name"))
     if not (first or last) and row.text("full_name"):
-        first, _, last = row.text("full_name").rpartition(" ")
+        first, _, last = spaced(row.text("full_name")).rpartition(" ")
         first, last = (first, last) if first else (last, "")
     values = {}
     if {"first_name", "full_name"} & row.present:
@@ -83,7 +89,7 @@ def name(row):
         values["last_name"] = last
     for field in ("first_name", "last_name", "job_title", "organisation_unit"):
         limit = User._meta.get_field(field).max_length
-        value = values.get(field, row.text(field))
+        value = values.get(field, spaced(row.text(field)))
         if len(value) > limit:
             raise RowError(f"The {field.replace('_', ' ')} is longer than {limit} characters.")
         if field in row.present and field not in values:
@@ -126,7 +132,7 @@ class PeopleImporter(TableImporter):
     PARSERS = (identify, name, groups, active)
 
     def identity(self, values):
-        return (values["email"] or values["username"]).lower()
+        return (values["username"] or values["email"]).lower()
 
     def records(self):
         return User.objects.all()
@@ -136,68 +142,76 @@ class PeopleImporter(TableImporter):
         return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
 
     def parse(self, sheets):
-        self.by_email, self.by_username = {}, {}
+        self.by_email, self.by_username, self.by_lower = {}, {}, {}
         for person in User.objects.annotate(email_lower=Lower("email")).prefetch_related("groups"):
             self.by_email.setdefault(person.email_lower, []).append(person)
-            self.by_username[person.username.lower()] = person
+            self.by_username[person.username] = person
+            self.by_lower.setdefault(person.username.lower(), []).append(person)
         self.sso_groups = bool(getattr(settings, "OIDC_GROUPS_CLAIM", ""))
         self.grants = self.user is None or self.user.is_superuser
         items = super().parse(sheets)
         if items and "groups" in items[0].present and self.sso_groups:
-            self.problem(
-                "warnings",
-                items[0].sheet,
-                0,
-                "",
-                "The groups column was not "
-                "imported: single sign-on's groups claim decides who is in the PMO "
-                "and Directors.",
-            )
-        usernames = {}
+            self.problem("warnings", items[0].sheet, 0, "", "The groups column was not "
+                         "imported: single sign-on's groups claim decides who is in the PMO "
+                         "and Directors.")  # fmt: skip
+        people = {}
         for row in list(items):
             try:
-                row.values["person"] = self.match(row)
+                person = row.values["person"] = self.match(row)
+                # One person twice (once by email, once by username) is one row too many.
+                key = person.pk if person else (row.values["username"] or row.values["email"])
+                key = key.lower() if isinstance(key, str) else key
+                if key in people:
+                    raise RowError(f"Also on {people[key][0]} row {people[key][1]}: each "
+                                   "appears once in a file.")  # fmt: skip
+                people[key] = (row.sheet, row.number)
                 self.check(row)
             except RowError as exc:
                 self.problem("errors", row.sheet, row.number, row.ref, str(exc))
                 items.remove(row)
-                continue
-            username = row.values["username"] or row.values["email"]
-            if row.values["person"] is None and username.lower() in usernames:
-                self.problem(
-                    "errors",
-                    row.sheet,
-                    row.number,
-                    row.ref,
-                    f"The username {username!r} is also row {usernames[username.lower()]}'s.",
-                )
-                items.remove(row)
-            usernames[username.lower()] = row.number
         return items
 
     def match(self, row):
-        """The person the row is about, or None for someone new."""
-        email, username = row.values["email"].lower(), row.values["username"].lower()
+        """The person the row is about, or None for someone new. A username names its exact
+        holder (Django's usernames are case-sensitive); an email address, the one person
+        who has it."""
+        email, username = row.values["email"].lower(), row.values["username"]
+        if username:
+            named = self.by_username.get(username) or self.unique_username(username)
+            if named is not None:
+                if email and named.email.lower() != email:
+                    raise RowError(
+                        f"{named.username!r} has another email address in "
+                        "Highlight; an import never changes one (the admin does)."
+                    )
+                return named
         by_email = self.by_email.get(email, []) if email else []
         if len(by_email) > 1:
-            raise RowError(
-                f"{len(by_email)} people in Highlight have the email address "
-                f"{row.values['email']}: give the username instead."
-            )
-        person = by_email[0] if by_email else None
-        named = self.by_username.get(username or (email if person is None else ""))
-        if person and named and named != person:
-            raise RowError(f"The username {named.username!r} is someone else's ({named}).")
-        if person is None and named is not None:
-            if email and named.email.lower() != email:
-                raise RowError(
-                    f"{named.username!r} has another email address in Highlight; "
-                    "an import never changes one (the admin does)."
-                )
-            person = named
-        if person is None and not email:
+            raise RowError(f"{len(by_email)} people in Highlight have the email address "
+                           f"{row.values['email']}: give the username too.")  # fmt: skip
+        if by_email:
+            if username:  # a new username for someone who is here under another
+                raise RowError(f"{row.values['email']} is {by_email[0].username!r}'s address; "
+                               "an import never changes a username.")  # fmt: skip
+            return by_email[0]
+        if not email:
             raise RowError("A new person needs an email address, for their invitation.")
-        return person
+        new = (username or email).lower()
+        if new in self.by_email or (not username and new in self.by_lower):
+            raise RowError(f"{username or email!r} is someone else's username or email "
+                           "address: give this person one of their own.")  # fmt: skip
+        if email in self.by_lower:
+            raise RowError(f"{row.values['email']} is someone else's username.")
+        return None
+
+    def unique_username(self, username):
+        """The one person whose username is this one but for case; a RowError when there are
+        several (Olive and olive)."""
+        found = self.by_lower.get(username.lower(), [])
+        if len(found) > 1:
+            raise RowError(f"{len(found)} people have the username {username!r} in one case "
+                           "or another: write it exactly as Highlight has it.")  # fmt: skip
+        return found[0] if found else None
 
     def check(self, row):
         person, values = row.values["person"], row.values
@@ -208,11 +222,32 @@ class PeopleImporter(TableImporter):
             if values.get("groups") and not self.grants and not self.sso_groups:
                 row.warn(GROUPS_NOT_GRANTED.format(", ".join(sorted(values["groups"]))))
             return
+        if {"first_name", "last_name"} & set(values) and not (
+            values.get("first_name") or values.get("last_name")
+        ):
+            row.warn(f"No name given: {person}'s name is kept.")
+            for field in ("first_name", "last_name"):
+                values.pop(field, None)
         values["changed"] = changed = [
             f for f in FIELDS if f in values and values[f] != getattr(person, f)
         ] + (["groups"] if self.groups_change(row, person) else [])
         if changed and (person.is_staff or person.is_superuser) and not self.grants:
             raise RowError(f"{person}'s account reaches the admin: only a superuser changes it.")
+        if (
+            "is_active" in changed
+            and values["is_active"]
+            and self.held(person)
+            and not (self.grants)
+        ):
+            raise RowError(f"{person} is in {' and '.join(sorted(self.held(person)))}: only a "
+                           "superuser switches on an account with rights.")  # fmt: skip
+        self.still_allowed(row, person)
+
+    def still_allowed(self, row, person):
+        """The checks that hang on other records (what the person is responsible for): made
+        when the file is read, and again as it is written, under the import's lock, in
+        case a colleague's change came in between."""
+        values, changed = row.values, row.values["changed"]
         if "is_active" in changed and not values["is_active"]:
             if self.user is not None and person.pk == self.user.pk:
                 raise RowError("You cannot switch yourself off.")
@@ -222,12 +257,8 @@ class PeopleImporter(TableImporter):
                     f"{'s' if len(items) > 1 else ''} ({items[0].what}…): hand "
                     "them over to a successor (Settings → Hand over) instead."
                 )
-        sponsored = (
-            "groups" in changed
-            and PMO in values["groups"]
-            and (Project.objects.filter(sponsor=person).first())
-        )
-        if sponsored:
+        adds_pmo = "groups" in changed and PMO in values["groups"]
+        if adds_pmo and (sponsored := Project.objects.filter(sponsor=person).first()):
             raise RowError(
                 f"{person} sponsors {sponsored.code}, and nobody in the PMO "
                 "sponsors: hand that over first."
@@ -284,6 +315,11 @@ class PeopleImporter(TableImporter):
                 if person.is_active:
                     invited.append(person.pk)
             else:
+                try:
+                    self.still_allowed(row, person)
+                except RowError as exc:  # the write is undone: errors found writing undo it
+                    self.problem("errors", row.sheet, row.number, row.ref, str(exc))
+                    continue
                 self.update(row, person, named_groups)
         self.outcome.invitations = len(invited)
         if invited:

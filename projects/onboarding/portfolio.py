@@ -157,9 +157,12 @@ class ProjectImporter(TableImporter):
 
     def parse(self, sheets):
         items = super().parse(sheets)
-        self.people = People()
+        self.people = People(active_only=False)
         self.pmo = set(User.objects.filter(groups__name=PMO).values_list("pk", flat=True))
-        self.existing = {p.code.lower(): p for p in Project.objects.prefetch_related("editors")}
+        self.existing = {
+            p.code.lower(): p
+            for p in Project.objects.select_related("parent").prefetch_related("editors")
+        }
         in_file = {row.values["code"].lower(): row.values["kind"] for row in items}
         for row in list(items):
             try:
@@ -172,11 +175,12 @@ class ProjectImporter(TableImporter):
         return sorted(items, key=lambda row: row.values["kind"] != Project.Kind.PROGRAMME)
 
     def people_of(self, row):
-        values = row.values
+        values, found = row.values, self.existing.get(row.values["code"].lower())
         for role in PEOPLE:
             if role in row.present:
                 name = row.text(role)
-                values[role] = self.people.find(name, role) if name else None
+                held = [getattr(found, f"{role}_id")] if found else []
+                values[role] = self.person(name, role, held) if name else None
         if not values.get("sponsor"):
             raise RowError("Give the sponsor.")
         if values["sponsor"].pk in self.pmo:
@@ -186,7 +190,16 @@ class ProjectImporter(TableImporter):
             )
         if "editors" in row.present:
             names = [n.strip() for n in row.text("editors").replace(",", ";").split(";")]
-            values["editors"] = {self.people.find(n, "editor") for n in names if n}
+            held = [p.pk for p in found.editors.all()] if found else []
+            values["editors"] = {self.person(n, "editor", held) for n in names if n}
+
+    def person(self, name, role, held):
+        """Who a cell names: someone here, or someone switched off who already has the role
+        (a closed project's manager who has left exports, and imports again, unchanged)."""
+        person = self.people.find(name, role)
+        if not person.is_active and person.pk not in held:
+            raise RowError(f"The {role} {person} is switched off: name someone who is here.")
+        return person
 
     def structure(self, row, in_file):
         values, found = row.values, self.existing.get(row.values["code"].lower())
@@ -207,6 +220,11 @@ class ProjectImporter(TableImporter):
             )
         if "parent" in row.present:
             values["parent"] = self.parent(row.text("parent"), values, in_file)
+        elif kind == Project.Kind.PROGRAMME and found and found.parent_id:
+            raise RowError(
+                f"A programme cannot sit inside another programme: it is in "
+                f"{found.parent.code}; give a Programme column, empty for it."
+            )
 
     def parent(self, name, values, in_file):
         if not name:

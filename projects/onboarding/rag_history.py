@@ -82,6 +82,8 @@ def cells(row):
     for day in (values["approved_on"], values["submitted_on"]):
         if day and not month <= day <= timezone.localdate():
             raise RowError(f"{day:%d/%m/%Y} is not between the month's start and today.")
+    if values["submitted_on"] and values["submitted_on"] > values["approved_on"]:
+        raise RowError("Submitted on is after Approved on: a report is approved once submitted.")
     return values
 
 
@@ -104,6 +106,7 @@ class Month:
     submitted_on: datetime.date
     report: HighlightReport | None
     ratings: dict = field(default_factory=dict)  # dimension id: (status, comment)
+    written: HighlightReport | None = None  # the month's report written in Highlight
 
 
 class RagHistoryImporter(TableImporter):
@@ -131,20 +134,19 @@ class RagHistoryImporter(TableImporter):
         projects = {p.code.lower(): p for p in Project.objects.all()}
         dimensions = {d.name.lower(): d for d in RagDimension.objects.all()}
         statuses = {s.name.lower(): s for s in RagStatus.objects.all()}
-        codes = {row.values["code"] for row in rows}
-        existing = {
-            (r.project_id, r.period_start): r
-            for r in HighlightReport.objects.filter(project__code__in=codes)
-        }
+        named = {projects[c] for c in {r.values["code"].lower() for r in rows} if c in projects}
+        self.reports = {}  # project id: its reports, each with its ratings
+        for report in HighlightReport.objects.filter(project__in=named).prefetch_related("ratings"):
+            self.reports.setdefault(report.project_id, []).append(report)
         months = {}
         for row in rows:
             try:
-                self.month_of(row, months, projects, dimensions, statuses, existing)
+                self.month_of(row, months, projects, dimensions, statuses)
             except RowError as exc:
                 self.problem("errors", row.sheet, row.number, row.ref, str(exc))
         return list(months.values())
 
-    def month_of(self, row, months, projects, dimensions, statuses, existing):
+    def month_of(self, row, months, projects, dimensions, statuses):
         values = row.values
         project = projects.get(values["code"].lower())
         if project is None:
@@ -168,33 +170,60 @@ class RagHistoryImporter(TableImporter):
         key = (project.pk, values["month"])
         month = months.get(key)
         if month is None:
-            report = existing.get(key)
-            if report is not None and not report.imported:
-                raise RowError(
-                    f"{project.code}'s {report.period_label} report was written in "
-                    "Highlight: an import never replaces it."
-                )
-            month = months[key] = Month(
-                project,
-                values["month"],
-                approver,
-                values["approved_on"],
-                values["submitted_on"] or values["approved_on"],
-                report,
-            )
+            report, written = self.report_for(project, values["month"])
+            month = months[key] = Month(project, values["month"], approver,
+                                        values["approved_on"],
+                                        values["submitted_on"] or values["approved_on"], report,
+                                        written=written)  # fmt: skip
         elif (month.approver, month.approved_on) != (approver, values["approved_on"]):
             raise RowError(
                 f"Another row of {project.code} {values['month']:%B %Y} says it was "
                 f"approved by {month.approver} on {month.approved_on:%d/%m/%Y}: one "
                 "month's report has one approval."
             )
+        if month.written is not None:
+            self.as_written(month, dimension, status, values["comment"])
         if status.requires_comment and not values["comment"]:
             row.warn(f"{status.name} with no comment: imported as the sheet has it.")
         month.ratings[dimension.pk] = (status, values["comment"])
 
+    def report_for(self, project, month):
+        """(the imported report this month updates, or None; the report written in Highlight
+        that covers the month, or None). An imported report reopened in Highlight is being
+        worked on there: it counts as written there."""
+        covering = [r for r in self.reports.get(project.pk, [])
+                    if r.period_start <= month_end(month) and r.period_end >= month]  # fmt: skip
+        whole = (month, month_end(month))
+        for report in covering:
+            approved = report.imported and report.status == HighlightReport.Status.APPROVED
+            if approved and (report.period_start, report.period_end) == whole:
+                return report, None
+        return None, covering[0] if covering else None
+
+    @staticmethod
+    def as_written(month, dimension, status, comment):
+        """A row of a month Highlight already has a report for (written there, or reopened
+        there): taken as unchanged when it says what that report says (the history export of
+        a live system imports again), refused otherwise."""
+        report = month.written
+        rating = next((r for r in report.ratings.all() if r.dimension_id == dimension.pk), None)
+        same = (
+            report.status == HighlightReport.Status.APPROVED
+            and (report.period_start, report.period_end) == (month.month, month_end(month.month))
+            and report.approved_by_id == month.approver.pk
+            and report.approved_at and timezone.localdate(report.approved_at) == month.approved_on
+            and rating is not None and (rating.status_id, rating.comment) == (status.pk, comment)
+        )  # fmt: skip
+        if not same:
+            where = "reopened in" if report.imported else "written in"
+            raise RowError(f"{month.project.code}'s {report.period_label} report was {where} "
+                           "Highlight: an import never replaces it.")  # fmt: skip
+
     # --- Writing -------------------------------------------------------------------------
 
     def write(self, parsed, user):
+        self.outcome.unchanged += sum(1 for m in parsed if m.written is not None)
+        parsed = [m for m in parsed if m.written is None]
         new = [m for m in parsed if m.report is None]
         for month in parsed:
             if month.report is not None:

@@ -158,7 +158,7 @@ def test_a_username_or_email_held_by_someone_else_is_refused(tmp_path, alice, bo
 
     messages = [e["message"] for e in run.last["errors"]]
     assert "has another email address in Highlight" in messages[0]
-    assert "is someone else's" in messages[1]
+    assert "'bob' has another email address in Highlight" in messages[1]
     assert User.objects.get(username="alice").email == "alice@example.org"
 
 

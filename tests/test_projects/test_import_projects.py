@@ -6,11 +6,11 @@ import datetime
 import io
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.models import AuditEvent, Project, User
+from projects.models import AuditEvent, HighlightReport, Project, User
 from tests.imports import token_of, upload
 from tests.onboarding import as_xlsx, run
 
@@ -217,3 +217,17 @@ def test_the_export_imports_again_unchanged(client, tmp_path, pam, rows, project
 
     assert (outcome["created"], outcome["updated"], outcome["unchanged"]) == (0, 0, 3), outcome
     assert stored() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["import_projects", "import_rag_history"])
+def test_wrong_columns_or_not_a_spreadsheet_change_nothing(tmp_path, command, project):
+    before = (Project.objects.count(), HighlightReport.objects.count())
+    with pytest.raises(CommandError):
+        run(command, tmp_path, [["Title", "Owner"], ["Something", "Someone"]])
+    assert "No sheet has a header row naming" in run.last["errors"][0]["message"]
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(b"PK\x03\x04 a zip that is not a workbook")
+    with pytest.raises(CommandError, match="list.xlsx: "):
+        call_command(command, str(path))
+    assert (Project.objects.count(), HighlightReport.objects.count()) == before
