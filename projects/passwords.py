@@ -139,6 +139,12 @@ def send_password_reset(self, email):
         form.save(domain_override=site.netloc, use_https=site.scheme == "https")
     except OSError as exc:  # the mail server is down or refused us: try again later
         raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
+    # Someone imported who never chose a password (their invitation lapsed or was lost):
+    # Django's reset skips an account without one, so they get a fresh invitation instead.
+    from .onboarding.invitations import never_signed_in, send_invitations
+
+    if waiting := never_signed_in(email):
+        send_invitations(waiting)
 
 
 def typed_username(request, credentials):

@@ -86,6 +86,14 @@ def send_later(person_ids, by_id=None):
         send_invitations(list(person_ids), by_id)
 
 
+def never_signed_in(email):
+    """The active people at this address who were invited and never chose a password nor
+    signed in: "Forgotten your password?" invites them again."""
+    people = User.objects.filter(email__iexact=email.strip(), is_active=True,
+                                 last_login__isnull=True)  # fmt: skip
+    return [p.pk for p in people if not p.has_usable_password()]
+
+
 @shared_task(bind=True, max_retries=5, acks_late=True)
 def send_invitations(self, person_ids, by_id=None):
     """An invitation to each of the people who still has no password of their own (one

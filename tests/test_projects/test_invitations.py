@@ -111,3 +111,24 @@ def test_nobody_who_chose_a_password_meanwhile_is_invited(invited):
     invitations.send_invitations([invited.pk])
 
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_forgotten_password_invites_again_whoever_never_chose_one(client, invited, olive):
+    """An invitation lapsed or lost: Django's reset skips an account without a password, so
+    the sign-in page's "Forgotten your password?" sends a fresh invitation instead."""
+    mail.outbox.clear()
+    client.post(reverse("password_reset"), {"email": "ANN.SMITH@example.org"})
+
+    (message,) = mail.outbox
+    assert message.to == [invited.email] and "/accounts/invitation/" in message.body
+    page, done = choose_password(client, link_in(message))
+    invited.refresh_from_db()
+    assert invited.check_password(PASSWORD)
+    # Someone who has signed in before is not invited again (their reset is Django's own).
+    mail.outbox.clear()
+    olive.set_unusable_password()
+    olive.last_login = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    olive.save()
+    client.post(reverse("password_reset"), {"email": olive.email})
+    assert mail.outbox == []
