@@ -3,6 +3,8 @@ workers are bounded in memory, and PostgreSQL sessions run without JIT."""
 
 import datetime
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import yaml
 from django.conf import settings
 
 from config.celery import app
+from tests.conftest import need
 
 COMPOSE = yaml.safe_load((Path(settings.BASE_DIR) / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -96,3 +99,25 @@ def test_production_installs_production_dependencies_only():
     dockerfile = (Path(settings.BASE_DIR) / "Dockerfile").read_text()
     assert "pip install --require-hashes -r requirements.lock" in dockerfile
     assert "requirements-dev" not in dockerfile
+
+
+def test_the_operators_settings_reach_every_app_container(tmp_path):
+    """Settings in .env (with HIGHLIGHT_SETTINGS=.env) are handed to web, the workers and
+    beat, and SITE_URL points at the proxy over HTTPS: emailed links work."""
+    compose = shutil.which("docker-compose")
+    need(compose, "docker-compose (v1), to render docker-compose.yml")
+    env = tmp_path / ".env"
+    env.write_text(
+        f"SECRET_KEY={'k' * 60}\nHIGHLIGHT_DOMAIN=highlight.council.example\n"
+        f"HIGHLIGHT_SETTINGS={env}\nOIDC_ISSUER=https://login.council.example\n"
+    )
+    rendered = subprocess.run(
+        [compose, "-f", "docker-compose.yml", "--project-directory", ".", "--env-file", str(env),
+         "config"], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        timeout=60)  # fmt: skip
+    services = yaml.safe_load(rendered.stdout)["services"]
+    for name in ("web", "worker", "worker-large", "beat"):
+        environment = services[name]["environment"]
+        assert environment["OIDC_ISSUER"] == "https://login.council.example", name
+        assert environment["SITE_URL"] == "https://highlight.council.example", name
+    assert "OIDC_ISSUER" not in (services["proxy"].get("environment") or {})

@@ -79,7 +79,7 @@ def wait_until_up(url, process, seconds=30, **kwargs):
 
 
 @pytest.fixture
-def site(transactional_db, tmp_path):
+def site(transactional_db, django_db_serialized_rollback, tmp_path):
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     need(nginx, "nginx (Debian's package, installed by scripts/test-deps)")
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL), shared with gunicorn")
