@@ -138,7 +138,9 @@ ANONYMOUS_POST_VIEWS = [
 RESET_EMAIL_INTERVAL = env.int("RESET_EMAIL_INTERVAL", default=120)
 INVITATION_DAYS = env.int("INVITATION_DAYS", default=14)
 # The organisation's email domains: the PMO's people import adds accounts only there.
-PEOPLE_EMAIL_DOMAINS = [d.lower() for d in env.list("PEOPLE_EMAIL_DOMAINS", default=[])]
+PEOPLE_EMAIL_DOMAINS = [
+    d.strip().lower() for d in env.list("PEOPLE_EMAIL_DOMAINS", default=[]) if d.strip()
+]
 # What a signed-out visitor may send to those views: a form of a few fields.
 ANONYMOUS_MAX_BODY_BYTES = env.int("ANONYMOUS_MAX_BODY_BYTES", default=64_000)
 
