@@ -34,6 +34,8 @@ HISTORY = {
     "projects.HighlightReport.writers", "projects.HighlightReport.approved_for",
     # Deputies lapse by themselves: nobody deputises for, or as, someone switched off.
     "projects.Deputy.person", "projects.Deputy.deputy",
+    # Who agreed a milestone's new baseline (and for whom): what they did.
+    "projects.Rebaseline.agreed_by", "projects.Rebaseline.agreed_for",
 }  # fmt: skip
 # (Historical* models' fields are the history itself: never moved.)
 SOURCES = []

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import audit_views, people_views, report_views, settings_views, views
+from . import audit_views, people_views, plan_views, report_views, settings_views, views
 from .onboarding import views as onboarding_views
 from .periods import parse_month
 
@@ -54,6 +54,13 @@ def onboarding_urls(which):
 
 
 urlpatterns = [
+    path(f"{project}milestones/", plan_views.milestone_list, name="milestones"),
+    path(f"{project}milestones/edit/", plan_views.milestone_edit, name="milestones-edit"),
+    path(
+        f"{project}milestones/<int:pk>/rebaseline/",
+        plan_views.milestone_rebaseline,
+        name="milestone-rebaseline",
+    ),
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
     path("dashboard/export.xlsx", views.dashboard_export, name="dashboard-export"),

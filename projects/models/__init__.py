@@ -24,6 +24,7 @@ from .highlight import (
 from .imports import ImportJob
 from .organisation import Marking, Organisation, ReportTemplate, highest
 from .people import Deputy, User
+from .plan import Milestone, Rebaseline
 from .projects import Project, Workstream
 from .reminders import ReportReminder
 
@@ -38,11 +39,13 @@ __all__ = [
     "HighlightReport",
     "ImportJob",
     "Marking",
+    "Milestone",
     "Organisation",
     "Project",
     "RagDimension",
     "RagRating",
     "RagStatus",
+    "Rebaseline",
     "ReportReminder",
     "ReportTemplate",
     "User",

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from businessplan.importers import PlanImporter
 from projects import uploads, workflow
-from projects.models import ImportJob, Organisation, RagDimension, User
+from projects.models import ImportJob, Milestone, Organisation, RagDimension, User
 from projects.onboarding.people import PeopleImporter
 from projects.onboarding.portfolio import ProjectImporter
 from projects.onboarding.rag_history import RagHistoryImporter
@@ -157,6 +157,16 @@ TABLE = [
     # TEST.1's programme: its page shows each project's latest report the reader may read.
     C("projects:project-detail", "PROG.1", get=EVERYONE, post=expect(405)),
     C("projects:project-edit", "TEST.1", get=expect(403, manager=OK, pmo=OK), post=None),
+    # A project's plan: everyone reads it; its report writers and the PMO keep it; only the
+    # sponsor (or a deputy) moves an agreed baseline.
+    C("projects:milestones", "TEST.1", get=EVERYONE, post=expect(405)),
+    C(
+        "projects:milestones-edit",
+        "TEST.1",
+        get=expect(403, manager=OK, editor=OK, pmo=OK),
+        post=None,
+    ),  # fmt: skip
+    C("projects:milestone-rebaseline", "milestone", get=expect(403, sponsor=OK), post=None),
     C(
         "projects:report-create",
         "TEST.1",
@@ -347,6 +357,8 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
     submitted = unseen_report(project, datetime.date(2024, 2, 1), "submitted")
     workflow.submit(submitted, alice)
     draft = unseen_report(project, datetime.date(2024, 4, 1), "draft")
+    Milestone.objects.create(project=project, name="Contract signed",
+                             baseline=datetime.date(2024, 3, 4), key=True)  # fmt: skip
 
     matrix = RiskMatrix.objects.get(name="5x5")
     project_register = RiskRegisterFactory(
@@ -454,6 +466,9 @@ def url_for(case, world):
         return reverse(case.name, args=[999_999])
     if case.name in ("password_reset_confirm", "invitation"):
         return reverse(case.name, args=["MQ", "bad-token"])
+    if case.target == "milestone":
+        milestone = Milestone.objects.get(project__code="TEST.1")
+        return reverse(case.name, args=["TEST.1", milestone.pk])
     if case.target == "organisation":
         return reverse(case.name, args=[world["jobs"][case.name].pk])
     if case.name.startswith("reports:"):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from businessplan.models import Activity, BusinessPlan
-from projects.models import HighlightReport, Project
+from projects.models import HighlightReport, Milestone, Project
 from reports.services import render_source
 from risks.models import Risk, RiskMatrix, RiskRegister
 from tests.factories import (
@@ -86,6 +86,7 @@ def world(project, report, alice, pam):
         section=SectionFactory(plan=plan, name="C&I", slug="c-i"), ref="CI 1",
         title="Refresh the website", owner=OwnerRoleFactory(name="Dir - C&I"),
     )  # fmt: skip
+    Milestone.objects.create(project=project, name="Contract signed", key=True)
     return {"project": project, "report": report, "register": register, "plan": plan}
 
 
@@ -94,6 +95,7 @@ def forms(world):
     report, register, plan = world["report"], world["register"], world["plan"]
     return {
         "project": ("pam", reverse("projects:project-edit", args=["TEST.1"])),
+        "milestones": ("alice", reverse("projects:milestones-edit", args=["TEST.1"])),
         "new project": ("pam", reverse("projects:project-create")),
         "report": ("alice", reverse("projects:report-edit", args=["TEST.1", report.period_slug])),
         "risk": ("pam", reverse("risks:risk-edit", args=[register.slug, "LR_1"])),
@@ -110,8 +112,8 @@ def forms(world):
 
 
 FORM_NAMES = [
-    "project", "new project", "report", "risk", "new risk", "risk review", "new register",
-    "plan", "new plan", "activity update",
+    "project", "new project", "milestones", "report", "risk", "new risk", "risk review",
+    "new register", "plan", "new plan", "activity update",
 ]  # fmt: skip
 
 
@@ -128,6 +130,7 @@ def pages_showing(world):
         reverse("projects:dashboard"),
         reverse("projects:project-list"),
         reverse("projects:project-detail", args=["TEST.1"]),
+        reverse("projects:milestones", args=["TEST.1"]),
         report.get_absolute_url(),
         reverse("risks:register-list"),
         reverse("risks:register", args=[register.slug]),

@@ -1,0 +1,103 @@
+"""Milestones' figures and rules, in one place (issue 20): how far a milestone has slipped
+against its baseline, and who may move a baseline. Pages and documents only print what
+this module works out."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from . import access
+from .models import Milestone, Rebaseline
+from .schedule import is_working_day
+
+
+def working_days_between(start, end):
+    """Working days from `start` to `end` (after the one, up to and including the other):
+    negative when `end` is earlier. Weekends and bank holidays do not count."""
+    step = 1 if end >= start else -1
+    count, day = 0, start
+    while day != end:
+        day += datetime.timedelta(days=step)
+        count += step if is_working_day(day) else 0
+    return count
+
+
+@dataclass(frozen=True)
+class Slip:
+    """How far a milestone's date (its actual, else its forecast) is from its baseline."""
+
+    working_days: int
+    days: int
+    against: str  # "actual" or "forecast"
+
+    @property
+    def weeks(self):
+        return round(self.days / 7, 1)
+
+    @property
+    def late(self):
+        return self.days > 0
+
+    def __str__(self):
+        if self.days == 0:
+            return "on its baseline"
+        direction = "late" if self.late else "early"
+        days = abs(self.working_days)
+        return (f"{days} working day{'s' if days != 1 else ''} ({abs(self.weeks):g} "
+                f"week{'s' if abs(self.weeks) != 1 else ''}) {direction}")  # fmt: skip
+
+
+def slippage(milestone):
+    """Its Slip, or None while it has no baseline or no date to hold against it."""
+    against = "actual" if milestone.actual else "forecast"
+    date = milestone.actual or milestone.forecast
+    if milestone.baseline is None or date is None:
+        return None
+    return Slip(working_days_between(milestone.baseline, date),
+                (date - milestone.baseline).days, against)  # fmt: skip
+
+
+def may_edit(user, project):
+    """A project's plan is kept by whoever writes its reports: its manager, its editors,
+    and the PMO."""
+    return access.project_role(user, project).can_draft
+
+
+def may_rebaseline(user, project):
+    """Moving an agreed date is the sponsor's to agree (or their deputy's, while they are
+    away); never the PMO's, which agrees nothing, nor the manager's, whose plan it is."""
+    role = access.project_role(user, project)
+    return (role.sponsor or role.sponsor_deputy) and not (role.pmo or role.manager)
+
+
+def rebaseline(milestone, new_baseline, reason, by):
+    """Move an agreed baseline, recording from when, to when, why and who agreed; returns
+    the Rebaseline. PermissionDenied for anyone but the sponsor (or deputy); ValidationError
+    for a move that says nothing."""
+    project = milestone.project
+    if not may_rebaseline(by, project):
+        raise PermissionDenied("Only the project's sponsor agrees a new baseline.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Say why the baseline moves: the board will ask.")
+    with transaction.atomic():
+        locked = (
+            Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+        )
+        if locked.baseline is None:
+            raise ValidationError("This milestone has no baseline yet: its manager sets it.")
+        if new_baseline == locked.baseline:
+            raise ValidationError(f"The baseline is {new_baseline:%d/%m/%Y} already.")
+        record = Rebaseline.objects.create(
+            milestone=locked, old_baseline=locked.baseline, new_baseline=new_baseline,
+            reason=reason, agreed_by=by,
+            agreed_for=None if project.sponsor_id == by.pk else project.sponsor,
+        )  # fmt: skip
+        locked.baseline = new_baseline
+        locked.version += 1
+        locked._history_user = by
+        locked._change_reason = f"Re-baselined: {reason}"[:100]
+        locked.save()
+    return record
