@@ -101,3 +101,46 @@ def rebaseline(milestone, new_baseline, reason, by):
         locked._change_reason = f"Re-baselined: {reason}"[:100]
         locked.save()
     return record
+
+
+# --- In a highlight report ---------------------------------------------------------------
+
+
+def report_lines(project, previous_lines=None):
+    """The project's key milestones as a report prints them (plain data, frozen with the
+    report at approval): dates, slippage, and the forecast the last approved report gave
+    (`previous_lines`, its own lines) with how far it has moved since."""
+    before = {line["id"]: line for line in previous_lines or []}
+    lines = []
+    for milestone in project.milestones.filter(key=True).select_related("workstream"):
+        slip = slippage(milestone)
+        previous = before.get(milestone.pk, {})
+        previous_day = previous.get("forecast_on")
+        previous_day = datetime.date.fromisoformat(previous_day) if previous_day else None
+        moved = None
+        if previous_day and milestone.forecast and previous_day != milestone.forecast:
+            moved = working_days_between(previous_day, milestone.forecast)
+        lines.append({
+            "id": milestone.pk, "name": milestone.name,
+            "workstream": milestone.workstream.name if milestone.workstream else "",
+            "baseline": shown(milestone.baseline), "forecast": shown(milestone.forecast),
+            "actual": shown(milestone.actual), "status": milestone.get_status_display(),
+            # The forecast as a date, for the next report to measure its movement from.
+            "forecast_on": milestone.forecast.isoformat() if milestone.forecast else "",
+            "previous_forecast": previous.get("forecast", ""), "moved": moved_words(moved),
+            "slip": str(slip) if slip else "", "late": bool(slip and slip.late),
+        })  # fmt: skip
+    return lines
+
+
+def shown(day):
+    """A date as reports print it."""
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def moved_words(working_days):
+    if not working_days:
+        return ""
+    direction = "later" if working_days > 0 else "earlier"
+    days = abs(working_days)
+    return f"{days} working day{'s' if days != 1 else ''} {direction}"

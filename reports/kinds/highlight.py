@@ -1,7 +1,7 @@
 """A highlight report: the project's or programme's month, as its sponsor approves it."""
 
 from projects import access as project_access
-from projects import report_templates
+from projects import milestones, report_templates
 from projects.models import HighlightReport, Project, RagRating
 from projects.reporting import comment_needed, previous_approved_report
 
@@ -109,6 +109,12 @@ class HighlightReportKind(DocumentKind):
                 {"concern": c.concern, "countermeasure": c.countermeasure, "resolved": c.resolved}
                 for c in report.concerns.all()
             ],
+            # The key milestones as they stand (frozen at approval), beside the forecasts
+            # the last approved report gave.
+            "milestones": milestones.report_lines(
+                report.project,
+                (previous.approved_snapshot or {}).get("milestones") if previous else None,
+            ),  # fmt: skip
         }
 
     def freeze(self, report):

@@ -1,0 +1,86 @@
+"""Key milestones in a highlight report (issue 20): shown with the forecast the last approved
+report gave and how far it has moved since; frozen at approval, so a later change to the
+plan changes neither the approved report's page nor its PDF."""
+
+import datetime
+
+import pytest
+
+from projects import workflow
+from projects.models import Milestone
+from reports.services import render_source
+from tests.factories import ReportFactory, rate
+from tests.pdf import pdf_text
+
+D = datetime.date
+
+
+@pytest.fixture
+def plan(project):
+    return [
+        Milestone.objects.create(project=project, name="Contract signed", key=True,
+                                 baseline=D(2024, 3, 4), forecast=D(2024, 3, 4)),
+        Milestone.objects.create(project=project, name="Library reopens", key=True,
+                                 baseline=D(2024, 9, 2), forecast=D(2024, 9, 2)),
+        Milestone.objects.create(project=project, name="Internal check", key=False,
+                                 baseline=D(2024, 5, 1), forecast=D(2024, 5, 1)),
+    ]  # fmt: skip
+
+
+def approved(project, month, alice, bob):
+    report = ReportFactory(project=project, period_start=month)
+    rate(report, Overall="Green")
+    workflow.submit(report, alice)
+    report.refresh_from_db()
+    workflow.approve(report, bob)
+    report.refresh_from_db()
+    return report
+
+
+@pytest.mark.django_db
+def test_a_report_shows_key_milestones_beside_last_reports_forecast(client, project, plan,
+                                                                    alice, bob):  # fmt: skip
+    approved(project, D(2024, 2, 1), alice, bob)
+    contract, reopening, _ = plan
+    reopening.forecast = D(2024, 9, 16)  # two weeks later than February's report said
+    reopening.save()
+    march = ReportFactory(project=project, period_start=D(2024, 3, 1))
+    client.force_login(alice)
+
+    page = client.get(march.get_absolute_url()).content.decode()
+
+    assert "Key milestones" in page and "Internal check" not in page  # key ones only
+    assert "Forecast in February 2024" in page
+    assert "02/09/2024" in page and "16/09/2024" in page
+    assert "moved 10 working days later" in page
+    assert "10 working days (2 weeks) late" in page
+
+
+@pytest.mark.django_db
+def test_approval_freezes_the_milestones_in_the_report_and_its_pdf(client, project, plan,
+                                                                   alice, bob):  # fmt: skip
+    report = approved(project, D(2024, 2, 1), alice, bob)
+    reopening = plan[1]
+    reopening.forecast = D(2025, 1, 6)  # the plan moves after approval
+    reopening.save()
+
+    client.force_login(bob)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "02/09/2024" in page and "06/01/2025" not in page
+    pdf, _, _ = render_source(
+        "highlight_report", report, {"project": project.code, "period": report.period_slug}
+    )
+    text = pdf_text(pdf.content)
+    assert "Key milestones" in text and "Library reopens" in text
+    assert "06/01/2025" not in text
+    # The next report measures its movement from what February's report said.
+    march = ReportFactory(project=project, period_start=D(2024, 3, 1))
+    page = client.get(march.get_absolute_url()).content.decode()
+    assert "06/01/2025" in page and "moved" in page
+
+
+@pytest.mark.django_db
+def test_a_report_of_a_project_without_key_milestones_prints_no_section(client, project, alice,
+                                                                        report):  # fmt: skip
+    client.force_login(alice)
+    assert "Key milestones" not in client.get(report.get_absolute_url()).content.decode()
