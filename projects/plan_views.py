@@ -1,15 +1,31 @@
 """A project's plan (issue 20): its milestones, their slippage against the baseline, and
 the sponsor's re-baselines. Thin: access and figures are projects.milestones'."""
 
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, milestones
+from . import access, audit, exports, milestones, upload_pages
 from .forms.plan import MilestoneFormSet, RebaselineForm
 from .models import Milestone, Rebaseline
+from .onboarding.plan import COLUMNS, MilestoneImporter, milestone_row
+
+IMPORT_INTRO = (
+    "Milestones are matched on their name: new ones are added, changed ones updated, and "
+    "importing the same file again changes nothing. An agreed baseline is never moved by a "
+    "file: the sponsor re-baselines it."
+)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Workbook (.xlsx) or .csv")
 
 
 @require_GET
@@ -68,3 +84,87 @@ def milestone_rebaseline(request, code, pk):
             return redirect("projects:milestones", project.code)
     return render(request, "projects/milestone_rebaseline.html",
                   {"project": project, "milestone": milestone, "form": form})  # fmt: skip
+
+
+def _editable(request, code):
+    project, role = access.get_project(request.user, code)
+    if not milestones.may_edit(request.user, project):
+        raise PermissionDenied
+    return project
+
+
+@dataclass
+class ImportPage:
+    """What the shared import page says (projects/settings/import.html)."""
+
+    title: str
+    intro: str
+    columns: str
+    url: str  # where "Back to …" goes once imported
+
+    def get_absolute_url(self):
+        return self.url
+
+    def __str__(self):
+        return "the milestones"
+
+
+def _import_context(project):
+    milestones_url = reverse("projects:milestones", args=[project.code])
+    statuses = ", ".join(label for _, label in Milestone.Status.choices)
+    return {
+        "spec": ImportPage(f"Import milestones into {project.code}", IMPORT_INTRO,
+                           f"{', '.join(COLUMNS)} (Status: {statuses}; Key: yes or no).",
+                           milestones_url),
+        "crumbs": [(project.code, project.get_absolute_url()), ("Milestones", milestones_url)],
+        "confirm_url": reverse("projects:milestones-import-confirm", args=[project.code]),
+        "export_url": reverse("projects:milestones-export", args=[project.code]),
+        "back_url": milestones_url,
+    }  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_import(request, code):
+    project = _editable(request, code)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    return upload_pages.upload_page(request, MilestoneImporter, project, form,
+                                    "projects/settings/import.html", _import_context(project),
+                                    ("projects:milestones-import-job", project.code))  # fmt: skip
+
+
+@require_GET
+def milestone_import_job(request, code, job):
+    project = _editable(request, code)
+    return upload_pages.job_page(
+        request,
+        MilestoneImporter,
+        project,
+        job,
+        ImportForm(),
+        "projects/settings/import.html",
+        _import_context(project),
+    )
+
+
+@require_POST
+def milestone_import_confirm(request, code):
+    project = _editable(request, code)
+    pages = (("projects:milestones-import-job", project.code),
+             ("projects:milestones-import", project.code))  # fmt: skip
+    return upload_pages.confirm_page(request, MilestoneImporter, project, *pages)
+
+
+@require_GET
+def milestone_export(request, code):
+    project, role = access.get_project(request.user, code)
+    rows = [milestone_row(m) for m in project.milestones.select_related("workstream")]
+    response = HttpResponse(exports.table_workbook("Milestones", COLUMNS, rows),
+                            content_type=XLSX)  # fmt: skip
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-milestones.xlsx"'
+    audit.record(
+        audit.Kind.EXPORT, request=request, obj=project, description="Milestones as .xlsx."
+    )
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

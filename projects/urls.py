@@ -56,6 +56,18 @@ def onboarding_urls(which):
 urlpatterns = [
     path(f"{project}milestones/", plan_views.milestone_list, name="milestones"),
     path(f"{project}milestones/edit/", plan_views.milestone_edit, name="milestones-edit"),
+    path(f"{project}milestones/import/", plan_views.milestone_import, name="milestones-import"),
+    path(
+        f"{project}milestones/import/<uuid:job>/",
+        plan_views.milestone_import_job,
+        name="milestones-import-job",
+    ),
+    path(
+        f"{project}milestones/import/confirm/",
+        plan_views.milestone_import_confirm,
+        name="milestones-import-confirm",
+    ),
+    path(f"{project}milestones/export.xlsx", plan_views.milestone_export, name="milestones-export"),
     path(
         f"{project}milestones/<int:pk>/rebaseline/",
         plan_views.milestone_rebaseline,

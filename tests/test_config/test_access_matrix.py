@@ -27,6 +27,7 @@ from businessplan.importers import PlanImporter
 from projects import uploads, workflow
 from projects.models import ImportJob, Milestone, Organisation, RagDimension, User
 from projects.onboarding.people import PeopleImporter
+from projects.onboarding.plan import MilestoneImporter
 from projects.onboarding.portfolio import ProjectImporter
 from projects.onboarding.rag_history import RagHistoryImporter
 from projects.periods import add_months, month_end
@@ -167,6 +168,25 @@ TABLE = [
         post=None,
     ),  # fmt: skip
     C("projects:milestone-rebaseline", "milestone", get=expect(403, sponsor=OK), post=None),
+    C(
+        "projects:milestones-import",
+        "TEST.1",
+        get=expect(403, manager=OK, editor=OK, pmo=OK),
+        post=None,
+    ),  # fmt: skip
+    C(
+        "projects:milestones-import-confirm",
+        "TEST.1",
+        get=POST_ONLY,
+        post=expect(403, manager=OK, editor=OK, pmo=OK),
+    ),  # fmt: skip
+    C(
+        "projects:milestones-import-job",
+        "milestone-job",
+        get=expect(403, manager=OK, editor=404, pmo=404),
+        post=expect(405),
+    ),  # fmt: skip
+    C("projects:milestones-export", "TEST.1", get=EVERYONE, post=expect(405)),
     C(
         "projects:report-create",
         "TEST.1",
@@ -399,6 +419,7 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
         "businessplan:plan-import-job": import_job(pam, PlanImporter, plans["published"]),
         "projects:people-import-job": import_job(pam, PeopleImporter, Organisation.current()),
         "projects:projects-import-job": import_job(pam, ProjectImporter, Organisation.current()),
+        "projects:milestones-import-job": import_job(alice, MilestoneImporter, project),
         "projects:rag-history-import-job": import_job(
             pam, RagHistoryImporter, Organisation.current()
         ),
@@ -469,6 +490,8 @@ def url_for(case, world):
     if case.target == "milestone":
         milestone = Milestone.objects.get(project__code="TEST.1")
         return reverse(case.name, args=["TEST.1", milestone.pk])
+    if case.target == "milestone-job":
+        return reverse(case.name, args=["TEST.1", world["jobs"][case.name].pk])
     if case.target == "organisation":
         return reverse(case.name, args=[world["jobs"][case.name].pk])
     if case.name.startswith("reports:"):
