@@ -18,7 +18,7 @@ from django.utils import timezone
 from projects.models import HighlightReport, RagDimension, RagStatus
 from projects.periods import previous_month
 
-from . import history, pack, people, portfolio, registers, story
+from . import history, milestones, pack, people, portfolio, registers, story
 from .portfolio import name_the_organisation
 
 __all__ = ["USERS", "name_the_organisation", "seed"]
@@ -35,10 +35,11 @@ def seed(users, stdout):
     statuses = {s.name: s for s in RagStatus.objects.all()}
     plans = story.plan(month, dimensions)
     written = history.seed(projects, users, plans, statuses, month)
+    planned = milestones.seed(projects, plans, month, today)
     risks = registers.seed(projects, users, today)
     stdout.write(
         f"  {portfolio.ORGANISATION}: {len(projects)} programmes and projects, "
-        f"{written} reports written to {month:%B %Y}, {risks} risks"
+        f"{written} reports written to {month:%B %Y}, {planned} milestones, {risks} risks"
     )
     pack.seed(month, stdout)
 

@@ -159,3 +159,31 @@ def test_last_months_packs_are_rendered_once_and_seeding_again_changes_nothing(
     assert render.call_count == 0
     assert count_rows() == before
     assert User.objects.get(username="grace.adeyemi").check_password(settings.DEMO_PASSWORD)
+
+
+def test_milestones_match_each_projects_timeline_story(db, client):
+    """The plan behind the RAG (issue 20): stages behind each project met, those ahead late
+    as its Timeline says (Red: months, Amber: weeks, Green: on the baseline); no report
+    approved before the milestones existed prints one."""
+    from projects import milestones
+    from projects.models import Milestone
+
+    seed_on((2026, 11, 30))
+    today = datetime.date(2026, 11, 30)
+    by_timeline = {}
+    for report in living_reports().filter(period_start="2026-10-01"):
+        timeline = next((r.status.name for r in report.ratings.all()
+                         if r.dimension.name == "Timeline"), None)  # fmt: skip
+        ahead = Milestone.objects.filter(project=report.project, baseline__gt=today)
+        slips = [milestones.slippage(m).days for m in ahead if not m.actual]
+        by_timeline.setdefault(timeline, []).extend(slips)
+        fortnight_ago = today - datetime.timedelta(days=14)
+        behind = Milestone.objects.filter(project=report.project, baseline__lt=fortnight_ago)
+        assert all(m.actual and m.status == "complete" for m in behind)
+        if report.status == Status.APPROVED:
+            assert not (report.approved_snapshot or {}).get("milestones")
+    assert by_timeline["Red"] and min(by_timeline["Red"]) >= 60
+    assert by_timeline["Green"] and max(by_timeline["Green"]) <= 0
+    sign_in(client, "grace.adeyemi")  # last month's DSP-04 waits for her: it shows the plan
+    page = client.get("/projects/DSP-04/reports/2026-10/").content.decode()
+    assert "Key milestones" in page
