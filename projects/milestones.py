@@ -10,18 +10,26 @@ from django.db import transaction
 
 from . import access
 from .models import Milestone, Rebaseline
-from .schedule import is_working_day
+from .schedule import bank_holidays
 
 
 def working_days_between(start, end):
     """Working days from `start` to `end` (after the one, up to and including the other):
-    negative when `end` is earlier. Weekends and bank holidays do not count."""
-    step = 1 if end >= start else -1
-    count, day = 0, start
-    while day != end:
-        day += datetime.timedelta(days=step)
-        count += step if is_working_day(day) else 0
-    return count
+    negative when `end` is earlier. Weekends and bank holidays do not count. Counted by
+    weeks, not day by day: two dates centuries apart cost no more than two a week apart."""
+    if end < start:
+        return -working_days_between(end, start)
+    weeks, extra = divmod((end - start).days, 7)
+    weekdays = weeks * 5 + sum(
+        (start + datetime.timedelta(days=i)).weekday() < 5 for i in range(1, extra + 1)
+    )
+    holidays = sum(
+        1
+        for year in range(start.year, end.year + 1)
+        for day in bank_holidays(year)
+        if day.year == year and start < day <= end and day.weekday() < 5
+    )
+    return weekdays - holidays
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,8 @@ def slippage(milestone):
     date = milestone.actual or milestone.forecast
     if milestone.baseline is None or date is None:
         return None
+    if milestone.status == Milestone.Status.CANCELLED:
+        return None
     return Slip(working_days_between(milestone.baseline, date),
                 (date - milestone.baseline).days, against)  # fmt: skip
 
@@ -69,7 +79,14 @@ def may_rebaseline(user, project):
     """Moving an agreed date is the sponsor's to agree (or their deputy's, while they are
     away); never the PMO's, which agrees nothing, nor the manager's, whose plan it is."""
     role = access.project_role(user, project)
-    return (role.sponsor or role.sponsor_deputy) and not (role.pmo or role.manager)
+    if role.pmo or role.manager:
+        return False
+    if role.sponsor:
+        return True
+    # A deputy may do what the sponsor may, never more: not for a sponsor who manages the
+    # project or is in the PMO.
+    sponsor = project.sponsor
+    return role.sponsor_deputy and sponsor.pk != project.manager_id and not access.is_pmo(sponsor)
 
 
 def rebaseline(milestone, new_baseline, reason, by):
@@ -88,6 +105,11 @@ def rebaseline(milestone, new_baseline, reason, by):
         )
         if locked.baseline is None:
             raise ValidationError("This milestone has no baseline yet: its manager sets it.")
+        if locked.actual:
+            raise ValidationError(f"It was met on {locked.actual:%d/%m/%Y}: its baseline "
+                                  "stays as agreed.")  # fmt: skip
+        if locked.status == Milestone.Status.CANCELLED:
+            raise ValidationError("It is cancelled: its baseline stays as agreed.")
         if new_baseline == locked.baseline:
             raise ValidationError(f"The baseline is {new_baseline:%d/%m/%Y} already.")
         record = Rebaseline.objects.create(

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, audit, exports, milestones, upload_pages
-from .forms.plan import MilestoneFormSet, RebaselineForm
-from .models import Milestone, Rebaseline
+from .forms.plan import SAVED_MEANWHILE, MilestoneFormSet, RebaselineForm
+from .models import Milestone, Project, Rebaseline
 from .onboarding.plan import COLUMNS, MilestoneImporter, milestone_row
 
 IMPORT_INTRO = (
@@ -49,15 +49,21 @@ def milestone_edit(request, code):
     if not milestones.may_edit(request.user, project):
         raise PermissionDenied
     saved = False
-    with transaction.atomic():
-        # Held while checked and saved: of two people saving at once, the second is told.
-        list(project.milestones.select_for_update())
-        formset = MilestoneFormSet(request.POST or None, instance=project, prefix="milestones")
-        if request.method == "POST" and formset.is_valid():
-            for form in formset.forms:
-                form.instance._history_user = request.user
-            formset.save()
-            saved = True
+    try:
+        with transaction.atomic():
+            # The project held while checked and saved: of two people saving at once (even
+            # the first milestones of an empty plan), the second is checked against the first.
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            formset = MilestoneFormSet(request.POST or None, instance=project,
+                                       prefix="milestones")  # fmt: skip
+            if request.method == "POST" and formset.is_valid():
+                for form in formset.forms:
+                    form.instance._history_user = request.user
+                formset.save()
+                saved = True
+    except IntegrityError:
+        saved = False
+        formset._non_form_errors = formset.error_class([SAVED_MEANWHILE])
     if saved:
         messages.success(request, "Milestones saved.")
         return redirect("projects:milestones", project.code)

@@ -14,11 +14,17 @@ from .models import HighlightReport, Project
 from .periods import add_months, calendar_period, month_end, period_label
 
 
-@lru_cache(maxsize=64)
+# Every year Highlight takes (1900-2199: models.common.validate_year) fits.
+@lru_cache(maxsize=512)
 def _bank_holidays(year):
     return holidays.country_holidays(
         settings.BANK_HOLIDAYS_COUNTRY, subdiv=settings.BANK_HOLIDAYS_SUBDIVISION, years=year
     )
+
+
+def bank_holidays(year):
+    """The year's bank holidays (BANK_HOLIDAYS_COUNTRY and _SUBDIVISION), as dates."""
+    return _bank_holidays(year)
 
 
 def is_working_day(day):

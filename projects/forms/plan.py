@@ -2,11 +2,21 @@
 re-baseline."""
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 
-from ..models import Milestone, Project
+from ..models import Milestone, Project, validate_year
 from .fields import BoundedModelForm
 from .formsets import GuardedInlineFormSet
 
+AGREED = (
+    "“{}” has an agreed baseline, so it stays in the plan: set its status to Cancelled if "
+    "it is dropped (the sponsor's re-baselines stay on record)."
+)
+SAME_NAME = "Two milestones are called “{}”: give each its own name."
+SAVED_MEANWHILE = (
+    "Nothing was saved: someone else saved this plan's milestones at the same moment. Open "
+    "the page again to see theirs, then make your changes."
+)
 STALE = (
     "Someone else changed this milestone after you opened the page. Nothing was saved: "
     "open the page again to see their change, then make yours."
@@ -27,15 +37,22 @@ class MilestoneForm(BoundedModelForm):
             "order": forms.NumberInput(attrs={"min": 0, "class": "order-input"}),
         }
 
-    def __init__(self, *args, project=None, **kwargs):
+    def __init__(self, *args, project=None, workstreams=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["workstream"].queryset = project.workstreams.all() if project else None
+        field = self.fields["workstream"]
+        field.queryset = project.workstreams.all() if project else None
+        if workstreams is not None:  # read once for the whole page, not once per row
+            field.listed, field.iterator = workstreams, ListedChoices
+            field.widget.choices = field.choices
         if self.instance.pk:
             self.initial["version"] = self.instance.version
             if self.instance.baseline:
                 # Agreed: only the sponsor moves it, on the re-baseline page.
                 self.fields["baseline"].disabled = True
                 self.fields["baseline"].help_text = "Agreed: the sponsor re-baselines it."
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
 
     def clean(self):
         cleaned = super().clean()
@@ -50,9 +67,45 @@ class MilestoneForm(BoundedModelForm):
         return super().save(commit)
 
 
+class ListedChoices(ModelChoiceIterator):
+    """A choice field's options from a list read once (field.listed)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+
 class BaseMilestoneFormSet(GuardedInlineFormSet):
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "project": self.instance}
+        if not hasattr(self, "_workstreams"):
+            self._workstreams = list(self.instance.workstreams.all())
+        return {**super().get_form_kwargs(index), "project": self.instance,
+                "workstreams": self._workstreams}  # fmt: skip
+
+    def clean(self):
+        super().clean()
+        names = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data.get("name"):
+                continue
+            if form in self.deleted_forms:
+                if form.instance.pk and form.instance.baseline:
+                    raise forms.ValidationError(AGREED.format(form.instance.name))
+                continue
+            key = form.cleaned_data["name"].lower()
+            if key in names:
+                raise forms.ValidationError(SAME_NAME.format(form.cleaned_data["name"]))
+            names[key] = form
+        # Rows saved meanwhile by someone else (the page did not show them).
+        shown = {form.instance.pk for form in self.forms if form.instance.pk}
+        for stored in self.instance.milestones.exclude(pk__in=shown).values_list("name", flat=True):
+            if stored.lower() in names:
+                raise forms.ValidationError(SAME_NAME.format(stored))
 
     @property
     def empty_form(self):
@@ -71,8 +124,9 @@ MilestoneFormSet = forms.inlineformset_factory(
 
 class RebaselineForm(forms.Form):
     new_baseline = forms.DateField(
-        label="New baseline date", widget=forms.DateInput(attrs={"type": "date"})
-    )
+        label="New baseline date", widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_year],
+    )  # fmt: skip
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
         help_text="Why it moves, as the board will read it.",

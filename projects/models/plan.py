@@ -17,6 +17,9 @@ class Milestone(models.Model):
         AT_RISK = "at_risk", "At risk"
         LATE = "late", "Late"
         COMPLETE = "complete", "Complete"
+        # A milestone dropped from the plan once its date was agreed: kept, not deleted, so
+        # its agreed baseline and re-baselines stay on record.
+        CANCELLED = "cancelled", "Cancelled"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     workstream = models.ForeignKey(

@@ -3,7 +3,9 @@ per milestone, matched on its name within the project, so re-importing changes n
 An agreed baseline is never moved by a file: that is the sponsor's re-baseline, with its
 reason (projects.milestones)."""
 
-from ..models import Milestone
+from django.core.exceptions import ValidationError
+
+from ..models import Milestone, validate_year
 from ..spreadsheets import RowError, changed_fields, read_date, save_version, text
 from .table import TableImporter, yes_or_no
 
@@ -34,7 +36,8 @@ def dates(row):
         if column in row.present:
             try:
                 values[column] = read_date(row.cells.get(column))
-            except ValueError:
+                validate_year(values[column])
+            except (ValueError, ValidationError):
                 raise RowError(f"The {column} {text(row.cells.get(column))!r} is not a date: "
                                "write 05/06/2024.") from None  # fmt: skip
     return values
