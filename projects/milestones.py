@@ -151,6 +151,7 @@ def report_lines(project, previous_lines=None):
             "forecast_on": milestone.forecast.isoformat() if milestone.forecast else "",
             "previous_forecast": previous.get("forecast", ""), "moved": moved_words(moved),
             "slip": str(slip) if slip else "", "late": bool(slip and slip.late),
+            "slip_days": slip.days if slip else 0,
         })  # fmt: skip
     return lines
 

@@ -107,7 +107,7 @@ class BoardPackKind(DocumentKind):
         steps = len(projects) + 2
         statuses = list(RagStatus.objects.all())
         reports = month_reports(projects, month)
-        rows, included, decisions = [], [], []
+        rows, included, decisions, milestones = [], [], [], []
         # A board reads every report of a small pack; of a large one, the exceptions in full
         # and the rest as their summary rows, unless the request asks for all in full.
         in_full = bool((params or {}).get("full")) or len(projects) <= IN_FULL_UP_TO
@@ -121,6 +121,7 @@ class BoardPackKind(DocumentKind):
                     included.append({"anchor": row["anchor"], "data": data})
                 if asks_for_decision(data["report"]["decisions_required"]):
                     decisions.append(decision(project, data, row["anchor"], row.get("in_full")))
+                milestones += pack_milestones(project, data, row["anchor"], row.get("in_full"))
             if progress:
                 progress(done, steps)
         order = {"missing": 1, "unapproved": 1, "approved": 2, "not_due": 3}
@@ -152,6 +153,11 @@ class BoardPackKind(DocumentKind):
                 "exceptions": sum(bool(r.get("exception")) for r in rows),
             },
             "decisions": decisions,
+            # Every key milestone the approved reports print, the slipped ones first (the
+            # furthest behind at the top).
+            "milestones": sorted(
+                milestones, key=lambda m: (not m["late"], -m["slip_days"], m["code"])
+            ),  # fmt: skip
             "reports": included,
             "risks": risks,
             "plan": plan_summary(plan),
@@ -229,6 +235,15 @@ def summary_row(project, report, statuses, month):
         for line in row["lines"]
     )
     return row
+
+
+def pack_milestones(project, data, anchor, in_full):
+    """The key milestones a project's approved report printed, as the pack lists them."""
+    return [
+        {**line, "code": project.code, "project": project.name,
+         "anchor": anchor if in_full else "", "slip_days": line.get("slip_days", 0)}
+        for line in data.get("milestones") or []
+    ]  # fmt: skip
 
 
 def decision(project, data, anchor, in_full):

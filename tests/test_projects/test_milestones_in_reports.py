@@ -3,6 +3,7 @@ report gave and how far it has moved since; frozen at approval, so a later chang
 plan changes neither the approved report's page nor its PDF."""
 
 import datetime
+import io
 
 import pytest
 
@@ -84,3 +85,32 @@ def test_a_report_of_a_project_without_key_milestones_prints_no_section(client, 
                                                                         report):  # fmt: skip
     client.force_login(alice)
     assert "Key milestones" not in client.get(report.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_board_pack_lists_key_milestones_slipped_first(project, plan, alice, bob):
+    from reports.kinds import get_kind
+    from tests.factories import ProgrammeFactory
+    from tests.pdf import pdf_body_text
+
+    project.parent = ProgrammeFactory(code="PROG", manager=alice, sponsor=bob)
+    project.save()
+    plan[1].forecast = D(2024, 11, 4)  # Library reopens: nine weeks behind
+    plan[1].save()
+    approved(project, D(2024, 3, 1), alice, bob)
+    plan[1].forecast = D(2025, 6, 2)  # after approval: the pack prints what was approved
+    plan[1].save()
+    params = {"programme": "PROG", "period": "2024-03"}
+    pdf, _, _ = render_source("board_pack", get_kind("board_pack").resolve(params), params)
+    text = f"{pdf_text(pdf.content)} {pdf_body_text(pdf.content)}"
+
+    part = text[text.index("Key milestones The key milestones") :]
+    assert part.index("Library reopens") < part.index("Contract signed")  # slipped first
+    assert "45 working days (9 weeks) late" in part
+    assert "02/06/2025" not in text and "Internal check" not in part
+    # A page of its own, after the contents (not inside them).
+    from pypdf import PdfReader
+
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages]
+    (own,) = [p for p in pages if "The key milestones in this month" in p]
+    assert "Contents" not in own and "....." not in own
