@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from . import milestones
 from .forms import MonthField
 from .models import (
     HighlightReport,
@@ -43,7 +44,7 @@ NO_REPORT = "none"
 # back (a raw UPDATE) can go unseen.
 CACHE_SECONDS = 15 * 60
 VERSION_KEY = "dashboard:version"
-QUERY_FIELDS = ("month", "programme", "sponsor", "manager", "rag", "page")
+QUERY_FIELDS = ("month", "programme", "sponsor", "manager", "rag", "slipped", "page")
 
 
 def data_version():
@@ -91,6 +92,8 @@ def with_position(projects, month, overall):
     projects = projects.annotate(
         current_pk=Subquery(current.values("pk")[:1]),
         current_start=Subquery(current.values("period_start")[:1]),
+        # The current report's furthest key-milestone slippage, as approved (days).
+        slip_days=Subquery(current.values("key_milestones_slip_days")[:1]),
     )
     previous = HighlightReport.objects.filter(
         project=OuterRef("pk"), status=APPROVED, period_start__lt=OuterRef("current_start")
@@ -153,9 +156,14 @@ class DashboardFilter(django_filters.FilterSet):
         label="Overall RAG", method="filter_rag", empty_label="Any overall RAG"
     )
 
+    slipped = django_filters.NumberFilter(
+        label="Key milestone late by over (weeks)", method="filter_slipped", min_value=0,
+        max_value=520,
+    )  # fmt: skip
+
     class Meta:
         model = Project
-        fields = ["programme", "sponsor", "manager", "rag"]
+        fields = ["programme", "sponsor", "manager", "rag", "slipped"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,6 +171,9 @@ class DashboardFilter(django_filters.FilterSet):
             *((str(s.pk), s.name) for s in RagStatus.objects.all()),
             (NO_REPORT, "No approved report"),
         ]
+
+    def filter_slipped(self, queryset, name, value):
+        return queryset.filter(slip_days__gt=int(value * 7))
 
     def filter_rag(self, queryset, name, value):
         if value == NO_REPORT:
@@ -182,6 +193,7 @@ class Row:
     trend: list  # (month, RagStatus or None), oldest first
     changed: bool
     stale: bool  # the current report is older than the month asked for
+    milestones: str = ""  # the current report's worst key-milestone slippage, in words
 
 
 @dataclass
@@ -257,6 +269,7 @@ def position(projects, month):
                 trend=[(m, trend.get((project.pk, m))) for m in months],
                 changed=bool(project.changed),
                 stale=bool(current and current.period_end < month),
+                milestones=milestones.slip_words(project.slip_days) if current else "",
             )
         )
     return Position(month=month, dimensions=dimensions, rows=rows)

@@ -47,7 +47,11 @@ def dashboard_workbook(position, filters_text):
                 "% complete"]  # fmt: skip
     for dimension in position.dimensions:
         headings += [text(f"{dimension.name} now"), text(f"{dimension.name} before")]
-    headings += ["Changed", "Overall trend (12 months, oldest first)"]
+    headings += [
+        "Changed",
+        "Key milestones (furthest behind)",
+        "Overall trend (12 months, oldest first)",
+    ]
     sheet.append(headings)
     header_row = sheet.max_row
     for cell in sheet[header_row]:
@@ -77,12 +81,13 @@ def dashboard_workbook(position, filters_text):
                 _status_cell(sheet.cell(excel_row, column + 1), before)
             column += 2
         sheet.cell(excel_row, column, "Yes" if row.changed else "")
+        sheet.cell(excel_row, column + 1, row.milestones)
         sheet.cell(
             excel_row,
-            column + 1,
+            column + 2,
             text(", ".join(f"{m:%b %Y} {s.name if s else '-'}" for m, s in row.trend)),
         )
-    widths = [10, 40, 28, 22, 22, 22, 14, 10] + [12] * (2 * len(position.dimensions)) + [9, 60]
+    widths = [10, 40, 28, 22, 22, 22, 14, 10] + [12] * (2 * len(position.dimensions)) + [9, 18, 60]
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)

@@ -167,3 +167,22 @@ def moved_words(working_days):
     direction = "later" if working_days > 0 else "earlier"
     days = abs(working_days)
     return f"{days} working day{'s' if days != 1 else ''} {direction}"
+
+
+def worst_slip(snapshot):
+    """From a report's snapshot: the furthest a key milestone was behind its baseline, in
+    days (0 when none was behind); None when the report printed no key milestones."""
+    lines = (snapshot or {}).get("milestones") or []
+    if not lines:
+        return None
+    return max((line.get("slip_days", 0) for line in lines if line.get("late")), default=0)
+
+
+def slip_words(days):
+    """As the dashboard prints a report's worst key-milestone slippage."""
+    if days is None:
+        return ""
+    if days <= 0:
+        return "On plan"
+    weeks = round(days / 7, 1)
+    return f"{weeks:g} week{'s' if weeks != 1 else ''} late"

@@ -182,6 +182,7 @@ def reopen(report, user, reason):
         approved_for=None,
         approved_at=None,
         approved_snapshot=None,
+        key_milestones_slip_days=None,
         reopen_reason=reason,
     )
 

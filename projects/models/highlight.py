@@ -133,13 +133,18 @@ class HighlightReport(models.Model):
     # What the approved report printed, frozen at approval: its PDF is rendered from this,
     # so later changes to the project or its people cannot alter an approved report.
     approved_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # From the snapshot, for the dashboard to filter on: the furthest any key milestone was
+    # behind its baseline at approval, in days (0: none behind; None: no key milestones).
+    key_milestones_slip_days = models.IntegerField(null=True, blank=True, editable=False)
 
     # Optimistic locking: every save and transition bumps it; a save made from an older
     # version is refused instead of silently overwriting someone else's work.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["approved_snapshot", "version"])
+    history = HistoricalRecords(
+        excluded_fields=["approved_snapshot", "version", "key_milestones_slip_days"]
+    )
 
     # What the manager writes in Markdown: a text box each on the form, printed as written.
     NARRATIVE = (

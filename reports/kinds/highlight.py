@@ -120,8 +120,12 @@ class HighlightReportKind(DocumentKind):
     def freeze(self, report):
         """Keep what the report prints as it stands at approval (its snapshot)."""
         report.approved_snapshot = self.gather_live(report)
+        report.key_milestones_slip_days = milestones.worst_slip(report.approved_snapshot)
         # An update, not save(): the snapshot is not a change anyone made, so no history row.
-        type(report).objects.filter(pk=report.pk).update(approved_snapshot=report.approved_snapshot)
+        type(report).objects.filter(pk=report.pk).update(
+            approved_snapshot=report.approved_snapshot,
+            key_milestones_slip_days=report.key_milestones_slip_days,
+        )
 
 
 def _project(project):

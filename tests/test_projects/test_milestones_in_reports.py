@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
 
 from projects import workflow
 from projects.models import Milestone
@@ -114,3 +115,35 @@ def test_the_board_pack_lists_key_milestones_slipped_first(project, plan, alice,
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages]
     (own,) = [p for p in pages if "The key milestones in this month" in p]
     assert "Contents" not in own and "....." not in own
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_and_filters_on_key_milestones_slipped(
+    client, project, plan, other_project, alice, bob, charlie, dave, diana, pam
+):
+    from openpyxl import load_workbook
+
+    plan[1].forecast = D(2024, 11, 4)  # nine weeks behind at approval
+    plan[1].save()
+    report = approved(project, D(2024, 3, 1), alice, bob)
+    approved(other_project, D(2024, 3, 1), charlie, dave)  # no key milestones
+    client.force_login(diana)
+    url = reverse("projects:dashboard") + "?month=2024-03"
+    page = client.get(url).content.decode()
+    assert "9 weeks late" in page and "Key milestones" in page
+
+    over_eight = client.get(url + "&slipped=8").content.decode()
+    assert "TEST.1" in over_eight and "OTHER.2" not in over_eight
+    over_ten = client.get(url + "&slipped=10").content.decode()
+    assert "TEST.1" not in over_ten
+    book = load_workbook(
+        io.BytesIO(
+            client.get(reverse("projects:dashboard-export") + "?month=2024-03&slipped=8").content
+        )
+    )
+    cells = [c for row in book.active.iter_rows(values_only=True) for c in row]
+    assert "Key milestones (furthest behind)" in cells and "9 weeks late" in cells
+    # Reopened, the report is no longer approved as it was: nothing is claimed for it.
+    workflow.reopen(report, pam, "The plan was wrong")
+    report.refresh_from_db()
+    assert report.key_milestones_slip_days is None
