@@ -35,6 +35,15 @@ def _status_cell(cell, status):
     cell.font = Font(bold=True, color=status.text_colour.lstrip("#").upper())
 
 
+def dashboard_headings(position):
+    headings = ["Code", "Project", "Programme", "Manager", "Sponsor", "Report", "Status",
+                "% complete"]  # fmt: skip
+    for dimension in position.dimensions:
+        headings += [text(f"{dimension.name} now"), text(f"{dimension.name} before")]
+    return [*headings, "Changed", "Key milestones (furthest behind)",
+            "Overall trend (12 months, oldest first)"]  # fmt: skip
+
+
 def dashboard_workbook(position, filters_text):
     book = Workbook()
     sheet = book.active
@@ -43,15 +52,7 @@ def dashboard_workbook(position, filters_text):
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([text(filters_text)])
     sheet.append([])
-    headings = ["Code", "Project", "Programme", "Manager", "Sponsor", "Report", "Status",
-                "% complete"]  # fmt: skip
-    for dimension in position.dimensions:
-        headings += [text(f"{dimension.name} now"), text(f"{dimension.name} before")]
-    headings += [
-        "Changed",
-        "Key milestones (furthest behind)",
-        "Overall trend (12 months, oldest first)",
-    ]
+    headings = dashboard_headings(position)
     sheet.append(headings)
     header_row = sheet.max_row
     for cell in sheet[header_row]:

@@ -144,14 +144,7 @@ class BoardPackKind(DocumentKind):
                 line["dimension"] for line in next((r["lines"] for r in rows if r["lines"]), [])
             ],  # fmt: skip
             "rows": rows,
-            "counts": {
-                "projects": len(rows),
-                "approved": sum(r["state"] == "approved" for r in rows),
-                "missing": sum(r["state"] == "missing" for r in rows),
-                "unapproved": sum(r["state"] == "unapproved" for r in rows),
-                "not_due": sum(r["state"] == "not_due" for r in rows),
-                "exceptions": sum(bool(r.get("exception")) for r in rows),
-            },
+            "counts": counts(rows),
             "decisions": decisions,
             # Every key milestone the approved reports print, the slipped ones first (the
             # furthest behind at the top).
@@ -235,6 +228,16 @@ def summary_row(project, report, statuses, month):
         for line in row["lines"]
     )
     return row
+
+
+def counts(rows):
+    """How many of the pack's projects are in each state, and how many are exceptions."""
+    return {
+        "projects": len(rows),
+        **{state: sum(r["state"] == state for r in rows)
+           for state in ("approved", "missing", "unapproved", "not_due")},
+        "exceptions": sum(bool(r.get("exception")) for r in rows),
+    }  # fmt: skip
 
 
 def pack_milestones(project, data, anchor, in_full):
