@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from . import access
-from .models import Milestone, Rebaseline
+from .models import HighlightReport, Milestone, Rebaseline
 from .schedule import bank_holidays
 
 
@@ -186,3 +186,22 @@ def slip_words(days):
         return "On plan"
     weeks = round(days / 7, 1)
     return f"{weeks:g} week{'s' if weeks != 1 else ''} late"
+
+
+def moved_since_approved(project, milestones):
+    """{milestone id: words} for each milestone whose forecast moved since the project's
+    last approved report printed it ("10 working days later"); one query."""
+    latest = (
+        HighlightReport.objects.filter(project=project, status=HighlightReport.Status.APPROVED)
+        .exclude(approved_snapshot=None).order_by("-period_start")
+        .values_list("approved_snapshot", flat=True).first()
+    )  # fmt: skip
+    before = {line["id"]: line.get("forecast_on") for line in (latest or {}).get("milestones", [])}
+    moved = {}
+    for milestone in milestones:
+        previous = before.get(milestone.pk)
+        if previous and milestone.forecast:
+            days = working_days_between(datetime.date.fromisoformat(previous), milestone.forecast)
+            if days:
+                moved[milestone.pk] = moved_words(days)
+    return moved

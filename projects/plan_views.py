@@ -31,8 +31,9 @@ class ImportForm(forms.Form):
 @require_GET
 def milestone_list(request, code):
     project, role = access.get_project(request.user, code)
-    rows = [(m, milestones.slippage(m))
-            for m in project.milestones.select_related("workstream")]  # fmt: skip
+    plan = list(project.milestones.select_related("workstream"))
+    moved = milestones.moved_since_approved(project, plan)
+    rows = [(m, milestones.slippage(m), moved.get(m.pk, "")) for m in plan]
     rebaselines = Rebaseline.objects.filter(milestone__project=project).select_related(
         "milestone", "agreed_by", "agreed_for"
     )

@@ -147,3 +147,16 @@ def test_the_dashboard_shows_and_filters_on_key_milestones_slipped(
     workflow.reopen(report, pam, "The plan was wrong")
     report.refresh_from_db()
     assert report.key_milestones_slip_days is None
+
+
+@pytest.mark.django_db
+def test_the_milestones_page_says_how_far_a_forecast_moved_since_the_last_approval(
+    client, project, plan, alice, bob
+):
+    approved(project, D(2024, 2, 1), alice, bob)
+    plan[1].forecast = D(2024, 9, 16)
+    plan[1].save()
+    client.force_login(alice)
+    page = client.get(reverse("projects:milestones", args=[project.code])).content.decode()
+    assert "moved 10 working days later since the last approved report" in page
+    assert page.count("since the last approved report") == 1  # the others have not moved
