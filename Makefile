@@ -8,7 +8,7 @@ export DEMO_PASSWORD ?= highlight-demo
 # Without a SECRET_KEY (a developer's checkout) commands run as `make run` does, with DEBUG.
 MANAGE = $(if $(SECRET_KEY),,DEBUG=1 )$(BIN)/python manage.py
 
-.PHONY: help install system-deps run test bench worker beat backup restore lint audit format migrations lock clean
+.PHONY: help install system-deps run test bench worker beat backup restore schema lint audit format migrations lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ backup: install ## Back up the database and documents to backups/ (or FILE=path.
 restore: install ## Replace all data with a backup's: make restore FILE=backups/highlight-....tar.gz
 	@test -n "$(FILE)" || { echo "Name the backup: make restore FILE=path"; exit 2; }
 	$(MANAGE) restore "$(FILE)"
+
+schema: install ## Write the API's OpenAPI schema to config/openapi.yaml (a test fails when it is stale)
+	DEBUG=1 $(BIN)/python manage.py spectacular --validate --fail-on-warn --file config/openapi.yaml
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .

@@ -9,7 +9,7 @@ says how to read it.
 Environment: BENCH_SIZES (default 100,1000), BENCH_DB (a database URL, or a database name
 on DATABASE_URL's server; default highlight_bench there, or SQLite when DATABASE_URL is
 unset), BENCH_REQUESTS (timed requests per page, default 30), BENCH_PDF_RUNS (default 3),
-BENCH_WRK_SECONDS (default 30), BENCH_ONLY (some of pages,throughput,pdfs,imports).
+BENCH_WRK_SECONDS (default 30), BENCH_ONLY (some of pages,throughput,pdfs,imports,api).
 """
 
 import datetime
@@ -35,7 +35,7 @@ WORK = BENCH / ".work"  # static files, media, saved HTML (git-ignored)
 # The newest reports are last month's, as on a live system on the day the bench runs.
 LAST_MONTH = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
 REGISTER = "sc-bench-register"  # the register of the register, heat-map and PDF timings
-PARTS = ("pages", "throughput", "pdfs", "imports")  # BENCH_ONLY picks some of them
+PARTS = ("pages", "throughput", "pdfs", "imports", "api")  # BENCH_ONLY picks some of them
 PARALLEL_PACKS = (
     "not built: parts rendered apart and merged lose the pack's PDF/UA structure tree "
     "(bench/README.md)"
@@ -229,10 +229,14 @@ def page_targets(director):
         .order_by("-size", "order")
         .first()
     )
+    give_a_plan(project)
     return [
         ("dashboard", reverse("projects:dashboard"), director),
         ("programme", programme.get_absolute_url(), director),
         ("project", project.get_absolute_url(), director),
+        ("milestones", reverse("projects:milestones", args=[project.code]), director),
+        ("money", reverse("projects:money", args=[project.code]), director),
+        ("raid_log", reverse("projects:raid", args=[project.code]) + "?shown=all", director),
         (
             "report_edit",
             reverse("projects:report-edit", args=[draft.project.code, draft.period_slug]),
@@ -254,6 +258,36 @@ def page_targets(director):
         ),
         ("documents", reverse("reports:document-list"), director),
     ]
+
+
+def give_a_plan(project):
+    """A large project's plan, money and RAID log (issue 20), made once: 40 milestones, ten
+    years of capital and revenue, and 120 RAID items, so their pages are timed full."""
+    import datetime
+
+    from projects.models import FinanceLine, Milestone, RaidItem
+
+    if project.milestones.exists():
+        return
+    day = datetime.date(2024, 1, 8)
+    Milestone.objects.bulk_create(
+        Milestone(project=project, name=f"Stage {i} complete", key=i % 3 == 0,
+                  baseline=day + datetime.timedelta(weeks=i), forecast=day
+                  + datetime.timedelta(weeks=i, days=i % 5))
+        for i in range(1, 41)
+    )  # fmt: skip
+    FinanceLine.objects.bulk_create(
+        FinanceLine(project=project, year=2020 + i // 2, kind=("capital", "revenue")[i % 2],
+                    budget=1_000_000_00, spent=400_000_00, forecast=1_050_000_00)
+        for i in range(20)
+    )  # fmt: skip
+    kinds = [kind for kind, _ in RaidItem.Kind.choices]
+    RaidItem.objects.bulk_create(
+        RaidItem(project=project, kind=kinds[i % 5], number=i // 5 + 1, owner=project.manager,
+                 title=f"Item {i}", raised_on=day, due=day + datetime.timedelta(days=i),
+                 priority=i % 4 + 1)
+        for i in range(120)
+    )  # fmt: skip
 
 
 def count_queries(client, url):
@@ -528,6 +562,16 @@ def table(results):
     lines.append("")
     for name, m in results.get("imports", {}).items():
         lines.append(f"import {name:<26}{m['rows']:>7} rows {m['rows_per_s']:>8} rows/s")
+    if "api" in results:
+        m = results["api"]
+        lines.append("")
+        lines.append(
+            f"API RAG table, {m['rag_rows']:,} rows: JSON page of 1,000 "
+            f"{m['json_page_first_ms']:.0f}/{m['json_page_middle_ms']:.0f}/"
+            f"{m['json_page_last_ms']:.0f} ms (first/middle/last); CSV {m['csv_seconds']} s "
+            f"({m['csv_rows_per_s']:,} rows/s); xlsx {m['xlsx_seconds']} s "
+            f"({m['xlsx_rows_per_s']:,} rows/s); positions {m['positions_page_ms']:.0f} ms"
+        )
     return "\n".join(lines)
 
 
@@ -576,6 +620,11 @@ def main():
     if "imports" in parts:
         print("Imports…", flush=True)
         results["imports"] = measure_imports()
+    if "api" in parts:
+        print("API: the RAG table…", flush=True)
+        import api
+
+        results["api"] = api.measure(director)
     results["bench_seconds"] = round(time.perf_counter() - started)
     RESULTS.mkdir(exist_ok=True)
     text = json.dumps(results, indent=2)

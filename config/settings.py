@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as our own static files
     "simple_history",
     "axes",
     # Single sign-on (off unless OIDC_ISSUER is set) and second factors (config/signin.py).
@@ -275,19 +278,17 @@ CONTENT_SECURITY_POLICY = {
 # --- Celery and the cache ------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 
-# The dashboard keeps what it has worked out here until a change it shows commits. Every
-# web process must share one cache (Redis), or a process would go on showing the portfolio
-# as it stood before another process's change. CACHE_URL chooses another (the tests
-# give each process its own).
+# The dashboard's workings and the API's request counts live here: every web process must
+# share one cache (Redis), or each would show its own stale portfolio and count requests
+# alone. CACHE_URL chooses another (the tests give each process its own).
 if env("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
 elif REDIS_URL:
     CACHES = {
         "default": {
-            # django-redis rather than Django's own backend for IGNORE_EXCEPTIONS: with Redis
-            # down the dashboard is worked out afresh (a miss), where Django's backend would
-            # turn every save that forgets the cache (an approval) into a 500. Entries
-            # expire (dashboard.CACHE_SECONDS), which bounds what a lost forget can leave.
+            # django-redis for IGNORE_EXCEPTIONS: with Redis down the dashboard is worked out
+            # afresh (a miss), not every save that forgets the cache (an approval) a 500.
+            # Entries expire (dashboard.CACHE_SECONDS), bounding what a lost forget leaves.
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # As the broker's keys (CELERY_BROKER_KEY_PREFIX): one Redis may serve several.
@@ -380,6 +381,9 @@ BANK_HOLIDAYS_COUNTRY = env("BANK_HOLIDAYS_COUNTRY", default="GB")
 BANK_HOLIDAYS_SUBDIVISION = env("BANK_HOLIDAYS_SUBDIVISION", default="ENG")
 
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="highlight-demo")
+
+# The read API (issue 21): REST_FRAMEWORK, SPECTACULAR_SETTINGS and the API's limits.
+from config.api_settings import *  # noqa: E402, F403
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from projects import account_views, second_factor_views, sso
+from projects import account_views, second_factor_views, sso, token_views
 from projects.onboarding import invitations
 from projects.passwords import QueuedPasswordResetForm
 
@@ -50,6 +50,12 @@ urlpatterns = [
         account_views.deputy_remove,
         name="deputy-remove",
     ),
+    path("accounts/me/api-tokens/", token_views.token_create, name="api-token-create"),
+    path(
+        "accounts/me/api-tokens/<int:pk>/revoke/",
+        token_views.token_revoke,
+        name="api-token-revoke",
+    ),
     # Wrong current passwords counted towards the lockout (issue 18).
     path(
         "accounts/password_change/",
@@ -85,6 +91,7 @@ urlpatterns = [
         name="socialaccount_login_error",
     ),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
     path("documents/", include("reports.urls")),
     path("risks/", include("risks.urls")),
     path("plans/", include("businessplan.urls")),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from kombu import Connection
@@ -62,3 +63,9 @@ def healthz(request):
     broker = _broker_state()
     body = {"database": "ok" if database else "unreachable", "broker": broker}
     return JsonResponse(body, status=200 if database and broker != "unreachable" else 503)
+
+
+@require_safe
+def api_docs(request):
+    """The API's documentation page, for signed-in people (Swagger UI, vendored)."""
+    return render(request, "api/docs.html")

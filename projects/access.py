@@ -197,11 +197,13 @@ def visible_reports(user, reports):
     projects where they are on the team, sponsor, PMO or a director."""
     if is_pmo(user) or is_director(user):
         return reports
-    # A subquery for editors rather than a join, so no report is listed twice.
+    # A subquery for editors rather than a join, so no report is listed twice. A sponsor's
+    # deputy, today, reads as the sponsor (ProjectRole.sponsor_deputy).
     return reports.filter(
         Q(status=HighlightReport.Status.APPROVED)
         | Q(project__manager=user)
         | Q(project__sponsor=user)
+        | Q(project__sponsor__in=acting_for(user))
         | Q(named_approver=user)
         | Q(project__in=Project.objects.filter(editors=user).values("pk"))
     )
@@ -321,3 +323,9 @@ def get_report(user, code, month, action="read"):
     if action != "read" and not role.allows(action):
         raise PermissionDenied
     return report, role
+
+
+def keeps_project_records(user, project):
+    """Who keeps a project's plan, money and RAID log (issue 20): whoever writes its
+    reports, that is its manager, its editors and the PMO."""
+    return project_role(user, project).can_draft

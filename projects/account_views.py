@@ -23,8 +23,18 @@ from .models import Deputy, User
 
 @require_GET
 def account(request):
-    return render(request, "registration/account.html",
-                  {**_account_context(request), **_deputies(request)})  # fmt: skip
+    return account_page(request)
+
+
+def account_page(request, deputy_form=None, tokens=None, status=200):
+    from .token_views import tokens_context  # import cycle: each form's view shows this page
+
+    context = {
+        **_account_context(request),
+        **_deputies(request, deputy_form),
+        **(tokens or tokens_context(request)),
+    }
+    return render(request, "registration/account.html", context, status=status)
 
 
 def _account_context(request):
@@ -165,8 +175,7 @@ def deputy_add(request):
                              f"{form.cleaned_data['starts']:%d/%m/%Y} to "
                              f"{form.cleaned_data['ends']:%d/%m/%Y}.")  # fmt: skip
             return redirect("account")
-    return render(request, "registration/account.html", {
-        **_account_context(request), **_deputies(request, form)}, status=400)  # fmt: skip
+    return account_page(request, deputy_form=form, status=400)
 
 
 @require_POST

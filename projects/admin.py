@@ -105,8 +105,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(RagDimension)
 class RagDimensionAdmin(admin.ModelAdmin):
-    list_display = ("name", "order", "active")
-    list_editable = ("order", "active")
+    list_display = ("name", "order", "active", "measures")
+    list_editable = ("order", "active", "measures")
 
 
 @admin.register(RagStatus)

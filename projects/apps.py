@@ -12,11 +12,22 @@ class ProjectsConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from . import audit, audit_receivers, dashboard, markings, sessions, sso
-        from .models import HighlightReport, Project, RagDimension, RagRating, RagStatus, User
+        from .models import (
+            HighlightReport,
+            Organisation,
+            Project,
+            RagDimension,
+            RagRating,
+            RagStatus,
+            User,
+        )
 
         # Everything the dashboard prints or counts: a save or delete of any of them makes
         # the cached dashboard out of date.
-        for model in (Project, HighlightReport, RagRating, RagStatus, RagDimension, User):
+        # (The organisation's tolerances decide the over-budget filter.)
+        on_dashboard = (Project, HighlightReport, RagRating, RagStatus, RagDimension, User)
+        on_dashboard += (Organisation,)
+        for model in on_dashboard:
             post_save.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}")
             post_delete.connect(dashboard.note_change, sender=model, dispatch_uid=f"dash-{model}-")
         markings.track(Project)

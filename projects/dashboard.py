@@ -21,10 +21,11 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from . import milestones
+from . import finance, milestones
 from .forms import MonthField
 from .models import (
     HighlightReport,
+    Organisation,
     Project,
     RagDimension,
     RagRating,
@@ -44,7 +45,9 @@ NO_REPORT = "none"
 # back (a raw UPDATE) can go unseen.
 CACHE_SECONDS = 15 * 60
 VERSION_KEY = "dashboard:version"
-QUERY_FIELDS = ("month", "programme", "sponsor", "manager", "rag", "slipped", "page")
+QUERY_FIELDS = (
+    "month", "programme", "sponsor", "manager", "rag", "slipped", "overspent", "page",
+)  # fmt: skip
 
 
 def data_version():
@@ -94,6 +97,10 @@ def with_position(projects, month, overall):
         current_start=Subquery(current.values("period_start")[:1]),
         # The current report's furthest key-milestone slippage, as approved (days).
         slip_days=Subquery(current.values("key_milestones_slip_days")[:1]),
+        # Its financial year's budget and forecast outturn, as approved (pence).
+        money_budget=Subquery(current.values("money_budget")[:1]),
+        money_forecast=Subquery(current.values("money_forecast")[:1]),
+        money_over=Subquery(current.values("money_over_percent")[:1]),
     )
     previous = HighlightReport.objects.filter(
         project=OuterRef("pk"), status=APPROVED, period_start__lt=OuterRef("current_start")
@@ -138,6 +145,14 @@ def with_position(projects, month, overall):
     )
 
 
+class TickBox(forms.CheckboxInput):
+    """A tick box that reads "0", "false" and "off" in a shared link as unticked (Django's
+    reads any other text as ticked)."""
+
+    def value_from_datadict(self, data, files, name):
+        return str(data.get(name, "")).strip().lower() in ("1", "on", "true", "yes")
+
+
 class DashboardFilter(django_filters.FilterSet):
     programme = django_filters.ModelChoiceFilter(
         field_name="parent",
@@ -161,9 +176,14 @@ class DashboardFilter(django_filters.FilterSet):
         max_value=520,
     )  # fmt: skip
 
+    overspent = django_filters.BooleanFilter(
+        label="Forecast over budget beyond tolerance", method="filter_overspent",
+        widget=TickBox,
+    )  # fmt: skip
+
     class Meta:
         model = Project
-        fields = ["programme", "sponsor", "manager", "rag", "slipped"]
+        fields = ["programme", "sponsor", "manager", "rag", "slipped", "overspent"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,6 +194,18 @@ class DashboardFilter(django_filters.FilterSet):
 
     def filter_slipped(self, queryset, name, value):
         return queryset.filter(slip_days__gt=int(value * 7))
+
+    def filter_overspent(self, queryset, name, value):
+        """The current report's money over budget (its year's total or any line of it) by
+        more than the PMO's Amber tolerance (its Red one, if Amber is off; any overspend,
+        if both are)."""
+        if not value:
+            return queryset
+        organisation = Organisation.current()
+        tolerance = organisation.budget_amber_percent
+        if tolerance is None:
+            tolerance = organisation.budget_red_percent or 0
+        return queryset.filter(money_over__gt=tolerance)
 
     def filter_rag(self, queryset, name, value):
         if value == NO_REPORT:
@@ -194,6 +226,9 @@ class Row:
     changed: bool
     stale: bool  # the current report is older than the month asked for
     milestones: str = ""  # the current report's worst key-milestone slippage, in words
+    money: object = None  # the current report's finance.Variance for its year, or None
+    budget: str = ""  # that year's budget, in pounds
+    forecast: str = ""  # that year's forecast outturn, in pounds (shown alone without a budget)
 
 
 @dataclass
@@ -233,20 +268,7 @@ def position(projects, month):
             "pk", "project_id", "period_start", "period_end", "status_word", "percent_complete"
         )
     }
-    first_month = add_months(month, -(TREND_MONTHS - 1))
-    months = [add_months(first_month, i) for i in range(TREND_MONTHS)]
-    trend = {}
-    for rating in RagRating.objects.filter(
-        dimension=overall,
-        report__project__in=[p.pk for p in projects],
-        report__status=APPROVED,
-        report__period_end__gte=first_month,
-        report__period_start__lte=month_end(month),
-    ).select_related("status", "report"):
-        report = rating.report
-        for m in months:
-            if report.period_start <= month_end(m) and report.period_end >= m:
-                trend[(report.project_id, m)] = rating.status
+    months, trend = overall_trend(projects, month, overall)
     rows = []
     for project in projects:
         current = reports.get(project.current_pk)
@@ -270,22 +292,55 @@ def position(projects, month):
                 changed=bool(project.changed),
                 stale=bool(current and current.period_end < month),
                 milestones=milestones.slip_words(project.slip_days) if current else "",
-            )
+                money=finance.variance(project.money_budget, project.money_forecast)
+                if current
+                else None,
+                budget=finance.pounds(project.money_budget) if current else "",
+                forecast=finance.pounds(project.money_forecast) if current else "",
+            )  # fmt: skip
         )
     return Position(month=month, dimensions=dimensions, rows=rows)
 
 
+def overall_trend(projects, month, overall):
+    """(the 12 months to `month`, {(project id, month): overall RagStatus}) from the
+    approved reports covering each month; one query."""
+    first_month = add_months(month, -(TREND_MONTHS - 1))
+    months = [add_months(first_month, i) for i in range(TREND_MONTHS)]
+    trend = {}
+    for rating in RagRating.objects.filter(
+        dimension=overall,
+        report__project__in=[p.pk for p in projects],
+        report__status=APPROVED,
+        report__period_end__gte=first_month,
+        report__period_start__lte=month_end(month),
+    ).select_related("status", "report"):
+        report = rating.report
+        for m in months:
+            if report.period_start <= month_end(m) and report.period_end >= m:
+                trend[(report.project_id, m)] = rating.status
+    return months, trend
+
+
 def describe(filters):
-    """The filters chosen, in words: "Programme: Culture Action Plan; Overall RAG: Red"."""
-    if not filters.form.is_valid():
-        return "none (all active projects)"
+    """The filters applied, in words: "Programme: Culture Action Plan; Overall RAG: Red",
+    and any not applied because they could not be read (the others still apply)."""
+    form = filters.form
+    form.is_valid()
     rag_names = dict(filters.filters["rag"].extra["choices"])
     chosen = []
-    for name, value in filters.form.cleaned_data.items():
+    for name, value in getattr(form, "cleaned_data", {}).items():
         if value:
-            label = filters.form.fields[name].label or name.title()
-            chosen.append(f"{label}: {rag_names.get(value, value) if name == 'rag' else value}")
-    return "; ".join(chosen) or "none (all active projects)"
+            label = form.fields[name].label or name.title()
+            shown = rag_names.get(value, value) if name == "rag" else value
+            chosen.append(f"{label}: {'yes' if shown is True else shown}")
+    described = "; ".join(chosen) or "none (all active projects)"
+    refused = [
+        form.fields[name].label or name.title() for name in form.errors if name in form.fields
+    ]
+    if refused:
+        described += f" (not applied, as it could not be read: {', '.join(refused)})"
+    return described
 
 
 @dataclass

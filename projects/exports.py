@@ -41,7 +41,26 @@ def dashboard_headings(position):
     for dimension in position.dimensions:
         headings += [text(f"{dimension.name} now"), text(f"{dimension.name} before")]
     return [*headings, "Changed", "Key milestones (furthest behind)",
+            "Budget this financial year (£)", "Forecast outturn (£)", "Variance (£)",
             "Overall trend (12 months, oldest first)"]  # fmt: skip
+
+
+def _money_cells(sheet, excel_row, column, row):
+    """The current report's budget, forecast and variance for its year: numbers in pounds
+    (a variance of -1500 is a number a formula can use), shown as £."""
+    project = row.project
+    if not row.current:
+        return
+    figures = (project.money_budget, project.money_forecast,
+               row.money.amount if row.money else None)  # fmt: skip
+    for offset, pence in enumerate(figures):
+        if pence is not None:
+            cell = sheet.cell(excel_row, column + offset, pence / 100)
+            cell.number_format = POUNDS
+
+
+# No colour for negatives: a variance below zero is an underspend, good news, not red.
+POUNDS = '"£"#,##0.00;-"£"#,##0.00'
 
 
 def dashboard_workbook(position, filters_text):
@@ -83,12 +102,14 @@ def dashboard_workbook(position, filters_text):
             column += 2
         sheet.cell(excel_row, column, "Yes" if row.changed else "")
         sheet.cell(excel_row, column + 1, row.milestones)
+        _money_cells(sheet, excel_row, column + 2, row)
         sheet.cell(
             excel_row,
-            column + 2,
+            column + 5,
             text(", ".join(f"{m:%b %Y} {s.name if s else '-'}" for m, s in row.trend)),
         )
-    widths = [10, 40, 28, 22, 22, 22, 14, 10] + [12] * (2 * len(position.dimensions)) + [9, 18, 60]
+    widths = [10, 40, 28, 22, 22, 22, 14, 10] + [12] * (2 * len(position.dimensions))
+    widths += [9, 18, 14, 14, 14, 60]
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 3)

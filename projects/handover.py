@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from . import access, audit
-from .models import HighlightReport, Project, User
+from .models import HighlightReport, Project, RaidItem, User
 
 # Every link to a person, by "app_label.Model.field": those a hand-over moves, and those that
 # record what the person did or are their own (kept as they are). Each app registers its
@@ -26,6 +26,8 @@ from .models import HighlightReport, Project, User
 MOVES = {
     "projects.Project.sponsor", "projects.Project.manager", "projects.Project.director",
     "projects.Project.editors", "projects.HighlightReport.named_approver",
+    # The RAID items still open that they own (issue 20); closed ones are what they did.
+    "projects.RaidItem.owner",
 }  # fmt: skip
 HISTORY = {
     "admin.LogEntry.user", "account.EmailAddress.user", "socialaccount.SocialAccount.user",
@@ -36,6 +38,9 @@ HISTORY = {
     "projects.Deputy.person", "projects.Deputy.deputy",
     # Who agreed a milestone's new baseline (and for whom): what they did.
     "projects.Rebaseline.agreed_by", "projects.Rebaseline.agreed_for",
+    # A person's API tokens are their own: a switched-off person's stop working at once
+    # (api_tokens.find), and nobody reads with another's.
+    "projects.ApiToken.user",
 }  # fmt: skip
 # (Historical* models' fields are the history itself: never moved.)
 SOURCES = []
@@ -73,6 +78,7 @@ def plan(leaver, successor):
         result.errors.append(f"{successor} is switched off: choose someone who is here.")
     _projects(result)
     _reports(result)
+    _raid(result)
     for source in SOURCES:
         source(result)
     if not leaver.is_active and not result.items:  # handed over already
@@ -92,6 +98,17 @@ def _projects(result):
             result.errors.append(" ".join(exc.messages))
     for project in Project.objects.filter(editors=leaver).order_by("code"):
         result.items.append(Item(f"Editor of {project}", project, "editors", many=True))
+
+
+def _raid(result):
+    open_items = (
+        RaidItem.objects.filter(owner=result.leaver)
+        .exclude(status=RaidItem.Status.CLOSED)
+        .select_related("project")
+        .order_by("project__code", "kind", "number")
+    )
+    for item in open_items:
+        result.items.append(Item(f"Owner of {item.project.code} {item}", item, "owner"))
 
 
 def _reports(result):

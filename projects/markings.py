@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
-from .models import Marking, Organisation, highest
+from .models import Marking, Organisation, Project, highest
 
 IN_USE_KEY = "highlight:marking-in-use"
 MARKINGS_KEY = "highlight:markings"
@@ -41,6 +41,16 @@ def shown_with(project):
     for own, register in held.values_list("marking_id", "risk_registers__marking_id"):
         ids += [own, register or own]  # a register without a marking carries its project's
     return highest_of_ids(ids)
+
+
+def rolled_up_ids(rollup):
+    """The marking ids of the projects a programme report's roll-up prints (by code: they
+    may have moved to another programme or closed since). One query; none without a
+    roll-up."""
+    codes = [row["code"] for row in (rollup or {}).get("projects", [])]
+    if not codes:
+        return []
+    return list(Project.objects.filter(code__in=codes).values_list("marking_id", flat=True))
 
 
 def highest_of_ids(marking_ids):

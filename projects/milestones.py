@@ -72,7 +72,7 @@ def slippage(milestone):
 def may_edit(user, project):
     """A project's plan is kept by whoever writes its reports: its manager, its editors,
     and the PMO."""
-    return access.project_role(user, project).can_draft
+    return access.keeps_project_records(user, project)
 
 
 def may_rebaseline(user, project):
@@ -170,12 +170,22 @@ def moved_words(working_days):
 
 
 def worst_slip(snapshot):
-    """From a report's snapshot: the furthest a key milestone was behind its baseline, in
-    days (0 when none was behind); None when the report printed no key milestones."""
+    """From a report's snapshot: the furthest a key milestone still to be met was behind
+    its baseline, in days (0 when none was); None when the report printed no key
+    milestones."""
     lines = (snapshot or {}).get("milestones") or []
     if not lines:
         return None
-    return max((line.get("slip_days", 0) for line in lines if line.get("late")), default=0)
+    # Those still to be met: one met late is history, not the timeline's state.
+    return max((line.get("slip_days", 0) for line in lines
+                if line.get("late") and not line.get("actual")), default=0)  # fmt: skip
+
+
+def worst_live_slip(project):
+    """The furthest any key milestone still to be met is behind its baseline now, in days
+    (0 when none is behind). One met late is history, not the timeline's state."""
+    slips = (slippage(m) for m in project.milestones.filter(key=True, actual__isnull=True))
+    return max((slip.days for slip in slips if slip and slip.late), default=0)
 
 
 def slip_words(days):

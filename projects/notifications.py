@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from . import markings
+from . import markings, raid
 from .deputies import deputies_of
 from .models import Organisation
 
@@ -122,6 +122,8 @@ def send_reminder_now(due, kind, recipients, today):
         project=due.project,
         days_late=(today - due.due).days,
         url=absolute(due.project.get_absolute_url()),
+        # The RAID log's actions past due, flagged where the manager will read them.
+        overdue_actions=raid.overdue_actions(due.project, today),
     )
     send_mail(subject, body, None, addresses(recipients))
 

@@ -1,9 +1,6 @@
 """A project's plan (issue 20): its milestones, their slippage against the baseline, and
 the sponsor's re-baselines. Thin: access and figures are projects.milestones'."""
 
-from dataclasses import dataclass
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,10 +19,6 @@ IMPORT_INTRO = (
     "importing the same file again changes nothing. An agreed baseline is never moved by a "
     "file: the sponsor re-baselines it."
 )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Workbook (.xlsx) or .csv")
 
 
 @require_GET
@@ -100,29 +93,14 @@ def _editable(request, code):
     return project
 
 
-@dataclass
-class ImportPage:
-    """What the shared import page says (projects/settings/import.html)."""
-
-    title: str
-    intro: str
-    columns: str
-    url: str  # where "Back to …" goes once imported
-
-    def get_absolute_url(self):
-        return self.url
-
-    def __str__(self):
-        return "the milestones"
-
-
 def _import_context(project):
     milestones_url = reverse("projects:milestones", args=[project.code])
     statuses = ", ".join(label for _, label in Milestone.Status.choices)
     return {
-        "spec": ImportPage(f"Import milestones into {project.code}", IMPORT_INTRO,
-                           f"{', '.join(COLUMNS)} (Status: {statuses}; Key: yes or no).",
-                           milestones_url),
+        "spec": upload_pages.ImportPage(
+            f"Import milestones into {project.code}", IMPORT_INTRO,
+            f"{', '.join(COLUMNS)} (Status: {statuses}; Key: yes or no).", milestones_url,
+            "the milestones"),
         "crumbs": [(project.code, project.get_absolute_url()), ("Milestones", milestones_url)],
         "confirm_url": reverse("projects:milestones-import-confirm", args=[project.code]),
         "export_url": reverse("projects:milestones-export", args=[project.code]),
@@ -133,7 +111,7 @@ def _import_context(project):
 @require_http_methods(["GET", "POST"])
 def milestone_import(request, code):
     project = _editable(request, code)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = upload_pages.ImportForm(request.POST or None, request.FILES or None)
     return upload_pages.upload_page(request, MilestoneImporter, project, form,
                                     "projects/settings/import.html", _import_context(project),
                                     ("projects:milestones-import-job", project.code))  # fmt: skip
@@ -147,7 +125,7 @@ def milestone_import_job(request, code, job):
         MilestoneImporter,
         project,
         job,
-        ImportForm(),
+        upload_pages.ImportForm(),
         "projects/settings/import.html",
         _import_context(project),
     )

@@ -2,12 +2,13 @@
 history and PDF."""
 
 from django.contrib import messages
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports import services
 
-from . import access, history, workflow
+from . import access, finance, history, workflow
 from .documents import request_pdf, shown_pdf
 from .forms import (
     ConcernFormSet,
@@ -19,12 +20,14 @@ from .forms import (
     WorkstreamProgressFormSet,
     within_text_limit,
 )
+from .forms.money import SAVED_MEANWHILE, ReportMoneyFormSet
 from .models import HighlightReport
 from .reporting import (
     ReportExists,
     StaleReport,
     add_missing_workstreams,
     create_report,
+    live_suggestions,
     previous_ratings,
     save_report,
     start_next_report,
@@ -154,34 +157,23 @@ def report_edit(request, code, month):
     data = request.POST or None
     previous = previous_ratings(report)
     form = ReportForm(data, instance=report)
-    ratings = RagRatingFormSet(
-        data,
-        instance=report,
-        prefix="ratings",
-        queryset=report.ratings.select_related("dimension", "status"),
-        previous=previous,
-    )
-    workstreams = WorkstreamProgressFormSet(
-        data,
-        instance=report,
-        prefix="workstreams",
-        queryset=report.workstream_progress.select_related("workstream"),
-        form_kwargs={"headings": form.headings},
-    )
-    deliverables = DeliverableFormSet(data, instance=report, prefix="deliverables")
-    concerns = ConcernFormSet(data, instance=report, prefix="concerns")
-    for key, formset in (("deliverables", deliverables), ("concerns", concerns)):
-        if key not in form.offered:
-            formset.extra = 0  # a hidden section posts no empty rows to fill in
-    formsets = [ratings, workstreams, deliverables, concerns]
+    money = _money_formset(request, report)
+    formsets = _report_formsets(data, report, form, previous, _suggestions(report, money))
+    ratings, workstreams, deliverables, concerns = formsets
     stale = False
+    money_valid = not money.is_bound or money.is_valid()
     valid = request.method == "POST" and all(f.is_valid() for f in (form, *formsets))
-    if valid and within_text_limit(form, formsets):
+    if valid and money_valid and within_text_limit(form, formsets):
+        saved_too = [money] if money.is_bound else []
         try:
-            save_report(form, formsets, form.cleaned_data["version"], writer=request.user)
+            save_report(form, [*formsets, *saved_too], form.cleaned_data["version"],
+                        writer=request.user)  # fmt: skip
         except StaleReport:
             stale = True
             messages.error(request, stale_message(report))
+        except IntegrityError:  # a money line added on the Money page at the same moment
+            stale = True
+            messages.error(request, SAVED_MEANWHILE)
         else:
             messages.success(request, "Report saved.")
             return redirect(report)
@@ -194,8 +186,50 @@ def report_edit(request, code, month):
         "workstreams": workstreams,
         "deliverables": deliverables,
         "concerns": concerns,
+        "money": money,
+        "money_year": finance.year_label(finance.report_years(report)[0]),
+        "may_edit_money": finance.may_edit(request.user, report.project),
     }
     return render(request, "projects/report_form.html", context, status=409 if stale else 200)
+
+
+def _money_formset(request, report):
+    """The project's money from the report's financial year on: spend and forecast are
+    updated with each report (the Money page adds years and budgets)."""
+    year = finance.report_years(report)[0]
+    # A form without the money lines (a page opened before the project had any) saves the
+    # rest and leaves the money as it is.
+    posted = request.POST if "money-TOTAL_FORMS" in request.POST else None
+    return ReportMoneyFormSet(
+        posted, instance=report.project, prefix="money", user=request.user,
+        queryset=report.project.finance.filter(year__gte=year), this_year=year,
+    )  # fmt: skip
+
+
+def _suggestions(report, money):
+    """What the tolerances suggest, from the figures as typed when they are valid (the
+    manager may be correcting them in this very save), else as stored."""
+    if money.is_bound and not money.is_valid():
+        return live_suggestions(report)
+    return live_suggestions(report, [f.instance for f in money.forms])
+
+
+def _report_formsets(data, report, form, previous, suggested):
+    """The report's RAG lines, workstream progress, deliverables and concerns."""
+    ratings = RagRatingFormSet(
+        data, instance=report, prefix="ratings", previous=previous, suggested=suggested,
+        queryset=report.ratings.select_related("dimension", "status"),
+    )  # fmt: skip
+    workstreams = WorkstreamProgressFormSet(
+        data, instance=report, prefix="workstreams", form_kwargs={"headings": form.headings},
+        queryset=report.workstream_progress.select_related("workstream"),
+    )  # fmt: skip
+    deliverables = DeliverableFormSet(data, instance=report, prefix="deliverables")
+    concerns = ConcernFormSet(data, instance=report, prefix="concerns")
+    for key, formset in (("deliverables", deliverables), ("concerns", concerns)):
+        if key not in form.offered:
+            formset.extra = 0  # a hidden section posts no empty rows to fill in
+    return [ratings, workstreams, deliverables, concerns]
 
 
 VERSION_MISSING = (

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from simple_history.utils import bulk_create_with_history
 
+from . import finance, milestones, tolerances
 from .models import (
     Concern,
     Deliverable,
@@ -218,10 +219,13 @@ def previous_ratings(report):
     return before
 
 
-def comment_needed(status, previous_status):
+def comment_needed(status, previous_status, suggestion=None):
     """Why a RAG line must carry a comment, or None. The report should answer "why is it
-    Red?" before anyone asks: statuses marked requires_comment (Red, Amber…) and any change
-    since the last approved report need one."""
+    Red?" before anyone asks: statuses marked requires_comment (Red, Amber…), any change
+    since the last approved report, and a rating better than the PMO's tolerances suggest
+    (`suggestion`, from projects.tolerances) need one."""
+    if tolerances.better_than(status, suggestion):
+        return f"say why it is {status.name} when {suggestion.reason}"
     if status is not None and status.requires_comment:
         return f"say why it is {status.name}"
     if previous_status is not None and status != previous_status:
@@ -239,20 +243,32 @@ def unexplained(lines):
     ]
 
 
-def rag_comment_problems(ratings, previous):
+def rag_comment_problems(ratings, previous, suggested=None):
     """unexplained() for `ratings` with their dimension and status loaded; `previous` from
-    previous_ratings()."""
+    previous_ratings(), `suggested` from live_suggestions()."""
+    suggested = suggested or {}
     lines = []
     for rating in ratings:
         before = previous.get(rating.dimension_id)
-        reason = comment_needed(rating.status, before.status if before else None)
+        reason = comment_needed(rating.status, before.status if before else None,
+                                suggested.get(rating.dimension.measures))  # fmt: skip
         lines.append((rating.dimension.name, reason, rating.comment))
     return unexplained(lines)
 
 
 def missing_rag_comments(report):
     ratings = report.ratings.select_related("dimension", "status")
-    return rag_comment_problems(ratings, previous_ratings(report))
+    return rag_comment_problems(ratings, previous_ratings(report), live_suggestions(report))
+
+
+def live_suggestions(report, lines=None):
+    """What the tolerances suggest for the report's budget and timeline lines, from the
+    project's money (or `lines`, FinanceLines with figures not yet saved) and key
+    milestones as they stand."""
+    if lines is None:
+        lines = report.project.finance.all()
+    money = finance.report_money(lines, finance.report_years(report))
+    return tolerances.suggestions(money, milestones.worst_live_slip(report.project))
 
 
 # What people write in a decisions box when they ask for nothing ("- N/A" in the

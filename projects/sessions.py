@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model, logout
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 STARTED, SEEN, ENDED, BY = "signed_in_at", "seen_at", "session_ended", "signed_in_by"
@@ -87,7 +87,11 @@ class SessionLimits:
     def __call__(self, request):
         if request.user.is_authenticated and not _signing_out_everywhere(request):
             reason = ended(request.session, time.time(), active=not _polling(request))
-            if reason:
+            if reason and _reading_the_api(request):
+                # The session ends all the same; the API answers the now-signed-out caller
+                # itself (401 in JSON, or as the token it also sends), never with a page.
+                end(request, reason)
+            elif reason:
                 return end(request, reason)
         response = self.get_response(request)
         if _htmx(request) and response.status_code == 302 and not request.user.is_authenticated:
@@ -114,6 +118,14 @@ def _whole_page(to):
 def _htmx(request):
     # Read here: django-htmx's middleware comes after this one.
     return request.headers.get("HX-Request") == "true"
+
+
+def _reading_the_api(request):
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return match.namespace == "api" or match.view_name in ("api-schema", "api-unknown")
 
 
 def _polling(request):

@@ -2,6 +2,9 @@
 job (the preview, then the import, each run by a worker: projects.uploads), confirm. Each
 app's view checks access to the record and names its form, template and URLs."""
 
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +14,27 @@ from .models import ImportJob
 from .spreadsheets import MAX_FILE_BYTES
 
 EXPIRED = "That import has expired: upload the file again."
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Workbook (.xlsx) or .csv")
+
+
+@dataclass
+class ImportPage:
+    """What a record's import page says (projects/settings/import.html)."""
+
+    title: str
+    intro: str
+    columns: str
+    url: str  # where "Back to …" goes once imported
+    what: str  # "the milestones": back to what
+
+    def get_absolute_url(self):
+        return self.url
+
+    def __str__(self):
+        return self.what
 
 
 def upload_page(request, importer, target, form, template, context, job_page):

@@ -1,6 +1,15 @@
 from django.urls import path, register_converter
 
-from . import audit_views, people_views, plan_views, report_views, settings_views, views
+from . import (
+    audit_views,
+    money_views,
+    people_views,
+    plan_views,
+    raid_views,
+    report_views,
+    settings_views,
+    views,
+)
 from .onboarding import views as onboarding_views
 from .periods import parse_month
 
@@ -54,6 +63,19 @@ def onboarding_urls(which):
 
 
 urlpatterns = [
+    path(f"{project}raid/", raid_views.raid_list, name="raid"),
+    path(f"{project}raid/new/", raid_views.raid_new, name="raid-new"),
+    path(f"{project}raid/<int:pk>/", raid_views.raid_edit, name="raid-edit"),
+    path(f"{project}raid/export.xlsx", raid_views.raid_export, name="raid-export"),
+    path(f"{project}raid/import/", raid_views.raid_import, name="raid-import"),
+    path(f"{project}raid/import/<uuid:job>/", raid_views.raid_import_job, name="raid-import-job"),
+    path(
+        f"{project}raid/import/confirm/",
+        raid_views.raid_import_confirm,
+        name="raid-import-confirm",
+    ),
+    path(f"{project}money/", money_views.money, name="money"),
+    path(f"{project}money/edit/", money_views.money_edit, name="money-edit"),
     path(f"{project}milestones/", plan_views.milestone_list, name="milestones"),
     path(f"{project}milestones/edit/", plan_views.milestone_edit, name="milestones-edit"),
     path(f"{project}milestones/import/", plan_views.milestone_import, name="milestones-import"),
@@ -90,6 +112,7 @@ urlpatterns = [
     *onboarding_urls("people"),
     *onboarding_urls("projects"),
     *onboarding_urls("rag-history"),
+    *onboarding_urls("finance"),
     path("settings/markings/", settings_views.marking_list, name="marking-list"),
     path("settings/markings/<int:pk>/", settings_views.marking_edit, name="marking-edit"),
     path(

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, audit, dashboard, portfolio
+from . import access, audit, dashboard, portfolio, raid
 from .exports import dashboard_workbook
 from .forms import REMOVED_MEANWHILE, ManagerProjectForm, ProjectForm, WorkstreamFormSet
 from .models import HighlightReport, Project, RagRating
@@ -72,6 +72,8 @@ def project_detail(request, code):
         "reports": reports,
         "workstreams": project.workstreams.all(),
         "can_edit_project": access.can_edit_project(request.user, project),
+        # Flagged where everyone looks: actions past their due date (issue 20).
+        "overdue_actions": raid.overdue_actions(project),
     }
     if project.kind == Project.Kind.PROGRAMME:
         context["children"] = portfolio.latest_status(

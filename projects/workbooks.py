@@ -21,6 +21,14 @@ MAX_CELLS = 2_000_000
 
 # A row element of a worksheet's XML, with or without a namespace prefix.
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+# A cell holding a formula and no value: written by a program that never calculated it
+# (openpyxl writes `<f>SUM(A1:A3)</f><v />`). openpyxl reads such a cell as empty, which an
+# import would take as "left blank". A formula Excel calculated to "" is typed t="str".
+UNCALCULATED = re.compile(
+    rb"<c\b(?P<attributes>[^>]*)>\s*<f\b[^>]*(?:/>|>[^<]{0,8192}</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+FORMULA_SPAN = 9000  # longer than any cell UNCALCULATED matches
+
 # openpyxl builds every style a workbook lists before reading a cell: a 12 KB upload listing
 # a million formats took 19 s and 639 MB (found by the hostile review). Excel itself holds
 # at most 64,000 cell formats; a real register uses a few dozen.
@@ -91,6 +99,15 @@ def _read_xlsx(content, progress=None):
         raise ImportFailed(DAMAGED) from None
     if rows > MAX_ROWS:
         raise ImportFailed(TOO_LARGE)
+    uncalculated = _count_tags(archive, _is_sheet, UNCALCULATED, overlap=FORMULA_SPAN,
+                               unless=lambda tag: b't="str"' in tag["attributes"])  # fmt: skip
+    if uncalculated:
+        raise ImportFailed(
+            f"The workbook has {uncalculated:,} formula{'s' if uncalculated > 1 else ''} that "
+            "no spreadsheet program has calculated, so the values are not in the file (it "
+            "was written by a program). Open it in Excel or LibreOffice, save it, and import "
+            "it again."
+        )
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         return _rows_of(book, rows, progress)
@@ -180,19 +197,23 @@ def refuse_long_cells(sheet, number, values):
             )
 
 
+def _is_sheet(name):
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
 def _count_rows(archive):
     """Rows in every worksheet, counted in the raw XML: refusing a 100,000-row workbook this
     way takes a fraction of a second, where openpyxl would parse 50,000 rows first."""
-
-    def is_sheet(name):
-        return name.startswith("xl/worksheets/") and name.endswith(".xml")
-
-    return _count_tags(archive, is_sheet, ROW_TAG)
+    return _count_tags(archive, _is_sheet, ROW_TAG)
 
 
-def _count_tags(archive, wanted, tag_pattern):
-    """How often `tag_pattern` occurs in the parts whose names `wanted` accepts, read from
-    the raw XML in chunks."""
+def _count_tags(archive, wanted, tag_pattern, overlap=64, unless=None):
+    """How often `tag_pattern` occurs (and `unless` is false of it) in the parts whose
+    names `wanted` accepts, read from the raw XML in chunks."""
+
+    def counted(tags):
+        return sum(1 for tag in tags if unless is None or not unless(tag))
+
     found = 0
     for info in archive.infolist():
         if not wanted(info.filename):
@@ -201,11 +222,11 @@ def _count_tags(archive, wanted, tag_pattern):
         with archive.open(info) as part:
             while chunk := part.read(1 << 20):
                 data = tail + chunk
-                # Tags starting in the last few bytes may be cut off: count them next time.
-                cut = max(0, len(data) - 64)
-                found += sum(1 for tag in tag_pattern.finditer(data) if tag.start() < cut)
+                # Tags starting in the last `overlap` bytes may be cut off: count them next.
+                cut = max(0, len(data) - overlap)
+                found += counted(t for t in tag_pattern.finditer(data) if t.start() < cut)
                 tail = data[cut:]
-        found += len(tag_pattern.findall(tail))
+        found += counted(tag_pattern.finditer(tail))
     return found
 
 

@@ -96,6 +96,19 @@ def _ratings_explained(report):
         )
 
 
+def _still_explained(report):
+    """At approval: the money and key milestones are live until then, and may have moved
+    since submission. A rating they now call too good, left unexplained, is not frozen:
+    the sponsor returns it for the manager to explain."""
+    problems = missing_rag_comments(report)
+    if problems:
+        raise TransitionNotAllowed(
+            "It cannot be approved as it stands: since it was submitted, the money or the "
+            "key milestones have changed, and " + "; ".join(problems) + ". Return it to the "
+            "manager to explain."
+        )
+
+
 def available_actions(report, role):
     """What the report's page offers: "edit" and each transition the user's role allows
     (access.ProjectRole) from the report's state now. Taking one checks both again."""
@@ -139,6 +152,7 @@ def approve(report, user):
         report,
         user,
         "approve",
+        check=_still_explained,
         after=freeze,
         status=Status.APPROVED,
         approved_by=user,
@@ -183,6 +197,9 @@ def reopen(report, user, reason):
         approved_at=None,
         approved_snapshot=None,
         key_milestones_slip_days=None,
+        money_budget=None,
+        money_forecast=None,
+        money_over_percent=None,
         reopen_reason=reason,
     )
 

@@ -10,7 +10,7 @@ from projects.forms import (
     SeenVersion,
     VersionRequired,
 )
-from projects.models import User
+from projects.models import RaidItem, User
 
 from . import registers
 from .models import Risk, RiskCategory, RiskRegister
@@ -59,6 +59,7 @@ class RiskForm(VersionRequired, BoundedModelForm):
             "controls",
             "assurance",
             "actions",
+            "treated_by",
             "next_review_date",
         ]
         widgets = {
@@ -84,6 +85,15 @@ class RiskForm(VersionRequired, BoundedModelForm):
             self.fields[name] = score_field(register.matrix, name, not name.startswith("target"))
         if "owner" in self.fields:
             self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        # The actions of the register's project's RAID log that treat it (issue 20).
+        if register.project_id:
+            self.fields["treated_by"].queryset = RaidItem.objects.filter(
+                project_id=register.project_id, kind=RaidItem.Kind.ACTION
+            ).order_by("number")
+            self.fields["treated_by"].widget = forms.CheckboxSelectMultiple()
+            self.fields["treated_by"].widget.choices = self.fields["treated_by"].choices
+        else:
+            del self.fields["treated_by"]
         for name in ("consequences", "controls", "assurance", "actions"):
             self.fields[name].help_text = MARKDOWN_HELP
         self.helper = FormHelper()

@@ -192,6 +192,13 @@ class RiskRegister(models.Model):
         if not self.slug:
             self.slug = self.unique_slug()
         super().save(*args, **kwargs)
+        if self.pk:
+            # Its risks are treated only by its own project's actions (issue 20): moved to
+            # another project, or made corporate, it keeps none of the old project's.
+            links = Risk.treated_by.through.objects.filter(risk__register=self)
+            if self.project_id:
+                links = links.exclude(raiditem__project_id=self.project_id)
+            links.delete()
 
     def get_absolute_url(self):
         return reverse("risks:register", args=[self.slug])
@@ -255,8 +262,15 @@ class Risk(models.Model):
     actions = models.TextField("actions and progress", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     next_review_date = models.DateField(null=True, blank=True)
+    # The project's RAID actions that treat it (issue 20): the link lives here, since the
+    # projects app imports no other.
+    treated_by = models.ManyToManyField(
+        "projects.RaidItem", blank=True, related_name="treated_risks",
+        limit_choices_to={"kind": "action"}, verbose_name="actions treating it",
+        help_text="The register's project's actions (from its RAID log) that treat this risk.",
+    )  # fmt: skip
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[treated_by])
 
     class Meta:
         ordering = ["register", "ref"]

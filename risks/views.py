@@ -155,6 +155,8 @@ def risk_detail(request, slug, ref):
         "outside_appetite": scoring.outside_appetite(risk, matrix),
         "overdue": registers.is_overdue(risk, timezone.localdate()),
         "reviews": [(review, scoring.assessments(review, matrix)) for review in reviews],
+        # The project's RAID actions that treat it (issue 20), with their project: one query.
+        "treating": list(risk.treated_by.select_related("project").order_by("number")),
     }
     return render(request, "risks/risk_detail.html", context)
 

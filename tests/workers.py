@@ -163,10 +163,10 @@ class RedisServer:
              "--appendonly", "no", "--dir", str(self.workdir)],
             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         )  # fmt: skip
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while not redis_available(self.url):
             assert self.process.poll() is None, "redis-server exited"
-            assert time.monotonic() < deadline, "redis-server did not start in 10 s"
+            assert time.monotonic() < deadline, "redis-server did not start in 30 s"
             time.sleep(0.05)
         return self
 

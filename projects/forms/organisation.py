@@ -1,7 +1,7 @@
 """The PMO's settings: the organisation's name, logo and defaults, and the markings it uses."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.files.base import ContentFile
 from django.db.models import Q
@@ -10,6 +10,18 @@ from .. import logos
 from ..models import Marking, Organisation, Project, ReportTemplate
 from ..report_templates import SECTIONS
 from .fields import MARKDOWN_HELP, BoundedModelForm, SeenVersion, VersionRequired
+
+TOLERANCES = (
+    "budget_amber_percent", "budget_red_percent", "timeline_amber_weeks",
+    "timeline_red_weeks", "amber_status", "red_status",
+)  # fmt: skip
+TOLERANCE_HELP = (
+    '<p class="small text-body-secondary">A budget or timeline line rated better than these '
+    "suggest must say why, on the report form and before it is submitted: the budget from "
+    "the financial year's forecast outturn against its approved budget, the timeline from "
+    "the furthest a key milestone is behind its baseline. Leave a threshold empty to switch "
+    "it off. Which RAG line measures the budget or the timeline is set on each line.</p>"
+)
 
 
 class OrganisationForm(VersionRequired, BoundedModelForm):
@@ -31,6 +43,7 @@ class OrganisationForm(VersionRequired, BoundedModelForm):
             "default_marking",
             "risk_appetite",
             "risk_appetite_adopted",
+            *TOLERANCES,
         ]
         widgets = {
             "risk_appetite": forms.Textarea(attrs={"rows": 6}),
@@ -62,6 +75,18 @@ class OrganisationForm(VersionRequired, BoundedModelForm):
             ),
             "default_marking",
             Fieldset("Risk appetite", "risk_appetite", "risk_appetite_adopted"),
+            Fieldset(
+                "Tolerances",
+                HTML(TOLERANCE_HELP),
+                Div(
+                    *(Div(Field(name), css_class="col-md-6") for name in TOLERANCES[:4]),
+                    css_class="row",
+                ),
+                Div(
+                    *(Div(Field(name), css_class="col-md-6") for name in TOLERANCES[4:]),
+                    css_class="row",
+                ),
+            ),  # fmt: skip
             "version",
         )
         self.new_logo = None
@@ -75,6 +100,15 @@ class OrganisationForm(VersionRequired, BoundedModelForm):
     def clean(self):
         cleaned = super().clean()
         refuse_if_saved_since(self.instance, cleaned.get("version"), "these settings")
+        for amber, red in (("budget_amber_percent", "budget_red_percent"),
+                           ("timeline_amber_weeks", "timeline_red_weeks")):  # fmt: skip
+            low, high = cleaned.get(amber), cleaned.get(red)
+            if low is not None and high is not None and high <= low:
+                self.add_error(red, "Red starts further out than Amber.")
+        # A Red that is no worse than Amber would let every rating pass.
+        amber, red = cleaned.get("amber_status"), cleaned.get("red_status")
+        if amber and red and red.severity <= amber.severity:
+            self.add_error("red_status", f"Choose a status worse than {amber} (higher severity).")
         return cleaned
 
     def save(self, commit=True):

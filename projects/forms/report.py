@@ -6,6 +6,8 @@ import datetime
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
 
 from .. import report_templates
 from ..models import (
@@ -164,7 +166,7 @@ class ReportForm(VersionRequired, BoundedModelForm):
 
     def clean_report_date(self):
         value = self.cleaned_data["report_date"]
-        if value and value > datetime.date.today() + datetime.timedelta(days=366):
+        if value and value > timezone.localdate() + datetime.timedelta(days=366):
             raise forms.ValidationError("The date of update is more than a year ahead.")
         return value
 
@@ -175,7 +177,7 @@ class RagRatingForm(BoundedModelForm):
         fields = ["status", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, previous=None, statuses=None, **kwargs):
+    def __init__(self, *args, previous=None, statuses=None, suggested=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.previous = previous or {}
         self.fields["status"].queryset = statuses if statuses is not None else RagStatus.objects
@@ -183,11 +185,20 @@ class RagRatingForm(BoundedModelForm):
         dimension = self.instance.dimension if self.instance.dimension_id else None
         self.fields["status"].label = f"{dimension or 'RAG'} this period"
         self.fields["comment"].label = f"Why {dimension or 'this'} is as it is"
+        # The PMO's tolerances, from the money and key milestones: said on the form.
+        self.suggestion = (suggested or {}).get(dimension.measures) if dimension else None
+        if self.suggestion:
+            # Escaped: crispy prints help text as HTML, and statuses are named by people.
+            self.fields["status"].help_text = format_html(
+                "The tolerances suggest at least {}: {}. Rated better, say why.",
+                self.suggestion.status.name, self.suggestion.reason,
+            )  # fmt: skip
 
     def clean(self):
         cleaned = super().clean()
         before = self.previous.get(self.instance.dimension_id)
-        reason = comment_needed(cleaned.get("status"), before.status if before else None)
+        reason = comment_needed(cleaned.get("status"), before.status if before else None,
+                                self.suggestion)  # fmt: skip
         if reason and not cleaned.get("comment", "").strip():
             self.add_error("comment", f"A comment is needed here: {reason}.")
         return cleaned
@@ -196,15 +207,16 @@ class RagRatingForm(BoundedModelForm):
 class BaseRagRatingFormSet(GuardedInlineFormSet):
     fixed_rows = "A report has one RAG line per dimension: a line cannot be added here."
 
-    def __init__(self, *args, previous=None, **kwargs):
+    def __init__(self, *args, previous=None, suggested=None, **kwargs):
         self.previous = previous or {}
+        self.suggested = suggested or {}
         # One status list for every line, not a query per line.
         self.statuses = RagStatus.objects.all()
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "previous": self.previous,
-                "statuses": self.statuses}  # fmt: skip
+                "statuses": self.statuses, "suggested": self.suggested}  # fmt: skip
 
 
 RagRatingFormSet = forms.inlineformset_factory(

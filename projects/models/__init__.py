@@ -1,6 +1,7 @@
 """The projects app's models, one module per concern; every public name is re-exported
 here so `from projects.models import X` (and Django's model loading) keep working."""
 
+from .api import ApiToken
 from .audit import AuditEvent
 from .common import (
     FIRST_YEAR,
@@ -22,13 +23,16 @@ from .highlight import (
     WorkstreamProgress,
 )
 from .imports import ImportJob
+from .money import FinanceLine
 from .organisation import Marking, Organisation, ReportTemplate, highest
 from .people import Deputy, User
 from .plan import Milestone, Rebaseline
 from .projects import Project, Workstream
+from .raid import RaidItem
 from .reminders import ReportReminder
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "FIRST_YEAR",
     "LAST_YEAR",
@@ -37,6 +41,7 @@ __all__ = [
     "Deputy",
     "Deliverable",
     "HighlightReport",
+    "FinanceLine",
     "ImportJob",
     "Marking",
     "Milestone",
@@ -45,6 +50,7 @@ __all__ = [
     "RagDimension",
     "RagRating",
     "RagStatus",
+    "RaidItem",
     "Rebaseline",
     "ReportReminder",
     "ReportTemplate",

@@ -34,6 +34,8 @@ class AuditEvent(models.Model):
         ADMIN = "admin", "Admin action"
         RESTORE = "restore", "Restored from a backup"
         RETENTION = "retention", "Old events removed"
+        API = "api", "Read through the API"
+        API_TOKEN = "api_token", "API token made or revoked"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Done"

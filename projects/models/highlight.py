@@ -11,18 +11,37 @@ from simple_history.models import HistoricalRecords
 
 from ..periods import period_label
 from .common import contrast_text_colour, hex_colour
+from .organisation import forget_organisation
 from .projects import Project, Workstream
 
 
 class RagDimension(models.Model):
     """A line of the RAG table (Overall, Timeline, Budget, Issues & Risks...): data, not code."""
 
+    class Measures(models.TextChoices):
+        BUDGET = "budget", "Budget"
+        TIMELINE = "timeline", "Timeline"
+        OTHER = "other", "Something else"
+
     name = models.CharField(max_length=80, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
+    # Names are data ("Budget", "Finance", "Cost"...): this says which line the budget and
+    # timeline tolerances hold a rating against.
+    measures = models.CharField(
+        max_length=8, choices=Measures.choices, default=Measures.OTHER,
+        help_text="A budget or timeline line rated better than the tolerances suggest must "
+        "say why.",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measures"], condition=~models.Q(measures="other"),
+                name="one_dimension_per_measure",
+            )
+        ]  # fmt: skip
 
     def __str__(self):
         return self.name
@@ -48,6 +67,16 @@ class RagStatus(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The organisation's cached row holds the statuses its tolerances name.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forget_organisation()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        forget_organisation()
+        return result
 
     @property
     def text_colour(self):
@@ -136,6 +165,15 @@ class HighlightReport(models.Model):
     # From the snapshot, for the dashboard to filter on: the furthest any key milestone was
     # behind its baseline at approval, in days (0: none behind; None: no key milestones).
     key_milestones_slip_days = models.IntegerField(null=True, blank=True, editable=False)
+    # Likewise the financial year's budget and forecast outturn, capital and revenue
+    # together, in pence (None: no budget was set).
+    money_budget = models.BigIntegerField(null=True, blank=True, editable=False)
+    money_forecast = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The furthest over budget its money was, in percent (finance.worst_overspend): a
+    # line or the total; the over-budget filter reads it.
+    money_over_percent = models.DecimalField(
+        max_digits=12, decimal_places=1, null=True, blank=True, editable=False
+    )
 
     # Optimistic locking: every save and transition bumps it; a save made from an older
     # version is refused instead of silently overwriting someone else's work.
@@ -143,7 +181,14 @@ class HighlightReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(
-        excluded_fields=["approved_snapshot", "version", "key_milestones_slip_days"]
+        excluded_fields=[
+            "approved_snapshot",
+            "version",
+            "key_milestones_slip_days",
+            "money_budget",
+            "money_forecast",
+            "money_over_percent",
+        ]
     )
 
     # What the manager writes in Markdown: a text box each on the form, printed as written.

@@ -2,7 +2,7 @@
 protective markings (Government Security Classifications) its documents carry."""
 
 from django.core.cache import cache
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 
 CACHE_KEY = "highlight:organisation"
@@ -47,6 +47,13 @@ def highest(markings):
     return max(markings, key=lambda m: (m.level, m.name)) if markings else None
 
 
+def tolerance_field(verbose_name, default):
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=1, null=True, blank=True, default=default,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+
+
 class Organisation(models.Model):
     """One row: who Highlight works for. Read it with Organisation.current()."""
 
@@ -88,6 +95,26 @@ class Organisation(models.Model):
         help_text="Markdown. Printed on a risk register that has no statement of its own.",
     )
     risk_appetite_adopted = models.DateField("appetite statement adopted on", null=True, blank=True)
+    # Tolerances (issue 20): a budget or timeline rated better than these suggest must say
+    # why. None switches a threshold off.
+    budget_amber_percent = tolerance_field(
+        "Amber when the forecast is over budget by more than (%)", 5
+    )
+    budget_red_percent = tolerance_field(
+        "Red when the forecast is over budget by more than (%)", 10
+    )
+    timeline_amber_weeks = tolerance_field(
+        "Amber when a key milestone is late by more than (weeks)", 2
+    )
+    timeline_red_weeks = tolerance_field("Red when a key milestone is late by more than (weeks)", 6)
+    amber_status = models.ForeignKey(
+        "projects.RagStatus", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="the status tolerances call Amber",
+    )  # fmt: skip
+    red_status = models.ForeignKey(
+        "projects.RagStatus", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="the status tolerances call Red",
+    )  # fmt: skip
     # Two PMO people saving the settings at once: the second is told, not silently lost.
     version = models.PositiveIntegerField(default=0, editable=False)
 
@@ -107,7 +134,11 @@ class Organisation(models.Model):
         """The organisation, cached for every process until it or a marking changes."""
         organisation = cache.get(CACHE_KEY)
         if organisation is None:
-            organisation = cls.objects.select_related("default_marking").filter(pk=1).first()
+            organisation = (
+                cls.objects.select_related("default_marking", "amber_status", "red_status")
+                .filter(pk=1)
+                .first()
+            )
             if organisation is None:
                 organisation = cls._create()
             cache.set(CACHE_KEY, organisation, 3600)
@@ -119,7 +150,13 @@ class Organisation(models.Model):
         marking = Marking.objects.order_by("level").first()
         if marking is None:
             marking = Marking.objects.create(name="OFFICIAL", level=10)
-        organisation, _ = cls.objects.get_or_create(pk=1, defaults={"default_marking": marking})
+        # The status model by the field, not an import: highlight imports this module.
+        rag_status = cls._meta.get_field("amber_status").related_model
+        statuses = {s.name: s for s in rag_status.objects.filter(name__in=["Amber", "Red"])}
+        organisation, _ = cls.objects.get_or_create(pk=1, defaults={
+            "default_marking": marking, "amber_status": statuses.get("Amber"),
+            "red_status": statuses.get("Red"),
+        })  # fmt: skip
         return organisation
 
     @property

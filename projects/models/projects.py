@@ -69,6 +69,11 @@ class Project(models.Model):
     approach = models.TextField(blank=True, help_text="Markdown.")
     distribution = models.CharField(max_length=300, blank=True)
     area = models.CharField(max_length=200, blank=True, help_text="e.g. Wards affected – All")
+    # The finance system's extract names projects by code or by cost centre (issue 20).
+    cost_centre = models.CharField(
+        max_length=40, blank=True, validators=[project_code],
+        help_text="As the finance system codes it: its monthly extract is matched on it.",
+    )  # fmt: skip
     reporting_cadence = models.CharField(
         max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY
     )
@@ -94,6 +99,12 @@ class Project(models.Model):
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cost_centre"], condition=~models.Q(cost_centre=""),
+                name="unique_cost_centre",
+            )
+        ]  # fmt: skip
 
     def __str__(self):
         return f"{self.code} {self.name}"

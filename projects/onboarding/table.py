@@ -137,6 +137,33 @@ class TableImporter(Importer):
         return header_row, headings, named
 
 
+class Codes:
+    """Records found by a code as a sheet writes it: exactly as Highlight has it, or else
+    ignoring case when that finds one record. Codes are unique only as written (TEST.1 and
+    test.1 can both exist), so a code that is two records but for case finds neither: the
+    row says which to write."""
+
+    def __init__(self, records, code_of):
+        self.exact, self.folded = {}, {}
+        for record in records:
+            code = code_of(record)
+            if code:
+                self.exact[code] = record
+                self.folded.setdefault(code.lower(), []).append((code, record))
+
+    def find(self, code, what="project"):
+        """The record `code` names, or None when it names none; RowError when it could be
+        either of two."""
+        if code in self.exact:
+            return self.exact[code]
+        found = self.folded.get(code.lower(), [])
+        if len(found) > 1:
+            written = " or ".join(repr(c) for c, _ in found)
+            raise RowError(f"{code!r} could be {written}: write the {what} exactly as "
+                           "Highlight has it.", ref=code)  # fmt: skip
+        return found[0][1] if found else None
+
+
 class People:
     """Everyone in Highlight, found by email address, username or full name, as a sheet
     names them. A full name two people share finds nobody: the row says to use the email."""

@@ -4,20 +4,15 @@ lists in the layout the imports read."""
 
 from dataclasses import dataclass
 
-from django import forms
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import access, audit, exports, upload_pages
 from ..models import Organisation
-from . import people, portfolio, rag_history
+from . import finance, people, portfolio, rag_history
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Workbook (.xlsx) or .csv")
 
 
 @dataclass
@@ -73,6 +68,21 @@ IMPORTS = {
         "Approved on; optionally Comment and Submitted on (else the approval date). One row "
         "per project, month and RAG dimension.",
     ),
+    "finance": Import(
+        finance.FinanceImporter,
+        "finance",
+        "Import the finance system's figures",
+        "Each row is one project's money for a financial year, capital or revenue apart, "
+        "matched on the project (its code, or its cost centre as the finance system knows "
+        "it), the year and the kind: new lines are added, changed ones updated, and "
+        "importing the same extract again changes nothing. A blank figure is left as it is. "
+        "Figures for a month are marked as the finance system's for that month, for the "
+        "manager to check and confirm in the next report.",
+        "Project (its code) or Cost centre; Period (a month: 2026-09, September 2026 or P6 "
+        "2026-27; or a financial year: 2026-27), or Year and Period (2026-27 and 6); Kind "
+        "(Capital or Revenue); Budget, Actual (spend to date) and Forecast (outturn), in "
+        "pounds.",
+    ),
 }
 
 
@@ -93,7 +103,7 @@ def context(which):
 def import_page(request, which):
     access.require_pmo(request.user)
     spec = IMPORTS[which]
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = upload_pages.ImportForm(request.POST or None, request.FILES or None)
     return upload_pages.upload_page(
         request,
         spec.importer,
@@ -114,7 +124,7 @@ def import_job(request, which, job):
         spec.importer,
         organisation(),
         job,
-        ImportForm(),
+        upload_pages.ImportForm(),
         "projects/settings/import.html",
         context(which),
     )
@@ -135,6 +145,8 @@ def export(request, which):
     if which == "people":
         columns, rows = people.COLUMNS, map(people.person_row, people.people_in_order())
         title = "People"
+    elif which == "finance":
+        columns, rows, title = finance.COLUMNS, finance.finance_rows(), "Finance"
     elif which == "rag-history":
         columns, rows, title = rag_history.COLUMNS, rag_history.history_rows(), "RAG history"
     else:

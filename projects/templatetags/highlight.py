@@ -68,3 +68,28 @@ def plain(text):
     escaped = conditional_escape(text or "")
     escaped = PASTED_SUP.sub(r"\1", escaped)
     return mark_safe(ORDINAL.sub(r"<sup>\1</sup>", escaped))  # noqa: S308 (escaped above)  # nosec B308 B703
+
+
+@register.filter
+def bracket_on_its_own(text):
+    """ "£1,500 under (0.3 %)" with a line break allowed only before the bracket, so a
+    narrow figures column breaks it there rather than a word a line."""
+    head, bracket, tail = str(text).partition(" (")
+    if not bracket:
+        return format_html('<span class="nowrap">{}</span>', head)
+    return format_html('<span class="nowrap">{}</span> <span class="nowrap">({}</span>',
+                       head, tail)  # fmt: skip
+
+
+@register.filter
+def any_gives(lines, key):
+    """Whether any line gives `key`: a column nobody's line fills is left out."""
+    return any(line.get(key) for line in lines or ())
+
+
+@register.filter
+def raid_groups(lines):
+    """A report's open RAID items by kind: [("Issues", lines), ("Actions", lines)...]."""
+    from .. import raid
+
+    return raid.grouped(lines)

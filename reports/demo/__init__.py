@@ -18,7 +18,7 @@ from django.utils import timezone
 from projects.models import HighlightReport, RagDimension, RagStatus
 from projects.periods import previous_month
 
-from . import history, milestones, pack, people, portfolio, registers, story
+from . import history, milestones, money, pack, people, portfolio, raid, registers, story
 from .portfolio import name_the_organisation
 
 __all__ = ["USERS", "name_the_organisation", "seed"]
@@ -36,10 +36,13 @@ def seed(users, stdout):
     plans = story.plan(month, dimensions)
     written = history.seed(projects, users, plans, statuses, month)
     planned = milestones.seed(projects, plans, month, today)
+    budgets = money.seed(projects, plans, today)
+    logged = raid.seed(projects, plans, today)
     risks = registers.seed(projects, users, today)
     stdout.write(
         f"  {portfolio.ORGANISATION}: {len(projects)} programmes and projects, "
-        f"{written} reports written to {month:%B %Y}, {planned} milestones, {risks} risks"
+        f"{written} reports written to {month:%B %Y}, {planned} milestones, {budgets} money "
+        f"lines, {logged} RAID items, {risks} risks"
     )
     pack.seed(month, stdout)
 

@@ -1,7 +1,7 @@
 """The living demo's milestones (issue 20): each project's stages as its dated plan, the
 stages behind it met (some a few days late), and those ahead forecast as its Timeline RAG
-last month says: on their baseline when Green, a few weeks late when Amber, months late
-when Red. Seeded after the reports, so no report approved before milestones existed
+last month says: on their baseline when Green, as many weeks late as its report says when
+Amber or Red (writing.story_numbers, within the PMO's tolerances). Seeded after the reports, so no report approved before milestones existed
 prints a forecast nobody gave at the time."""
 
 import datetime
@@ -11,9 +11,8 @@ from projects.models import Milestone
 from projects.periods import add_months
 
 from .portfolio import PROJECTS
+from .writing import story_numbers
 
-# How late the stages ahead are forecast, in days, by last month's Timeline RAG.
-SLIP = {"Green": 0, "Amber": 21, "Red": 70, "Blue": 0}
 STATUS = {"Green": Milestone.Status.ON_TRACK, "Amber": Milestone.Status.AT_RISK,
           "Red": Milestone.Status.LATE, "Blue": Milestone.Status.ON_TRACK}  # fmt: skip
 TIMELINE = "Timeline"
@@ -27,11 +26,15 @@ def seed(projects, plans, anchor, today):
         if project.milestones.exists() or not plans.get(spec.code):
             continue
         timeline = plans[spec.code][-1].ratings.get(TIMELINE, "Green")
-        made += len(plan(project, spec, anchor, today, timeline))
+        late = 0
+        if timeline in ("Amber", "Red"):  # as many weeks as the report's words say
+            late = 7 * story_numbers(spec.code, plans[spec.code], len(plans[spec.code]) - 1,
+                                     TIMELINE)[0]  # fmt: skip
+        made += len(plan(project, spec, anchor, today, timeline, late))
     return made
 
 
-def plan(project, spec, anchor, today, timeline):
+def plan(project, spec, anchor, today, timeline, late=0):
     rng = random.Random(f"highlight-demo-milestones:{spec.code}")  # noqa: S311  # nosec B311 (a story)
     start, end = add_months(anchor, spec.started), add_months(anchor, spec.ends)
     span = (end - start).days
@@ -47,8 +50,8 @@ def plan(project, spec, anchor, today, timeline):
         elif baseline < today:  # due days ago, about to be met
             fields |= {"forecast": met, "status": Milestone.Status.AT_RISK}
         else:
-            late = weekday(baseline + datetime.timedelta(days=SLIP[timeline]))
-            fields |= {"forecast": late, "status": STATUS[timeline]}
+            forecast = weekday(baseline + datetime.timedelta(days=late))
+            fields |= {"forecast": forecast, "status": STATUS[timeline]}
         milestones.append(Milestone.objects.create(project=project, **fields))
     return milestones
 

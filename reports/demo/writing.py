@@ -28,6 +28,30 @@ def seeded(*parts):
     return random.Random(":".join(str(p) for p in ("highlight-demo", *parts)))  # noqa: S311  # nosec B311
 
 
+def episode_start(plan, index, name):
+    """Where a line's present run of one colour began: its cause stays the same."""
+    while index and plan[index - 1].ratings.get(name) == plan[index].ratings[name]:
+        index -= 1
+    return index
+
+
+# Within the PMO's default tolerances (projects.models.Organisation: Amber over 2 weeks or
+# 5 %, Red over 6 weeks or 10 %), so the words, the milestones and the money agree with
+# the rating they explain.
+WEEKS_LATE = {"Amber": (3, 6), "Red": (7, 12)}
+
+
+def story_numbers(code, plan, index, name):
+    """(weeks late, £k over budget) as a line's story has them at `index`: growing a week a
+    month while the line stays the colour it is. The report's words, the demo's milestones
+    and its money all take them from here."""
+    episode = episode_start(plan, index, name)
+    rng = seeded(code, name, episode, "numbers")
+    low, high = WEEKS_LATE.get(plan[index].ratings.get(name), (2, 6))
+    weeks = min(high, max(low, 2 + index - episode + rng.randint(0, 2)))
+    return weeks, rng.choice((45, 60, 85, 120, 180, 240))
+
+
 def capital(text):
     return text[:1].upper() + text[1:]
 
@@ -134,15 +158,12 @@ class Writer:
             stage=self.stage(index),
             cause=story.choice(causes),
             fix=story.choice(words.FIXES[self.programme.code]),
-            weeks=2 + index - episode + story.randint(0, 2),
-            money=story.choice((45, 60, 85, 120, 180, 240)),
-        )
+            **dict(zip(("weeks", "money"), story_numbers(self.spec.code, self.plan, index, name),
+                       strict=True)),
+        )  # fmt: skip
 
     def episode(self, index, name):
-        """Where the line's present run of one colour began: its cause stays the same."""
-        while index and self.plan[index - 1].ratings.get(name) == self.plan[index].ratings[name]:
-            index -= 1
-        return index
+        return episode_start(self.plan, index, name)
 
     def overall_reason(self, index, status):
         ratings = list(self.plan[index].ratings.items())[1:]

@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from businessplan.models import BusinessPlan
 from businessplan.summary import status_summary
 from projects import access as project_access
-from projects import markings
+from projects import markings, raid
 from projects.models import HighlightReport, Organisation, Project, RagStatus
 from projects.periods import financial_year, month_end, period_label
 from projects.reporting import asks_for_decision
@@ -24,6 +24,7 @@ from risks.models import Risk, RiskMatrix, RiskRegister
 
 from .base import DocumentKind, SourceMissing, parse_month, register_kind
 from .meeting import MEETING_FIELDS, meeting
+from .pack_money import finance_summary, pack_money
 from .plan import section_status
 from .risk_data import heat_map, top_risk
 
@@ -107,7 +108,7 @@ class BoardPackKind(DocumentKind):
         steps = len(projects) + 2
         statuses = list(RagStatus.objects.all())
         reports = month_reports(projects, month)
-        rows, included, decisions, milestones = [], [], [], []
+        rows, included, decisions, milestones, money = [], [], [], [], []
         # A board reads every report of a small pack; of a large one, the exceptions in full
         # and the rest as their summary rows, unless the request asks for all in full.
         in_full = bool((params or {}).get("full")) or len(projects) <= IN_FULL_UP_TO
@@ -119,9 +120,11 @@ class BoardPackKind(DocumentKind):
                 if in_full or row["exception"]:
                     row["in_full"] = True
                     included.append({"anchor": row["anchor"], "data": data})
-                if asks_for_decision(data["report"]["decisions_required"]):
+                asks = asks_for_decision(data["report"]["decisions_required"])
+                if asks or raid.board_decisions(data.get("raid")):
                     decisions.append(decision(project, data, row["anchor"], row.get("in_full")))
                 milestones += pack_milestones(project, data, row["anchor"], row.get("in_full"))
+                money.append(pack_money(project, data, row["anchor"], row.get("in_full")))
             if progress:
                 progress(done, steps)
         order = {"missing": 1, "unapproved": 1, "approved": 2, "not_due": 3}
@@ -136,7 +139,7 @@ class BoardPackKind(DocumentKind):
                 "title": "Portfolio" if programme is None else programme.name,
                 "code": "" if programme is None else programme.code,
                 "period": period_label(month, month_end(month)),
-                "marking": str(pack_marking(projects, held, plan)),
+                "marking": str(pack_marking(projects, held, plan, included)),
                 "in_full": in_full,
                 **meeting(params or {}),
             },
@@ -151,6 +154,7 @@ class BoardPackKind(DocumentKind):
             "milestones": sorted(
                 milestones, key=lambda m: (not m["late"], -m["slip_days"], m["code"])
             ),  # fmt: skip
+            "finance": finance_summary(money),
             "reports": included,
             "risks": risks,
             "plan": plan_summary(plan),
@@ -254,9 +258,12 @@ def decision(project, data, anchor, in_full):
         "code": project.code,
         "name": project.name,
         "body": data["project"]["governance_body"],
-        "text": data["report"]["decisions_required"],
+        "text": data["report"]["decisions_required"]
+        if asks_for_decision(data["report"]["decisions_required"]) else "",
+        # The RAID log's decisions for the board, with their due dates (issue 20).
+        "due": raid.board_decisions(data.get("raid")),
         "anchor": anchor if in_full else "",  # a report not printed has nothing to link to
-    }
+    }  # fmt: skip
 
 
 NAMED_REGISTERS = 12
@@ -313,15 +320,24 @@ def covering_plan(month):
     )
 
 
-def pack_marking(projects, held, plan):
-    """The highest marking of what the pack holds: its projects' reports, the registers its
-    risks come from, and the plan."""
-    ids = [p.marking_id for p in projects] + [
-        own or projects_marking  # a project's register without one carries its project's
-        for own, projects_marking in held.values_list(
-            "marking_id", "project__marking_id"
-        ).distinct()
-    ]
+def pack_marking(projects, held, plan, included=()):
+    """The highest marking of what the pack holds: its projects' reports (and the projects
+    the programme reports it prints roll up, which may have closed or moved since), the
+    registers its risks come from, and the plan."""
+    rollups = [item["data"].get("rollup") or {} for item in included]
+    rolled = markings.rolled_up_ids(
+        {"projects": [p for r in rollups for p in r.get("projects", [])]}
+    )
+    ids = (
+        [p.marking_id for p in projects]
+        + rolled
+        + [
+            own or projects_marking  # a project's register without one carries its project's
+            for own, projects_marking in held.values_list(
+                "marking_id", "project__marking_id"
+            ).distinct()
+        ]
+    )
     if plan is not None:
         ids.append(plan.marking_id)
     return markings.highest_of_ids(ids)

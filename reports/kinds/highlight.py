@@ -1,7 +1,7 @@
 """A highlight report: the project's or programme's month, as its sponsor approves it."""
 
 from projects import access as project_access
-from projects import milestones, report_templates
+from projects import finance, markings, milestones, raid, report_templates, tolerances
 from projects.models import HighlightReport, Project, RagRating
 from projects.reporting import comment_needed, previous_approved_report
 
@@ -15,6 +15,7 @@ from .base import (
     rag,
     register_kind,
 )
+from .rollup import rollup
 
 
 @register_kind
@@ -71,6 +72,14 @@ class HighlightReportKind(DocumentKind):
             return fingerprint({**snapshot, "letterhead": self.letterhead(report, snapshot)})
         return None
 
+    def marking(self, report, data):
+        """A programme's report prints its projects' positions too (the roll-up): it
+        carries the highest of its own marking and theirs."""
+        rolled = markings.rolled_up_ids((data or {}).get("rollup"))
+        if not rolled:
+            return super().marking(report, data)
+        return markings.highest_of_ids([report.project.marking_id, *rolled])
+
     def title(self, report, params=None):
         return f"Highlight report {report.project.code} {report.period_label}"
 
@@ -90,7 +99,17 @@ class HighlightReportKind(DocumentKind):
 
     def gather_live(self, report):
         previous = previous_approved_report(report)
-        ratings = _ratings(report, previous)
+        before = (previous.approved_snapshot or {}) if previous else {}
+        # The key milestones and money as they stand (frozen at approval), beside what the
+        # last approved report gave.
+        key_milestones = milestones.report_lines(report.project, before.get("milestones"))
+        money = finance.report_money(
+            report.project.finance.all(), finance.report_years(report), before.get("money")
+        )
+        suggested = tolerances.suggestions(
+            money, milestones.worst_slip({"milestones": key_milestones})
+        )
+        ratings = _ratings(report, previous, suggested)
         deliverables = _deliverables_by_theme(report)
         template = report_templates.template_for(report.project)
         return {
@@ -109,22 +128,30 @@ class HighlightReportKind(DocumentKind):
                 {"concern": c.concern, "countermeasure": c.countermeasure, "resolved": c.resolved}
                 for c in report.concerns.all()
             ],
-            # The key milestones as they stand (frozen at approval), beside the forecasts
-            # the last approved report gave.
-            "milestones": milestones.report_lines(
-                report.project,
-                (previous.approved_snapshot or {}).get("milestones") if previous else None,
-            ),  # fmt: skip
-        }
+            "milestones": key_milestones,
+            "money": money,
+            # The RAID items open as at the report's date (frozen with it at approval).
+            "raid": raid.report_items(report.project, report.report_date),
+            # A programme's projects as their approved reports left them (frozen with it).
+            **({"rollup": rollup(report.project, report.period_end)}
+               if report.project.kind == Project.Kind.PROGRAMME else {}),
+        }  # fmt: skip
 
     def freeze(self, report):
         """Keep what the report prints as it stands at approval (its snapshot)."""
         report.approved_snapshot = self.gather_live(report)
         report.key_milestones_slip_days = milestones.worst_slip(report.approved_snapshot)
+        money = report.approved_snapshot["money"]
+        report.money_budget, report.money_forecast = finance.year_total(money)
+        worst = finance.worst_overspend(money)
+        report.money_over_percent = worst[2] if worst else None
         # An update, not save(): the snapshot is not a change anyone made, so no history row.
         type(report).objects.filter(pk=report.pk).update(
             approved_snapshot=report.approved_snapshot,
             key_milestones_slip_days=report.key_milestones_slip_days,
+            money_budget=report.money_budget,
+            money_forecast=report.money_forecast,
+            money_over_percent=report.money_over_percent,
         )
 
 
@@ -190,7 +217,7 @@ def stated_period(report):
     return "Previous month" if monthly else "Previous period"
 
 
-def _ratings(report, previous):
+def _ratings(report, previous, suggested):
     """Each rating with last period's beside it: what the report itself states
     (RagRating.stated_previous) where it states it, else the previous approved report's
     (projects.reporting.previous_ratings gives the same rule)."""
@@ -209,7 +236,12 @@ def _ratings(report, previous):
             "stated": rating.stated_previous is not None,
             "comment": rating.comment,
             # Why this line must carry a comment, if it must (the report's own rule).
-            "comment_needed": comment_needed(rating.status, before.get(rating.dimension_id)) or "",
+            "comment_needed": comment_needed(
+                rating.status,
+                before.get(rating.dimension_id),
+                suggested.get(rating.dimension.measures),
+            )
+            or "",  # fmt: skip
         }
         for rating in ratings
     ]

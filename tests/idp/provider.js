@@ -4,17 +4,24 @@
 //
 //   node provider.js <config.json>
 //
-// config.json: {"port": 0 for any, "clients": [oidc-provider client metadata],
+// config.json: {"clients": [oidc-provider client metadata],
 //               "accounts": {"<login>": {<claims: email, email_verified, name, groups...>}},
 //               "idTokenSeconds": how long an ID token lasts (default an hour),
 //               "publishOtherKey": true to publish a key other than the one it signs with}
-// It prints "listening <issuer>" once it serves discovery.
+// It listens on a port the system gives it (a port chosen beforehand can be taken by
+// another process before Node binds it) and prints "listening <issuer>" once it serves.
 import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import Provider from "oidc-provider";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const issuer = `http://127.0.0.1:${config.port}`;
+const server = createServer();
+await new Promise((resolve, reject) => {
+  server.once("error", reject);
+  server.listen(0, "127.0.0.1", resolve);
+});
+const issuer = `http://127.0.0.1:${server.address().port}`;
 const newKey = () => ({
   ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }),
   kid: "signing-key", alg: "RS256", use: "sig",
@@ -55,7 +62,6 @@ if (config.publishOtherKey) {
   });
 }
 
-const server = provider.listen(config.port, "127.0.0.1", () => {
-  console.log(`listening ${issuer}`);
-});
+server.on("request", provider.callback());
+console.log(`listening ${issuer}`);
 process.on("SIGTERM", () => server.close(() => process.exit(0)));

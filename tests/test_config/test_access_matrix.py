@@ -25,11 +25,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from businessplan.importers import PlanImporter
 from projects import uploads, workflow
-from projects.models import ImportJob, Milestone, Organisation, RagDimension, User
+from projects.models import (
+    ImportJob,
+    Milestone,
+    Organisation,
+    RagDimension,
+    RaidItem,
+    User,
+)
+from projects.onboarding.finance import FinanceImporter
 from projects.onboarding.people import PeopleImporter
 from projects.onboarding.plan import MilestoneImporter
 from projects.onboarding.portfolio import ProjectImporter
 from projects.onboarding.rag_history import RagHistoryImporter
+from projects.onboarding.raid import RaidImporter
 from projects.periods import add_months, month_end
 from reports import kinds
 from reports.models import Document, params_key
@@ -161,6 +170,27 @@ TABLE = [
     # A project's plan: everyone reads it; its report writers and the PMO keep it; only the
     # sponsor (or a deputy) moves an agreed baseline.
     C("projects:milestones", "TEST.1", get=EVERYONE, post=expect(405)),
+    # Its money likewise: everyone reads it; its report writers and the PMO keep it.
+    C("projects:money", "TEST.1", get=EVERYONE, post=expect(405)),
+    C("projects:money-edit", "TEST.1", get=expect(403, manager=OK, editor=OK, pmo=OK), post=None),
+    # Its RAID log likewise.
+    C("projects:raid", "TEST.1", get=EVERYONE, post=expect(405)),
+    C("projects:raid-new", "TEST.1", get=expect(403, manager=OK, editor=OK, pmo=OK), post=None),
+    C("projects:raid-edit", "raid-item", get=expect(403, manager=OK, editor=OK, pmo=OK), post=None),
+    C("projects:raid-export", "TEST.1", get=EVERYONE, post=expect(405)),
+    C("projects:raid-import", "TEST.1", get=expect(403, manager=OK, editor=OK, pmo=OK), post=None),
+    C(
+        "projects:raid-import-confirm",
+        "TEST.1",
+        get=POST_ONLY,
+        post=expect(403, manager=OK, editor=OK, pmo=OK),
+    ),  # fmt: skip
+    C(
+        "projects:raid-import-job",
+        "milestone-job",
+        get=expect(403, manager=OK, editor=404, pmo=404),
+        post=expect(405),
+    ),  # fmt: skip
     C(
         "projects:milestones-edit",
         "TEST.1",
@@ -222,7 +252,7 @@ TABLE = [
     # --- people and projects in bulk: the PMO's; an upload's job is its uploader's ---
     *[
         row
-        for which in ("people", "projects", "rag-history")
+        for which in ("people", "projects", "rag-history", "finance")
         for row in (
             C(f"projects:{which}-import", "-", get=PMO_ONLY, post=PMO_ONLY),
             C(f"projects:{which}-import-confirm", "-", get=POST_ONLY, post=PMO_ONLY),
@@ -327,6 +357,56 @@ TABLE = [
     C("reports:document-download", "corporate-register", get=CORPORATE_READERS, post=expect(405)),
     C("reports:document-download", "draft-plan", get=INTERNAL_READERS, post=expect(405)),
     C("reports:document-retry", "failed-draft-report", get=POST_ONLY, post=DRAFT_READERS),
+    # --- the read API (issue 21): a stranger gets 401 in JSON, never the sign-in page, and
+    # every method but reading is refused (405), whoever asks ---
+    *[
+        C(name, target, get={**get, "anonymous": 401}, post=expect(405, anonymous=401))
+        for name, target, get in (
+            ("api:programme-list", "-", EVERYONE),
+            ("api:programme-detail", "PROG.1", EVERYONE),
+            ("api:project-list", "-", EVERYONE),
+            ("api:project-detail", "TEST.1", EVERYONE),
+            ("api:project-detail", "OTHER.2", EVERYONE),
+            ("api:rag-rating-list", "-", EVERYONE),
+            ("api:position-list", "-", EVERYONE),
+            ("api:milestone-list", "-", EVERYONE),
+            ("api:money-list", "-", EVERYONE),
+            ("api:raid-item-list", "-", EVERYONE),
+            ("api:report-list", "-", EVERYONE),
+            ("api:report-detail", "draft", DRAFT_READERS),
+            ("api:report-detail", "submitted", DRAFT_READERS),
+            ("api:report-detail", "approved", EVERYONE),
+            ("api:risk-register-list", "-", EVERYONE),
+            ("api:risk-register-detail", "project", PROJECT_REGISTER_READERS),
+            ("api:risk-register-detail", "corporate", CORPORATE_READERS),
+            ("api:risk-list", "-", EVERYONE),
+            ("api:business-plan-list", "-", EVERYONE),
+            ("api:business-plan-detail", "published", EVERYONE),
+            ("api:business-plan-detail", "draft", INTERNAL_READERS),
+            ("api:plan-section-list", "-", EVERYONE),
+            ("api:plan-activity-list", "-", EVERYONE),
+            ("api:plan-activity-update-list", "-", EVERYONE),
+            ("api:document-list", "-", EVERYONE),
+            ("api:document-detail", "draft-report", DRAFT_READERS),
+            ("api:document-detail", "approved-report", EVERYONE),
+            ("api:document-detail", "board-pack", INTERNAL_READERS),
+            ("api:document-detail", "corporate-register", CORPORATE_READERS),
+            ("api:document-download", "draft-report", DRAFT_READERS),
+            ("api:document-download", "approved-report", EVERYONE),
+            ("api:document-download", "board-pack", INTERNAL_READERS),
+            ("api:document-download", "corporate-register", CORPORATE_READERS),
+            ("api:document-download", "draft-plan", INTERNAL_READERS),
+            ("api-schema", "-", EVERYONE),
+        )
+    ],
+    # Any other address under /api/: 404 in JSON (401 to a stranger).
+    C("api-unknown", "nothing", get=expect(404, anonymous=401), post=expect(405, anonymous=401)),
+    # Its documentation page is a page like any other.
+    C("api-docs", "-", get=EVERYONE, post=expect(405)),
+    # A person's tokens are theirs: an empty form is refused with the page (400), and
+    # nobody's token row here is anyone's to revoke.
+    C("api-token-create", "-", get=expect(405), post=expect(400)),
+    C("api-token-revoke", "none", get=expect(405), post=expect(404)),
 ]
 
 
@@ -379,6 +459,8 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
     draft = unseen_report(project, datetime.date(2024, 4, 1), "draft")
     Milestone.objects.create(project=project, name="Contract signed",
                              baseline=datetime.date(2024, 3, 4), key=True)  # fmt: skip
+    RaidItem.objects.create(project=project, kind="issue", number=1, title="Lift delayed",
+                            raised_on=datetime.date(2024, 3, 4))  # fmt: skip
 
     matrix = RiskMatrix.objects.get(name="5x5")
     project_register = RiskRegisterFactory(
@@ -420,9 +502,11 @@ def world(project, other_project, alice, bob, erin, charlie, dave, olive, pam, d
         "projects:people-import-job": import_job(pam, PeopleImporter, Organisation.current()),
         "projects:projects-import-job": import_job(pam, ProjectImporter, Organisation.current()),
         "projects:milestones-import-job": import_job(alice, MilestoneImporter, project),
+        "projects:raid-import-job": import_job(alice, RaidImporter, project),
         "projects:rag-history-import-job": import_job(
             pam, RagHistoryImporter, Organisation.current()
         ),
+        "projects:finance-import-job": import_job(pam, FinanceImporter, Organisation.current()),
     }
     users = {
         "plain": olive, "other_manager": charlie, "manager": alice, "editor": erin,
@@ -483,13 +567,27 @@ def url_for(case, world):
     app = case.name.split(":")[0]
     if case.name.startswith("openid_connect_"):
         return reverse(case.name, kwargs={"provider_id": case.target})
-    if case.name == "deputy-remove":
+    if case.name == "api-unknown":
+        return "/api/v1/nothing/"
+    if case.name in ("deputy-remove", "api-token-revoke"):
         return reverse(case.name, args=[999_999])
+    if app == "api" and case.target in world["documents"]:
+        return reverse(case.name, args=[world["documents"][case.target].pk])
+    if app == "api" and case.name.startswith("api:risk-register"):
+        return reverse(case.name, args=[world["registers"][case.target].slug])
+    if app == "api" and case.name.startswith("api:business-plan"):
+        return reverse(case.name, args=[world["plans"][case.target].year])
+    if app == "api" and case.target in world["reports"]:
+        return reverse(case.name, args=[world["reports"][case.target].pk])
+    if app == "api":
+        return reverse(case.name, args=[case.target])
     if case.name in ("password_reset_confirm", "invitation"):
         return reverse(case.name, args=["MQ", "bad-token"])
     if case.target == "milestone":
         milestone = Milestone.objects.get(project__code="TEST.1")
         return reverse(case.name, args=["TEST.1", milestone.pk])
+    if case.target == "raid-item":
+        return reverse(case.name, args=["TEST.1", RaidItem.objects.get(project__code="TEST.1").pk])
     if case.target == "milestone-job":
         return reverse(case.name, args=["TEST.1", world["jobs"][case.name].pk])
     if case.target == "organisation":

@@ -59,8 +59,12 @@ def blank_row(name, data):
 
 # Per form: fields with a format of their own, and choices that have no default.
 FORMATTED = {
-    "project": (("code", "start_text", "end_text"), (), {}),
-    "new project": (("code", "start_text", "end_text"), ("sponsor", "manager"), {"code": "NEW.1"}),
+    "project": (("code", "cost_centre", "start_text", "end_text"), (), {}),
+    "new project": (
+        ("code", "cost_centre", "start_text", "end_text"),
+        ("sponsor", "manager"),
+        {"code": "NEW.1"},
+    ),
     "risk": (("ref",), (), {}),
     "new risk": (
         ("ref",),
@@ -96,6 +100,7 @@ def forms(world):
     return {
         "project": ("pam", reverse("projects:project-edit", args=["TEST.1"])),
         "milestones": ("alice", reverse("projects:milestones-edit", args=["TEST.1"])),
+        "raid item": ("alice", reverse("projects:raid-new", args=["TEST.1"])),
         "new project": ("pam", reverse("projects:project-create")),
         "report": ("alice", reverse("projects:report-edit", args=["TEST.1", report.period_slug])),
         "risk": ("pam", reverse("risks:risk-edit", args=[register.slug, "LR_1"])),
@@ -112,8 +117,8 @@ def forms(world):
 
 
 FORM_NAMES = [
-    "project", "new project", "milestones", "report", "risk", "new risk", "risk review",
-    "new register", "plan", "new plan", "activity update",
+    "project", "new project", "milestones", "raid item", "report", "risk", "new risk",
+    "risk review", "new register", "plan", "new plan", "activity update",
 ]  # fmt: skip
 
 
@@ -131,6 +136,8 @@ def pages_showing(world):
         reverse("projects:project-list"),
         reverse("projects:project-detail", args=["TEST.1"]),
         reverse("projects:milestones", args=["TEST.1"]),
+        reverse("projects:money", args=["TEST.1"]),
+        reverse("projects:raid", args=["TEST.1"]) + "?shown=all",
         report.get_absolute_url(),
         reverse("risks:register-list"),
         reverse("risks:register", args=[register.slug]),

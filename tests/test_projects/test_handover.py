@@ -199,3 +199,26 @@ def test_the_pmo_cannot_switch_off_an_account_that_reaches_the_admin(world, pmo_
     world["lee"].save()
     chosen = {"leaver": world["lee"].pk, "successor": world["sam"].pk}
     assert pmo_client.get(reverse("projects:hand-over"), chosen).status_code == 403
+
+
+@pytest.mark.django_db
+def test_open_raid_items_move_to_the_successor_and_closed_ones_stay(project, alice, olive):
+    import datetime
+
+    from projects import handover
+    from projects.models import RaidItem
+
+    day = datetime.date(2024, 3, 1)
+    open_action = RaidItem.objects.create(project=project, kind="action", number=1,
+                                          title="Chase", owner=alice, raised_on=day)  # fmt: skip
+    done = RaidItem.objects.create(project=project, kind="action", number=2, title="Done",
+                                   owner=alice, raised_on=day, status="closed",
+                                   resolution="Done")  # fmt: skip
+    plan = handover.plan(alice, olive)
+    assert any(item.obj == open_action for item in plan.items)
+    assert not any(item.obj == done for item in plan.items)
+    project.manager = olive  # so that what alice manages does not block the test
+    project.save()
+    handover.carry_out(handover.plan(alice, olive))
+    open_action.refresh_from_db(), done.refresh_from_db()
+    assert open_action.owner == olive and done.owner == alice

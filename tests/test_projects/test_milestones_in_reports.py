@@ -160,3 +160,17 @@ def test_the_milestones_page_says_how_far_a_forecast_moved_since_the_last_approv
     page = client.get(reverse("projects:milestones", args=[project.code])).content.decode()
     assert "moved 10 working days later since the last approved report" in page
     assert page.count("since the last approved report") == 1  # the others have not moved
+
+
+@pytest.mark.django_db
+def test_a_first_report_has_no_column_for_a_forecast_nobody_gave(client, project, plan, alice):
+    first = ReportFactory(project=project, period_start=D(2024, 2, 1))
+    client.force_login(alice)
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Library reopens" in page
+    assert "Last forecast" not in page and "Forecast in" not in page
+    pdf, _, _ = render_source(
+        "highlight_report", first, {"project": project.code, "period": first.period_slug}
+    )
+    text = pdf_text(pdf.content)
+    assert "Library reopens" in text and "Last forecast" not in text

@@ -36,7 +36,7 @@ def test_project_page_queries_do_not_grow_with_reports(client_for, project, alic
     assert few == many, sql
     # session, user, project (with people), is-editor check, whom they deputise for,
     # groups, reports, their ratings, workstreams; its registers' markings (the banner)
-    assert many == 10, "\n".join(sql)
+    assert many == 11, "\n".join(sql)  # and its overdue actions (issue 20)
 
 
 def test_report_page_queries_do_not_grow_with_concerns(client_for, project, alice, bob):
@@ -54,7 +54,7 @@ def test_report_page_queries_do_not_grow_with_concerns(client_for, project, alic
     # top risks: matrices, their bands, the risks; the report template (a draft's headings);
     # the registers' markings (the banner); who wrote the report and the sponsor's groups
     # (separation of duties: may the sponsor approve it?); whom the reader deputises for
-    assert many == 22, "\n".join(sql)  # 21, and the key milestones (issue 20)
+    assert many == 24, "\n".join(sql)  # 21; key milestones, money, RAID log (issue 20)
 
 
 def test_home_page_queries_do_not_grow_with_projects(client_for, project, alice, bob):

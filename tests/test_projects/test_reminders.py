@@ -173,3 +173,19 @@ def test_a_reminder_the_mail_server_refused_is_sent_again_next_run(project, monk
     # No director named and no Directors: the escalation waits for someone to tell.
     assert [r.kind for r in sent] == ["overdue", "to_sponsor"]
     assert len(mail.outbox) == 2
+
+
+def test_a_reminder_flags_the_projects_overdue_actions(
+    late_project, django_capture_on_commit_callbacks
+):
+    from projects.models import RaidItem
+
+    RaidItem.objects.create(project=late_project, kind="action", number=1, due=D(2024, 4, 1),
+                            title="Chase the asbestos survey", raised_on=D(2024, 3, 1))  # fmt: skip
+    RaidItem.objects.create(project=late_project, kind="action", number=2, due=D(2024, 4, 30),
+                            title="Order the shelving", raised_on=D(2024, 3, 1))  # fmt: skip
+    run((2024, 4, 5), django_capture_on_commit_callbacks)
+    body = mail.outbox[-1].body
+    assert "Overdue actions in the RAID log:" in body
+    assert "- A1 Chase the asbestos survey, due 01/04/2024" in body
+    assert "Order the shelving" not in body  # not due yet

@@ -30,22 +30,19 @@ from businessplan.models import (
 from projects.dashboard import portfolio_changed
 from projects.models import (
     Concern,
-    Deliverable,
     HighlightReport,
     Project,
     RagDimension,
     RagRating,
     RagStatus,
-    ReportReminder,
     User,
-    Workstream,
-    WorkstreamProgress,
 )
 from projects.periods import add_months, month_end, parse_month
 from reports.kinds import fingerprint, get_kind
 from reports.models import Document, params_key
 from risks.models import Risk, RiskCategory, RiskMatrix, RiskRegister, RiskReview
 
+from ...scale_data import clear_scale_data
 from ..seeding import SeedingCommand
 
 PREFIX = "SC"  # every generated code starts so, to find (and replace) them again
@@ -95,40 +92,7 @@ class Command(SeedingCommand):
         )
 
     def clear(self):
-        """Remove a previous run's data. Raw deletes, children first: the ORM's delete would
-        load every row and write a history row for each (minutes at this size)."""
-        projects = Project.objects.filter(code__startswith=PREFIX)
-        reports = HighlightReport.objects.filter(project__in=projects)
-        registers = RiskRegister.objects.filter(name__startswith=f"{PREFIX} ")
-        plan = BusinessPlan.objects.filter(year="2099-00")
-        activities = Activity.objects.filter(section__plan__in=plan)
-        documents = Document.objects.filter(
-            source_type=ContentType.objects.get_for_model(HighlightReport),
-            source_id__in=reports.values("pk"),
-        )
-        for queryset in (
-            Document.requesters.through.objects.filter(document__in=documents),
-            documents,
-            RagRating.objects.filter(report__in=reports),
-            Concern.objects.filter(report__in=reports),
-            WorkstreamProgress.objects.filter(report__in=reports),
-            Deliverable.objects.filter(report__in=reports),
-            reports,
-            RiskReview.objects.filter(risk__register__in=registers),
-            Risk.objects.filter(register__in=registers),
-            registers,
-            ReportReminder.objects.filter(project__in=projects),
-            Workstream.objects.filter(project__in=projects),
-            Activity.aims.through.objects.filter(activity__in=activities),
-            ActivityUpdate.objects.filter(activity__in=activities),
-            activities,
-            Section.objects.filter(plan__in=plan),
-            StrategicAim.objects.filter(plan__in=plan),
-            plan,
-            projects.filter(kind="project"),
-            projects,
-        ):
-            queryset._raw_delete(queryset.db)
+        clear_scale_data(PREFIX)
 
     def people(self, projects):
         count = max(10, projects // 4)
