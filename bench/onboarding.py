@@ -125,10 +125,12 @@ def write(folder, dimensions=("Overall", "Timeline", "Budget", "Issues & Risks")
             "Submitted on",
         ]
     ]
+    today = datetime.date.today()
     for row in projects[1:]:
         for month in months_back(MONTHS):
-            submitted = month + datetime.timedelta(days=31 + rng.randint(0, 9))
-            approved = submitted + datetime.timedelta(days=rng.randint(0, 5))
+            # Last month's report may be approved only today, early in this month.
+            submitted = min(month + datetime.timedelta(days=31 + rng.randint(0, 9)), today)
+            approved = min(submitted + datetime.timedelta(days=rng.randint(0, 5)), today)
             for dimension in dimensions:
                 status = rng.choice(STATUSES)
                 comment = "" if status == "Green" else f"{dimension} {status.lower()}: see log"
