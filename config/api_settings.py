@@ -1,4 +1,5 @@
-"""The read API's settings (issue 21; projects/api_base.py), read into config/settings.py:
+"""The read API's and the channel messages' settings (issue 21; projects/api_base.py,
+projects/webhooks.py), read into config/settings.py:
 REST framework's, the OpenAPI schema's, and the limits read from the environment."""
 
 import environ
@@ -51,3 +52,10 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Messages to chat channels (projects/webhooks.py): seconds to connect and to be answered;
+# posting to this machine or a private network only for the tests; an extra certificate
+# authority to trust (an organisation's own, or the tests').
+CHANNEL_HOOK_TIMEOUT = env.float("CHANNEL_HOOK_TIMEOUT", default=10)
+CHANNEL_HOOKS_ALLOW_PRIVATE = env.bool("CHANNEL_HOOKS_ALLOW_PRIVATE", default=False)
+CHANNEL_HOOKS_CA_FILE = env("CHANNEL_HOOKS_CA_FILE", default="")

@@ -41,6 +41,8 @@ HISTORY = {
     # A person's API tokens are their own: a switched-off person's stop working at once
     # (api_tokens.find), and nobody reads with another's.
     "projects.ApiToken.user",
+    # Who last set a chat channel's webhook: what they did.
+    "projects.ChannelHook.changed_by",
 }  # fmt: skip
 # (Historical* models' fields are the history itself: never moved.)
 SOURCES = []

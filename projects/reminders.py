@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-from . import notifications, schedule
+from . import channels, notifications, schedule
 from .access import DIRECTORS
 from .models import Project, ReportReminder
 
@@ -73,6 +73,8 @@ def send_reminders(today):
                         recipients="\n".join(notifications.addresses(people)),
                     )
                     notifications.send_reminder_now(due, kind, people, today)
+                    if kind == Kind.OVERDUE:
+                        channels.report_overdue(due)  # posted once the record commits
             except IntegrityError:
                 continue  # another run sent it a moment ago
             except OSError:

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from . import (
     audit_views,
+    channel_views,
     money_views,
     people_views,
     plan_views,
@@ -113,6 +114,17 @@ urlpatterns = [
     *onboarding_urls("projects"),
     *onboarding_urls("rag-history"),
     *onboarding_urls("finance"),
+    path("settings/channels/", channel_views.channel_list, name="channel-list"),
+    path(
+        "settings/channels/organisation/",
+        channel_views.channel_edit,
+        name="channel-organisation",
+    ),
+    path(
+        "settings/channels/programmes/<str:code>/",
+        channel_views.channel_edit,
+        name="channel-programme",
+    ),
     path("settings/markings/", settings_views.marking_list, name="marking-list"),
     path("settings/markings/<int:pk>/", settings_views.marking_edit, name="marking-edit"),
     path(

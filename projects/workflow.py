@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from reports import services as documents
 
-from . import access, audit, notifications
+from . import access, audit, channels, notifications
 from .models import HighlightReport
 from .reporting import missing_rag_comments
 
@@ -109,6 +109,12 @@ def _still_explained(report):
         )
 
 
+def told(report, event, user, email):
+    """Those the email is for, and the programme's (or organisation's) channel."""
+    email(report)
+    channels.report_event(report, event, by=user)
+
+
 def available_actions(report, role):
     """What the report's page offers: "edit" and each transition the user's role allows
     (access.ProjectRole) from the report's state now. Taking one checks both again."""
@@ -128,7 +134,7 @@ def submit(report, user):
         user,
         "submit",
         check=_ratings_explained,
-        after=lambda r: notifications.report_submitted(r),
+        after=lambda r: told(r, "submitted", user, notifications.report_submitted),
         status=Status.SUBMITTED,
         submitted_by=user,
         submitted_at=now,
@@ -146,7 +152,7 @@ def approve(report, user):
 
     def freeze(locked):
         documents.freeze_approved_report(locked, user)
-        notifications.report_approved(locked)
+        told(locked, "approved", user, notifications.report_approved)
 
     return _transition(
         report,
@@ -177,7 +183,7 @@ def return_to_manager(report, user, comment):
         report,
         user,
         "return",
-        after=lambda r: notifications.report_returned(r),
+        after=lambda r: told(r, "returned", user, notifications.report_returned),
         status=Status.RETURNED,
         sponsor_comment=comment,
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from projects.periods import months_later
 
-from . import scoring
+from . import alerts, scoring
 from .models import Risk, RiskReview
 
 
@@ -169,7 +169,7 @@ def save_risk(form, expected_version):
     """Save unless someone else saved since the form was opened (then StaleRisk: nothing is
     written and the user keeps what they typed)."""
     risk = form.instance
-    with transaction.atomic():
+    with transaction.atomic(), alerts.watching_appetite(risk.register):
         if risk.pk:
             bumped = Risk.objects.filter(pk=risk.pk, version=expected_version).update(
                 version=F("version") + 1
@@ -194,7 +194,7 @@ def record_review(
     takes those scores and its next review date moves on; a back-dated review is kept in the
     history without changing today's scores. Refused (StaleRisk) if the risk changed since
     the form was opened."""
-    with transaction.atomic():
+    with transaction.atomic(), alerts.watching_appetite(risk.register):
         locked = Risk.objects.select_for_update().get(pk=risk.pk)
         if expected_version is not None and locked.version != expected_version:
             raise StaleRisk

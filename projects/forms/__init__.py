@@ -2,6 +2,7 @@
 so `from projects.forms import X` keeps working."""
 
 from .approval import NameApproverForm
+from .channels import ChannelHookForm
 from .fields import (
     MARKDOWN_HELP,
     REMOVED_MEANWHILE,
@@ -45,6 +46,7 @@ from .report import (
 )
 
 __all__ = [
+    "ChannelHookForm",
     "NameApproverForm",
     "LONG_TEXT",
     "MAX_CONCERNS",

@@ -3,6 +3,7 @@ here so `from projects.models import X` (and Django's model loading) keep workin
 
 from .api import ApiToken
 from .audit import AuditEvent
+from .channels import ChannelHook
 from .common import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -34,6 +35,7 @@ from .reminders import ReportReminder
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "ChannelHook",
     "FIRST_YEAR",
     "LAST_YEAR",
     "Concern",

@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         RETENTION = "retention", "Old events removed"
         API = "api", "Read through the API"
         API_TOKEN = "api_token", "API token made or revoked"
+        CHANNEL = "channel", "Channel webhook set or removed"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Done"

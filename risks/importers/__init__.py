@@ -31,6 +31,7 @@ from projects.spreadsheets import (
 )
 
 from .. import scoring
+from ..alerts import watching_appetite
 from ..models import CorporatePriority, Risk, RiskCategory, RiskReview
 from . import columns
 from .columns import AMBIGUOUS, COLUMN_FOR, REQUIRED
@@ -169,6 +170,10 @@ class RegisterImporter(Importer):
     # --- Writing -------------------------------------------------------------------------
 
     def write(self, parsed, user):
+        with watching_appetite(self.target):
+            self.write_risks(parsed, user)
+
+    def write_risks(self, parsed, user):
         self.keep_title()
         existing = {r.ref: r for r in self.records()}
         latest = self.latest_reviews()

@@ -266,6 +266,9 @@ TABLE = [
     # --- the PMO's settings ---
     C("projects:settings", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:organisation-settings", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:channel-list", "-", get=PMO_ONLY, post=expect(405)),
+    C("projects:channel-organisation", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:channel-programme", "PROG.1", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:marking-list", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:marking-edit", "2", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:marking-delete", "2", get=POST_ONLY, post=PMO_ONLY),
