@@ -255,7 +255,7 @@ def test_an_overdue_report_posts_once(project, alice, bob, channel_hook, posted)
         report = ReportFactory(project=project, period_start=D(2024, month, 1))
         workflow.approve(workflow.submit(report, alice), bob)
     channel_hook.received.clear()
-    for day in (9, 10):
+    for day in (9, 10, 13, 18):  # overdue, then escalated to the sponsor and a director
         with time_machine.travel(datetime.datetime(2024, 4, day, 9), tick=False), posted():
             send_reminders(D(2024, 4, day))
     assert channel_hook.texts() == [
