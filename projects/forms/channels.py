@@ -27,6 +27,7 @@ class ChannelHookForm(forms.ModelForm):
         model = ChannelHook
         fields = ["kind", "url"]
         widgets = {"kind": forms.RadioSelect}
+        labels = {"kind": "Channel"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -25,9 +25,10 @@ def channel_hook(settings, tmp_path):
 
 @pytest.fixture
 def retried(monkeypatch):
-    """Retries run at once, as in a worker (where they wait): the tests' eager tasks
-    otherwise raise the retry to the caller."""
+    """Tasks run in-process retry as a worker would, but at once (a worker waits): the
+    tests' eager tasks otherwise raise the retry to the caller, and `make run`'s try once."""
     monkeypatch.setitem(channels.post_message.app.conf, "task_eager_propagates", False)
+    monkeypatch.setattr(channels, "may_retry", lambda task: task.request.retries < 5)
 
 
 @pytest.fixture
@@ -146,6 +147,17 @@ def test_a_busy_channel_is_tried_again_until_it_takes_the_message(
         workflow.submit(report, alice)
     assert len(channel_hook.received) == 3
     assert not ChannelHook.objects.get().failing
+
+
+def test_in_process_a_failing_channel_is_tried_once(report, alice, channel_hook, posted):
+    """Without a worker (`make run`) the message is posted from the request: it does not
+    hold the page up for six tries."""
+    ChannelHook.objects.create(url=channel_hook.url())
+    channel_hook.answers = [500]
+    with posted():
+        workflow.submit(report, alice)
+    assert len(channel_hook.received) == 1
+    assert ChannelHook.objects.get().last_error == "localhost answered 500. Gave up after 1 try."
 
 
 def test_a_broker_that_is_down_loses_the_message_not_the_action(
