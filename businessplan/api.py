@@ -6,26 +6,19 @@ the internal column get them."""
 import django_filters
 from rest_framework import serializers
 
-from projects.api_base import ListResource, ReadOnlyResource
+from projects.api_base import ListResource, PageField, PersonField, ReadOnlyResource
 
 from . import access
 from .models import Activity, ActivityUpdate, BusinessPlan, Section
 
 
-def page(serializer, obj):
-    return serializer.context["request"].build_absolute_uri(obj.get_absolute_url())
-
-
 class PlanSerializer(serializers.ModelSerializer):
-    page = serializers.SerializerMethodField()
+    page = PageField()
 
     class Meta:
         model = BusinessPlan
         fields = ["year", "title", "organisation", "status", "start", "end", "page"]
         read_only_fields = fields
-
-    def get_page(self, plan) -> str:
-        return page(self, plan)
 
 
 class Plans(ReadOnlyResource):
@@ -50,10 +43,7 @@ class SectionSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
     order = serializers.IntegerField()
-    page = serializers.SerializerMethodField()
-
-    def get_page(self, section) -> str:
-        return page(self, section)
+    page = PageField()
 
 
 class Sections(ListResource):
@@ -90,16 +80,13 @@ class ActivitySerializer(PlanColumns):
     )
     origin = serializers.CharField()
     project = serializers.CharField(source="project.code", default=None, allow_null=True)
-    page = serializers.SerializerMethodField()
+    page = PageField()
 
     def get_aims(self, activity) -> str:
         return ", ".join(str(aim.number) for aim in activity.aims.all())
 
     def get_internal_links(self, activity) -> str | None:
         return activity.internal_links if self.context["internal"] else None
-
-    def get_page(self, activity) -> str:
-        return page(self, activity)
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -144,11 +131,8 @@ class UpdateSerializer(serializers.Serializer):
     quarter = serializers.IntegerField()
     status = serializers.CharField()
     comment = serializers.CharField()
-    updated_by = serializers.SerializerMethodField()
+    updated_by = PersonField()
     updated_at = serializers.DateTimeField()
-
-    def get_updated_by(self, update) -> str | None:
-        return str(update.updated_by) if update.updated_by_id else None
 
 
 class UpdateFilter(django_filters.FilterSet):

@@ -5,7 +5,6 @@ listed; a RAG rating is listed from a report its reader may read (access.visible
 approved ones, and drafts for those who read the project's drafts.
 """
 
-import datetime
 from decimal import Decimal
 
 import django_filters
@@ -16,15 +15,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from . import access, dashboard, finance
-from .api_base import ListResource, ReadOnlyResource
+from .api_base import ListResource, PageField, PersonField, ReadOnlyResource
 from .api_records import pounds
 from .models import HighlightReport, Project, RagRating, RagStatus
+from .periods import parse_month
 
 APPROVED = HighlightReport.Status.APPROVED
-
-
-def person_name(user):
-    return str(user) if user is not None else None
 
 
 PERIOD_LABEL = "The month a report covers, e.g. 2026-09."
@@ -48,7 +44,7 @@ class PeriodFilter(django_filters.CharFilter):
 
 def month_from(text, name="period"):
     try:
-        return datetime.datetime.strptime(text, "%Y-%m").date()
+        return parse_month(text)
     except ValueError:
         raise ValidationError({name: f"{text!r} is not a month: write it 2026-09."}) from None
 
@@ -56,10 +52,10 @@ def month_from(text, name="period"):
 class ProjectSerializer(serializers.ModelSerializer):
     programme = serializers.CharField(source="parent.code", allow_null=True, default=None)
     programme_name = serializers.CharField(source="parent.name", allow_null=True, default=None)
-    sponsor = serializers.SerializerMethodField()
-    manager = serializers.SerializerMethodField()
-    director = serializers.SerializerMethodField()
-    page = serializers.SerializerMethodField()
+    sponsor = PersonField()
+    manager = PersonField()
+    director = PersonField()
+    page = PageField()
 
     class Meta:
         model = Project
@@ -70,18 +66,6 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         # Read-only, so no validators: the schema is the same whatever the database.
         read_only_fields = fields
-
-    def get_sponsor(self, project) -> str | None:
-        return person_name(project.sponsor)
-
-    def get_manager(self, project) -> str | None:
-        return person_name(project.manager)
-
-    def get_director(self, project) -> str | None:
-        return person_name(project.director)
-
-    def get_page(self, project) -> str:
-        return self.context["request"].build_absolute_uri(project.get_absolute_url())
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -234,8 +218,8 @@ class PositionSerializer(serializers.Serializer):
     project_name = serializers.CharField(source="name")
     kind = serializers.CharField()
     programme = serializers.CharField(source="parent.code", default=None, allow_null=True)
-    sponsor = serializers.SerializerMethodField()
-    manager = serializers.SerializerMethodField()
+    sponsor = PersonField()
+    manager = PersonField()
     report_period = serializers.SerializerMethodField(help_text="The approved report read.")
     overall_status = serializers.SerializerMethodField()
     exception = serializers.SerializerMethodField(
@@ -249,12 +233,6 @@ class PositionSerializer(serializers.Serializer):
         source="money_over", max_digits=12, decimal_places=1, allow_null=True,
         coerce_to_string=False,
     )  # fmt: skip
-
-    def get_sponsor(self, project) -> str | None:
-        return person_name(project.sponsor)
-
-    def get_manager(self, project) -> str | None:
-        return person_name(project.manager)
 
     def get_report_period(self, project) -> str | None:
         return project.current_start.strftime("%Y-%m") if project.current_start else None

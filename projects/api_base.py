@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -48,6 +49,28 @@ FORMAT = OpenApiParameter(
     description="json (the default, a page at a time), or csv or xlsx: the whole list at "
     "once, for Power BI and Excel.",
 )
+
+
+@extend_schema_field({"type": "string", "nullable": True})
+class PersonField(serializers.Field):
+    """A person as the pages name them (full name, else username); null for nobody."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, user):
+        return str(user)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageField(serializers.Field):
+    """The full address of the object's own page in Highlight."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, instance):
+        return self.context["request"].build_absolute_uri(instance.get_absolute_url())
 
 
 class FeedTooLong(exceptions.APIException):

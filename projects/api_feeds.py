@@ -15,16 +15,11 @@ from decimal import Decimal
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework import renderers, serializers
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from .exports import inert, text
+
 FEEDS = ("csv", "xlsx")
-
-
-def inert(text):
-    """Text that a spreadsheet shows as typed: a leading = + - @ tab or return is quoted."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def table(data, view):
@@ -124,7 +119,7 @@ def xlsx_cell(sheet, value, kind):
         cell.number_format = DATE_FORMATS[kind]
         return cell
     if isinstance(value, str):
-        return inert(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return text(value)
     if isinstance(value, float):
         return Decimal(str(value))
     return value

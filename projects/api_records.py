@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from . import finance, milestones
-from .api_base import ListResource
+from .api_base import ListResource, PersonField
 from .models import FinanceLine, Milestone, Organisation, RaidItem
 from .models.money import year_label
 
@@ -150,7 +150,7 @@ class RaidSerializer(ProjectColumns):
     kind = serializers.CharField()
     title = serializers.CharField()
     description = serializers.CharField()
-    owner = serializers.SerializerMethodField()
+    owner = PersonField()
     raised_on = serializers.DateField()
     due = serializers.DateField(allow_null=True)
     overdue = serializers.SerializerMethodField()
@@ -162,9 +162,6 @@ class RaidSerializer(ProjectColumns):
     decided_on = serializers.DateField(allow_null=True)
     issue = serializers.SerializerMethodField(help_text="The issue an action deals with.")
     depends_on = serializers.CharField(source="depends_on.code", default=None, allow_null=True)
-
-    def get_owner(self, item) -> str | None:
-        return str(item.owner) if item.owner_id else None
 
     def get_overdue(self, item) -> bool:
         return item.is_open and item.due is not None and item.due < self.context["today"]

@@ -18,8 +18,12 @@ def text(value):
     leading = + - @ is quoted so a name can never run as a formula."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return inert(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def inert(text):
+    """Text that a spreadsheet shows as typed: a leading = + - @ tab or return is quoted."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 HEADER_FILL = PatternFill("solid", fgColor="1D2F4F")

@@ -87,7 +87,7 @@ class SessionLimits:
     def __call__(self, request):
         if request.user.is_authenticated and not _signing_out_everywhere(request):
             reason = ended(request.session, time.time(), active=not _polling(request))
-            if reason and _reading_the_api(request):
+            if reason and reading_the_api(request):
                 # The session ends all the same; the API answers the now-signed-out caller
                 # itself (401 in JSON, or as the token it also sends), never with a page.
                 end(request, reason)
@@ -120,7 +120,9 @@ def _htmx(request):
     return request.headers.get("HX-Request") == "true"
 
 
-def _reading_the_api(request):
+def reading_the_api(request):
+    """A request for the read API, its schema or an address under /api/ it does not have:
+    answered in JSON (401 to a stranger), never with the sign-in page."""
     try:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:

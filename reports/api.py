@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 
 from projects import access, audit
 from projects.api import FROM_LABEL, PERIOD_LABEL, TO_LABEL, PeriodFilter
-from projects.api_base import ReadOnlyResource
+from projects.api_base import PageField, PersonField, ReadOnlyResource
 from projects.media import open_media
 from projects.models import HighlightReport
 
@@ -38,12 +38,12 @@ class ReportSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name")
     programme = serializers.CharField(source="project.parent.code", allow_null=True, default=None)
     period = serializers.CharField(source="period_slug")
-    submitted_by = serializers.SerializerMethodField()
+    submitted_by = PersonField()
     approved_by = serializers.SerializerMethodField()
     status_word = serializers.SerializerMethodField()
     percent_complete = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
-    page = serializers.SerializerMethodField()
+    page = PageField()
 
     class Meta:
         model = HighlightReport
@@ -60,9 +60,6 @@ class ReportSerializer(serializers.ModelSerializer):
         words = frozen(report)
         return words.get(name) if words is not None else getattr(report, name)
 
-    def get_submitted_by(self, report) -> str | None:
-        return str(report.submitted_by) if report.submitted_by else None
-
     def get_approved_by(self, report) -> str | None:
         words = frozen(report)
         if words is not None and words.get("approved_by"):
@@ -77,9 +74,6 @@ class ReportSerializer(serializers.ModelSerializer):
 
     def get_summary(self, report) -> str:
         return self.written(report, "summary")
-
-    def get_page(self, report) -> str:
-        return self.context["request"].build_absolute_uri(report.get_absolute_url())
 
 
 class ReportDetailSerializer(ReportSerializer):
@@ -146,9 +140,9 @@ class Reports(ReadOnlyResource):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
-    requested_by = serializers.SerializerMethodField()
+    requested_by = PersonField()
     download = serializers.SerializerMethodField(help_text="The PDF, with the same token.")
-    page = serializers.SerializerMethodField()
+    page = PageField()
 
     class Meta:
         model = Document
@@ -158,17 +152,11 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def get_requested_by(self, document) -> str | None:
-        return str(document.requested_by) if document.requested_by_id else None
-
     def get_download(self, document) -> str | None:
         if document.status != Document.Status.DONE:
             return None
         url = f"/api/v1/documents/{document.pk}/download/"
         return self.context["request"].build_absolute_uri(url)
-
-    def get_page(self, document) -> str:
-        return self.context["request"].build_absolute_uri(document.get_absolute_url())
 
 
 class DocumentFilter(django_filters.FilterSet):

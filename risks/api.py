@@ -5,7 +5,7 @@ computed from each register's matrix, never typed."""
 import django_filters
 from rest_framework import serializers
 
-from projects.api_base import ListResource, ReadOnlyResource
+from projects.api_base import ListResource, PageField, PersonField, ReadOnlyResource
 
 from . import access, scoring
 from .models import Risk, RiskBand, RiskRegister
@@ -13,20 +13,14 @@ from .models import Risk, RiskBand, RiskRegister
 
 class RegisterSerializer(serializers.ModelSerializer):
     project = serializers.CharField(source="project.code", default=None, allow_null=True)
-    owner = serializers.SerializerMethodField()
+    owner = PersonField()
     matrix = serializers.CharField(source="matrix.name")
-    page = serializers.SerializerMethodField()
+    page = PageField()
 
     class Meta:
         model = RiskRegister
         fields = ["slug", "name", "heading", "project", "owner", "matrix", "as_at", "page"]
         read_only_fields = fields
-
-    def get_owner(self, register) -> str:
-        return str(register.owner)
-
-    def get_page(self, register) -> str:
-        return self.context["request"].build_absolute_uri(register.get_absolute_url())
 
 
 class RegisterFilter(django_filters.FilterSet):
@@ -82,12 +76,13 @@ class RiskSerializer(serializers.Serializer):
         help_text="Open, and its residual band above what its category tolerates."
     )
     next_review_date = serializers.DateField(allow_null=True)
-    page = serializers.SerializerMethodField()
+    page = PageField()
 
     def assessed(self, risk, kind):
         """The assessment, from the bands read once for the whole list (bands_by_matrix)."""
-        matrix = risk.register.matrix
-        matrix._bands_cache = self.context["bands"].get(matrix.pk, [])
+        matrix = scoring.use_bands(
+            risk.register.matrix, self.context["bands"].get(risk.register.matrix_id, [])
+        )
         return scoring.assess(
             matrix, getattr(risk, f"{kind}_probability"), getattr(risk, f"{kind}_impact")
         )
@@ -119,12 +114,10 @@ class RiskSerializer(serializers.Serializer):
         return self.band(risk, "target")
 
     def get_outside_appetite(self, risk) -> bool:
-        matrix = risk.register.matrix
-        matrix._bands_cache = self.context["bands"].get(matrix.pk, [])
+        matrix = scoring.use_bands(
+            risk.register.matrix, self.context["bands"].get(risk.register.matrix_id, [])
+        )
         return scoring.outside_appetite(risk, matrix)
-
-    def get_page(self, risk) -> str:
-        return self.context["request"].build_absolute_uri(risk.get_absolute_url())
 
 
 def bands_by_matrix():

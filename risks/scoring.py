@@ -44,6 +44,13 @@ def bands(matrix):
     return matrix._bands_cache
 
 
+def use_bands(matrix, matrix_bands):
+    """Give the matrix its bands, read already in order of min_score: a list of many risks
+    (the API's) reads every matrix's bands in one query, not once per matrix object."""
+    matrix._bands_cache = matrix_bands
+    return matrix
+
+
 def band_for(matrix, score):
     for band in bands(matrix):
         if band.min_score <= score <= band.max_score:
