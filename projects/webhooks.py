@@ -12,11 +12,13 @@ later (DNS rebinding) cannot move the connection. Redirects are never followed.
 `CHANNEL_HOOKS_CA_FILE` adds a certificate authority (the tests', or an organisation's own).
 """
 
+import contextlib
 import http.client
 import ipaddress
 import json
 import socket
 import ssl
+import threading
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -98,14 +100,26 @@ class PinnedConnection(http.client.HTTPSConnection):
 
     def connect(self):
         # Not socket.create_connection: it would look the address up again.
-        sock = socket.socket(self.family, socket.SOCK_STREAM)
+        sock = self.raw = socket.socket(self.family, socket.SOCK_STREAM)
         try:
             sock.settimeout(self.timeout)
             sock.connect(self.sockaddr)
-            self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+            # The handshake apart, so that abort() can reach the socket during it.
+            self.sock = self._context.wrap_socket(
+                sock, server_hostname=self.host, do_handshake_on_connect=False
+            )
+            self.sock.do_handshake()
         except BaseException:
             sock.close()
             raise
+
+    def abort(self):
+        """End the try from another thread: the timeout bounds each wait, and a server
+        that sends a byte at a time would otherwise keep a worker for ever."""
+        sock = self.sock or getattr(self, "raw", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 def tls_context():
@@ -125,6 +139,10 @@ def post_json(url, payload):
         connection = PinnedConnection(
             host, port, address, timeout=settings.CHANNEL_HOOK_TIMEOUT, context=tls_context()
         )
+        # The whole try, not each wait, ends after the timeout (twice: connect, then answer).
+        watchdog = threading.Timer(2 * settings.CHANNEL_HOOK_TIMEOUT, connection.abort)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
@@ -136,6 +154,7 @@ def post_json(url, payload):
             problem = error  # this address did not answer: try the name's next one
             continue
         finally:
+            watchdog.cancel()
             connection.close()
         return answered(host, response.status)
     raise Failed(f"{host} did not answer ({problem or 'no address'}).")

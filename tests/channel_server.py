@@ -58,6 +58,8 @@ class Hook:
         self.received = []
         self.answers = [202]
         self.delay = 0
+        self.trickle = 0
+        self.trickled = 0
         self.location = None
 
     def url(self, host="localhost", path="/workflows/hook?sig=secret"):
@@ -92,6 +94,14 @@ def handler_for(hook):
                 }
             )
             time.sleep(hook.delay)
+            if hook.trickle:  # a byte at a time, each within the timeout, for ever
+                with contextlib.suppress(OSError):
+                    for _ in range(1000):
+                        self.wfile.write(b"H")
+                        self.wfile.flush()
+                        hook.trickled += 1
+                        time.sleep(hook.trickle)
+                return
             status = hook.answers[min(len(hook.received), len(hook.answers)) - 1]
             self.send_response(status)
             if hook.location:

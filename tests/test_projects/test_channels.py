@@ -191,6 +191,16 @@ def test_a_slow_channel_times_out(channel_hook, settings):
         webhooks.post_json(channel_hook.url(), {"text": "x"})
 
 
+def test_a_channel_answering_a_byte_at_a_time_is_given_up_on(channel_hook, settings):
+    """Each byte comes within the timeout; the whole try still ends after twice it."""
+    settings.CHANNEL_HOOK_TIMEOUT = 0.5
+    channel_hook.trickle = 0.1
+    with pytest.raises(webhooks.Failed, match="did not answer"):
+        webhooks.post_json(channel_hook.url(), {"text": "x"})
+    # Highlight hung up after about a second: the server had 1,000 bytes to send.
+    assert channel_hook.trickled < 100
+
+
 def test_an_untrusted_certificate_is_refused(channel_hook, settings):
     settings.CHANNEL_HOOKS_CA_FILE = ""
     with pytest.raises(webhooks.Refused, match="certificate is not trusted"):
