@@ -35,9 +35,9 @@ def channel_edit(request, code=None):
             messages.error(request, f"{where} has no channel now: nothing was done.")
             return redirect("projects:channel-list")
         if action == "remove":
-            hook.delete()
             audit.record(audit.Kind.CHANNEL, request=request, obj=hook,
                          description=f"Channel removed (it posted to {hook.host}).")  # fmt: skip
+            hook.delete()
             messages.success(request, f"{where}'s messages are no longer posted to a channel.")
             return redirect("projects:channel-list")
         if action == "test":

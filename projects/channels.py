@@ -12,6 +12,7 @@ project called "[click here](…)" prints as written.
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,27 +23,34 @@ from .notifications import absolute
 
 logger = logging.getLogger(__name__)
 MOST_NAMED = 5  # risks named in one message; the rest are counted
+# A message is short: a name or title is cut to this, the whole text to MOST_TEXT (Slack
+# refuses a text over 3,000 characters, Teams a card over 28 KB).
+MOST_NAME, MOST_TEXT = 120, 1500
 
 
-def hook_for(project):
+def hook_for(project, hooks=None):
     """The channel a project's (or a programme's) events go to: its programme's, else the
-    organisation's; None if neither is set. `project` None: the organisation's."""
-    programme = None
+    organisation's; None if neither is set. `project` None: the organisation's. `hooks`
+    (all_hooks()) saves the query when there are many projects to ask for."""
+    programme_id = None
     if project is not None:
-        programme = project if project.kind == project.Kind.PROGRAMME else project.parent
-    hooks = {
-        hook.programme_id: hook
-        for hook in ChannelHook.objects.filter(Q(programme=None) | Q(programme=programme))
-    }
-    return hooks.get(programme and programme.pk) or hooks.get(None)
+        programme_id = project.pk if project.kind == project.Kind.PROGRAMME else project.parent_id
+    if hooks is None:
+        hooks = all_hooks(Q(programme=None) | Q(programme=programme_id))
+    return hooks.get(programme_id) or hooks.get(None)
 
 
-def announce(project, text, url, link_title, marking):
+def all_hooks(*where):
+    return {hook.programme_id: hook for hook in ChannelHook.objects.filter(*where)}
+
+
+def announce(project, text, url, link_title, marking, hook=None):
     """Post `text` (with a link) to the project's channel once the transaction commits."""
-    hook = hook_for(project)
+    hook = hook or hook_for(project)
     if hook is None:
         return
-    message = {"text": f"{marking} · {text}", "url": absolute(url), "link": link_title}
+    message = {"text": short(f"{marking} · {text}", MOST_TEXT), "url": absolute(url),
+               "link": link_title}  # fmt: skip
     transaction.on_commit(lambda: queue(hook.pk, message))
 
 
@@ -69,6 +77,8 @@ def post_message(self, hook_pk, message):
         failed(hook, f"{error} Gave up after {tries} {'try' if tries == 1 else 'tries'}.")
     except webhooks.Refused as error:
         failed(hook, str(error))
+    except SoftTimeLimitExceeded:
+        failed(hook, "Posting took longer than two minutes and was stopped.")
     else:
         ChannelHook.objects.filter(pk=hook.pk).update(last_sent_at=timezone.now())
 
@@ -144,10 +154,15 @@ def slack_escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def short(text, most=MOST_NAME):
+    text = " ".join(str(text).split())
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
+
 def report_event(report, event, by=None):
     """submitted / approved / returned / overdue, for one highlight report."""
     project = report.project
-    what = f"{project.code} {project.name}: the highlight report for {report.period_label}"
+    what = f"{project.code} {short(project.name)}: the highlight report for {report.period_label}"
     text = {
         "submitted": f"{what} was submitted for approval by {by}.",
         "approved": f"{what} was approved by {by}.",
@@ -157,25 +172,25 @@ def report_event(report, event, by=None):
              markings.marking_of(report))  # fmt: skip
 
 
-def report_overdue(due):
+def report_overdue(due, hook=None):
     """The report for a period is overdue (reminders, once per project and period)."""
     project = due.project
     text = (
-        f"{project.code} {project.name}: the highlight report for {due.period_label} was due "
-        f"on {due.due:%-d %B %Y} and has not been submitted."
+        f"{project.code} {short(project.name)}: the highlight report for {due.period_label} "
+        f"was due on {due.due:%-d %B %Y} and has not been submitted."
     )
     page, link = (due.report, "Open the draft") if due.report else (project, "Open the project")
-    announce(project, text, page.get_absolute_url(), link, markings.marking_of(project))
+    announce(project, text, page.get_absolute_url(), link, markings.marking_of(project), hook)
 
 
 def risks_outside_appetite(register, project, risks, url, marking):
     """Risks of one register that have just gone outside appetite (called by risks)."""
-    named = "; ".join(f"{risk.ref} {risk.title}" for risk in risks[:MOST_NAMED])
+    named = "; ".join(f"{risk.ref} {short(risk.title)}" for risk in risks[:MOST_NAMED])
     more = len(risks) - MOST_NAMED
     if len(risks) == 1:
-        text = f"{register}: risk {named} is now outside the risk appetite."
+        text = f"{short(register)}: risk {named} is now outside the risk appetite."
     else:
-        text = f"{register}: {len(risks)} risks are now outside the risk appetite: {named}"
+        text = f"{short(register)}: {len(risks)} risks are now outside the risk appetite: {named}"
         text += f" and {more} more." if more > 0 else "."
     announce(project, text, url, "Open the register" if len(risks) > 1 else "Open the risk",
              marking)  # fmt: skip

@@ -42,6 +42,22 @@ def recipients_for(kind, project, directors):
     return [project.director] if project.director else directors
 
 
+def post_overdue(due, today, hooks):
+    """The channel hears once that a report is overdue, whoever the emails reach."""
+    hook = channels.hook_for(due.project, hooks)
+    if hook is None or today <= due.due:
+        return
+    try:
+        with transaction.atomic():
+            ReportReminder.objects.create(
+                project=due.project, period_start=due.period_start, kind=Kind.CHANNEL,
+                recipients=hook.host,
+            )  # fmt: skip
+            channels.report_overdue(due, hook)  # posted once the record commits
+    except IntegrityError:
+        pass  # another run posted it a moment ago
+
+
 def send_reminders(today):
     """Send what is owed today; returns the reminders sent."""
     projects = Project.objects.filter(status=Project.Status.ACTIVE).select_related(
@@ -54,8 +70,11 @@ def send_reminders(today):
         )
     )
     directors = list(get_user_model().objects.filter(groups__name=DIRECTORS, is_active=True))
+    hooks = channels.all_hooks()
     sent = []
     for due in outstanding:
+        if (due.project.pk, due.period_start, Kind.CHANNEL) not in already:
+            post_overdue(due, today, hooks)
         for kind in kinds_due(due.due, today):
             if (due.project.pk, due.period_start, kind) in already:
                 continue
@@ -73,8 +92,6 @@ def send_reminders(today):
                         recipients="\n".join(notifications.addresses(people)),
                     )
                     notifications.send_reminder_now(due, kind, people, today)
-                    if kind == Kind.OVERDUE:
-                        channels.report_overdue(due)  # posted once the record commits
             except IntegrityError:
                 continue  # another run sent it a moment ago
             except OSError:

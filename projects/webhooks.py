@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Inside ranges Python 3.11 calls global: IPv6 site-local and local-use NAT64 (RFC 8215).
+NOT_GLOBAL = (ipaddress.ip_network("fec0::/10"), ipaddress.ip_network("64:ff9b:1::/48"))
 MOST_READ = 64 * 1024  # of an answer: only its status matters
 
 
@@ -54,11 +56,19 @@ def allowed(ip):
     inner = embedded_ipv4(ip)
     if inner is not None and not allowed(inner):
         return False
+    if any(ip in network for network in NOT_GLOBAL if network.version == ip.version):
+        return False
     return ip.is_global and not ip.is_multicast
 
 
 def checked_url(url):
-    """(host, port, path) of an address Highlight may post to, or Refused saying why."""
+    """(host, port, path) of an address Highlight may post to, or Refused saying why. The
+    reasons never quote the address: its path and query are the channel's secret."""
+    if any(not "!" <= character <= "~" for character in url):
+        raise Refused(
+            "The webhook address holds a character a web address cannot (a space, a curly "
+            "quote or a control character): copy it again from the channel."
+        )
     try:
         parts = urlsplit(url)
         port = parts.port or 443
@@ -144,20 +154,34 @@ def post_json(url, payload):
         watchdog.daemon = True
         watchdog.start()
         try:
-            connection.request("POST", path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.read(MOST_READ)
-        except ssl.SSLCertVerificationError as error:
-            why = error.verify_message
-            raise Refused(f"{host}'s certificate is not trusted ({why}).") from None
-        except (OSError, http.client.HTTPException) as error:
-            problem = error  # this address did not answer: try the name's next one
-            continue
+            try:
+                connection.connect()
+            except ssl.SSLCertVerificationError as error:
+                why = error.verify_message
+                raise Refused(f"{host}'s certificate is not trusted ({why}).") from None
+            except OSError as error:
+                problem = error  # this address did not answer: try the name's next one
+                continue
+            return answered(host, sent(connection, path, body, headers))
         finally:
             watchdog.cancel()
             connection.close()
-        return answered(host, response.status)
     raise Failed(f"{host} did not answer ({problem or 'no address'}).")
+
+
+def sent(connection, path, body, headers):
+    """The answer's status. Once connected, a failure may come after the channel posted
+    the message: it is not sent again (Refused), as six tries would be six messages."""
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(MOST_READ)
+    except (OSError, ValueError, http.client.HTTPException) as error:
+        raise Refused(
+            f"{connection.host} took the message but gave no answer ({type(error).__name__}); "
+            "it is not sent again, in case the channel posted it."
+        ) from None
+    return response.status
 
 
 def answered(host, status):

@@ -169,7 +169,7 @@ def save_risk(form, expected_version):
     """Save unless someone else saved since the form was opened (then StaleRisk: nothing is
     written and the user keeps what they typed)."""
     risk = form.instance
-    with transaction.atomic(), alerts.watching_appetite(risk.register):
+    with transaction.atomic(), alerts.watching_appetite(risk.register) as watch:
         if risk.pk:
             bumped = Risk.objects.filter(pk=risk.pk, version=expected_version).update(
                 version=F("version") + 1
@@ -177,7 +177,9 @@ def save_risk(form, expected_version):
             if not bumped:
                 raise StaleRisk
             risk.version = expected_version + 1
-        return form.save()
+        saved = form.save()
+        watch.wrote(pk=saved.pk)
+        return saved
 
 
 def record_review(
@@ -194,7 +196,8 @@ def record_review(
     takes those scores and its next review date moves on; a back-dated review is kept in the
     history without changing today's scores. Refused (StaleRisk) if the risk changed since
     the form was opened."""
-    with transaction.atomic(), alerts.watching_appetite(risk.register):
+    with transaction.atomic(), alerts.watching_appetite(risk.register) as watch:
+        watch.wrote(pk=risk.pk)
         locked = Risk.objects.select_for_update().get(pk=risk.pk)
         if expected_version is not None and locked.version != expected_version:
             raise StaleRisk

@@ -125,8 +125,8 @@ class Project(models.Model):
             )
 
     def programme_ties(self):
-        """What makes this a programme still: its projects, the registers linked to it and
-        its own report template (a project can have none of them)."""
+        """What makes this a programme still: its projects, the registers linked to it, its
+        own report template and chat channel (a project can have none of them)."""
         ties = []
         if count := self.children.count():
             ties.append(f"{count} project{'s' if count > 1 else ''}")
@@ -134,6 +134,8 @@ class Project(models.Model):
             ties.append(f"{count} linked risk register{'s' if count > 1 else ''}")
         if hasattr(self, "report_template"):
             ties.append("its own report template")
+        if self.channel_hooks.exists():
+            ties.append("its own chat channel")
         return ties
 
     def report_writers(self):

@@ -14,6 +14,7 @@ class ReportReminder(models.Model):
         OVERDUE = "overdue", "Overdue"
         TO_SPONSOR = "to_sponsor", "Escalated to the sponsor"
         TO_DIRECTOR = "to_director", "Escalated to the director"
+        CHANNEL = "channel", "Posted to the chat channel as overdue"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reminders")
     period_start = models.DateField()

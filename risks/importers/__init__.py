@@ -170,8 +170,9 @@ class RegisterImporter(Importer):
     # --- Writing -------------------------------------------------------------------------
 
     def write(self, parsed, user):
-        with watching_appetite(self.target):
+        with watching_appetite(self.target) as watch:
             self.write_risks(parsed, user)
+            watch.wrote(ref__in=[item.values["ref"] for item in parsed])
 
     def write_risks(self, parsed, user):
         self.keep_title()
