@@ -16,20 +16,21 @@ _markdown = MarkdownIt("commonmark", {"html": True, "breaks": False}).enable(
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "sup", "sub", "del", "s",
-    "ul", "ol", "li", "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr",
+    "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "code", "pre", "hr",
     "table", "thead", "tbody", "tr", "th", "td", "a",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 
 
-def render_markdown(text):
-    """Sanitised HTML for a Markdown text, safe to put in a template as it is."""
+def render_markdown(text, top=3):
+    """Sanitised HTML for a Markdown text, safe to put in a template as it is. Its headings
+    start at level `top`: a report section owns h1 and h2; a statement page only h1."""
     if not text:
         return mark_safe("")  # noqa: S308 (an empty string)  # nosec B308
-    # Headings from a pasted document start at level 1; a report section owns h1/h2.
+    # Headings from a pasted document start at level 1.
     html = _markdown.render(text)
-    html = html.replace("<h1>", "<h3>").replace("</h1>", "</h3>")
-    html = html.replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    for level in range(1, top):
+        html = html.replace(f"<h{level}>", f"<h{top}>").replace(f"</h{level}>", f"</h{top}>")
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

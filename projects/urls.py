@@ -9,6 +9,7 @@ from . import (
     raid_views,
     report_views,
     settings_views,
+    statement_views,
     views,
 )
 from .onboarding import views as onboarding_views
@@ -114,6 +115,14 @@ urlpatterns = [
     *onboarding_urls("projects"),
     *onboarding_urls("rag-history"),
     *onboarding_urls("finance"),
+    path("settings/statements/", statement_views.statements_settings, name="statements"),
+    path("privacy/", statement_views.statement_page, {"which": "privacy"}, name="privacy"),
+    path(
+        "accessibility/",
+        statement_views.statement_page,
+        {"which": "accessibility"},
+        name="accessibility",
+    ),
     path("settings/channels/", channel_views.channel_list, name="channel-list"),
     path(
         "settings/channels/organisation/",

@@ -16,7 +16,7 @@ from .fields import (
     VersionRequired,
 )
 from .formsets import ROWS_CHANGED, GuardedInlineFormSet
-from .organisation import MarkingForm, OrganisationForm, ReportTemplateForm
+from .organisation import MarkingForm, OrganisationForm, ReportTemplateForm, StatementsForm
 from .project import (
     BaseWorkstreamFormSet,
     ManagerProjectForm,
@@ -81,6 +81,7 @@ __all__ = [
     "RagRatingFormSet",
     "ReportForm",
     "ReportTemplateForm",
+    "StatementsForm",
     "WorkstreamFormSet",
     "WorkstreamProgressForm",
     "WorkstreamProgressFormSet",

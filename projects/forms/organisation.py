@@ -127,6 +127,42 @@ class OrganisationForm(VersionRequired, BoundedModelForm):
         return organisation
 
 
+class StatementsForm(VersionRequired, BoundedModelForm):
+    """The privacy notice and accessibility statement: empty publishes Highlight's own."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Organisation
+        fields = ["privacy_contact", "privacy_notice", "accessibility_contact",
+                  "accessibility_statement"]  # fmt: skip
+        widgets = {
+            "privacy_notice": forms.Textarea(attrs={"rows": 14}),
+            "accessibility_statement": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        own = f"{MARKDOWN_HELP} Leave it empty to publish Highlight's own text (below), which "
+        self.fields["privacy_notice"].help_text = own + "follows the settings."
+        self.fields["accessibility_statement"].help_text = own + "follows the settings."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        cleaned = super().clean()
+        refuse_if_saved_since(self.instance, cleaned.get("version"), "these statements")
+        return cleaned
+
+    def save(self, commit=True):
+        organisation = super().save(commit=False)
+        organisation.version += 1
+        organisation.save()
+        return organisation
+
+
 class MarkingForm(SeenVersion, BoundedModelForm):
     # Typed in any case, kept in capitals (the model's validator then checks what is kept).
     name = forms.CharField(max_length=60, help_text="As printed, e.g. OFFICIAL-SENSITIVE.")

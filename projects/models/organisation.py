@@ -95,6 +95,23 @@ class Organisation(models.Model):
         help_text="Markdown. Printed on a risk register that has no statement of its own.",
     )
     risk_appetite_adopted = models.DateField("appetite statement adopted on", null=True, blank=True)
+    # The statements a public body publishes (issue 22; projects/statements.py): empty
+    # publishes Highlight's own text, which describes Highlight as it is set up here.
+    privacy_contact = models.CharField(
+        "who to contact about personal data",
+        max_length=200,
+        blank=True,
+        help_text="Printed in the privacy notice, e.g. “The Data Protection Officer, "
+        "dpo@example.gov.uk”.",
+    )
+    privacy_notice = models.TextField(blank=True)
+    accessibility_statement = models.TextField(blank=True)
+    accessibility_contact = models.CharField(
+        "who to tell about an accessibility problem",
+        max_length=200,
+        blank=True,
+        help_text="Printed in the accessibility statement, e.g. “The PMO, pmo@example.gov.uk”.",
+    )
     # Tolerances (issue 20): a budget or timeline rated better than these suggest must say
     # why. None switches a threshold off.
     budget_amber_percent = tolerance_field(

@@ -43,6 +43,11 @@ def pages_to_check():
     return [
         (None, "sign in", reverse("login")),
         (None, "password reset", reverse("password_reset")),
+        (None, "privacy notice", reverse("projects:privacy")),
+        (None, "accessibility statement", reverse("projects:accessibility")),
+        ("pmo", "statements settings", reverse("projects:statements")),
+        ("pmo", "chat channels", reverse("projects:channel-list")),
+        ("pmo", "organisation's channel", reverse("projects:channel-organisation")),
         ("pmo", "my actions", reverse("projects:home")),
         ("pmo", "dashboard", reverse("projects:dashboard")),
         ("pmo", "projects", reverse("projects:project-list")),

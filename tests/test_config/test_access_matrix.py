@@ -266,6 +266,9 @@ TABLE = [
     # --- the PMO's settings ---
     C("projects:settings", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:organisation-settings", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:statements", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:privacy", "-", get=PUBLIC, post=expect(405)),
+    C("projects:accessibility", "-", get=PUBLIC, post=expect(405)),
     C("projects:channel-list", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:channel-organisation", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:channel-programme", "PROG.1", get=PMO_ONLY, post=PMO_ONLY),
