@@ -1,13 +1,17 @@
-"""The PMO's pages about people (issue 19): handing a leaver's responsibilities over."""
+"""The PMO's pages about people: handing a leaver's responsibilities over (issue 19), and
+a subject-access archive of everything Highlight holds about someone (issue 22)."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from . import access, handover
-from .models import User
+from . import access, audit, handover, subject_access
+from .forms import LongSelect
+from .models import Organisation, User
 
 
 class HandOverForm(forms.Form):
@@ -50,3 +54,28 @@ def hand_over(request):
         "form": form, "preview": preview,
         "fingerprint": handover.fingerprint(preview) if preview else "",
     })  # fmt: skip
+
+
+class SubjectAccessForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=User.objects.all(), label="Whose data", widget=LongSelect,
+        help_text="Everyone, switched off or not: a leaver may ask too.",
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def subject_access_page(request):
+    """Choose a person; the archive downloads, and the audit records who asked for whom."""
+    access.require_pmo(request.user)
+    form = SubjectAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        content = subject_access.archive(person, Organisation.current().name)
+        audit.record(audit.Kind.EXPORT, request=request, obj=person,
+                     description="Subject-access archive of everything Highlight holds "
+                     "about them.")  # fmt: skip
+        response = HttpResponse(content, content_type="application/zip")
+        name = f"subject-access-{person.pk}-{timezone.localdate():%Y-%m-%d}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "projects/settings/subject_access.html", {"form": form})

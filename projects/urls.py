@@ -111,6 +111,11 @@ urlpatterns = [
     ),
     path("settings/organisation/logo.png", settings_views.organisation_logo, name="logo"),
     path("settings/hand-over/", people_views.hand_over, name="hand-over"),
+    path(
+        "settings/subject-access/",
+        people_views.subject_access_page,
+        name="subject-access",
+    ),
     *onboarding_urls("people"),
     *onboarding_urls("projects"),
     *onboarding_urls("rag-history"),
