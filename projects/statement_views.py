@@ -1,5 +1,5 @@
 """The privacy notice and accessibility statement (public: linked from the sign-in page and
-every page's footer), and the PMO's page that writes them (issue 22)."""
+every page's footer), the PMO's page that writes them, and the data map (issue 22)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import access, statements
+from . import access, personal_data, statements
 from .forms import StatementsForm
 from .models import Organisation
 
@@ -33,3 +33,10 @@ def statements_settings(request):
             return redirect("projects:statements")
     defaults = {which: statements.default_text(which) for which in statements.STATEMENTS}
     return render(request, "projects/settings/statements.html", {"form": form, **defaults})
+
+
+@require_GET
+def data_map_page(request):
+    access.require_pmo(request.user)
+    context = {"rows": personal_data.data_map(), "unmarked": personal_data.unmarked()}
+    return render(request, "projects/settings/data_map.html", context)

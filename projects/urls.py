@@ -121,6 +121,7 @@ urlpatterns = [
     *onboarding_urls("rag-history"),
     *onboarding_urls("finance"),
     path("settings/statements/", statement_views.statements_settings, name="statements"),
+    path("settings/data-map/", statement_views.data_map_page, name="data-map"),
     path("privacy/", statement_views.statement_page, {"which": "privacy"}, name="privacy"),
     path(
         "accessibility/",

@@ -267,6 +267,7 @@ TABLE = [
     C("projects:settings", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:organisation-settings", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:statements", "-", get=PMO_ONLY, post=PMO_ONLY),
+    C("projects:data-map", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:subject-access", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:privacy", "-", get=PUBLIC, post=expect(405)),
     C("projects:accessibility", "-", get=PUBLIC, post=expect(405)),

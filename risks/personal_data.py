@@ -1,0 +1,12 @@
+"""The risks app's part of the data map (projects/personal_data.py)."""
+
+from projects.personal_data import API, DOCUMENTS, FREE_TEXT, NAME, SPREADSHEETS, mark
+
+EXPORTED = (API, DOCUMENTS, SPREADSHEETS)
+
+mark("risks.RiskRegister", exported=EXPORTED, name=None, slug=None, description=FREE_TEXT,
+     heading=FREE_TEXT, appetite_statement=FREE_TEXT)  # fmt: skip
+mark("risks.Risk", exported=EXPORTED, ref=None, title=FREE_TEXT, owner_name=NAME,
+     portfolio_holder=NAME, treatment=None, consequences=FREE_TEXT, controls=FREE_TEXT,
+     assurance=FREE_TEXT, actions=FREE_TEXT, status=None)  # fmt: skip
+mark("risks.RiskReview", exported=EXPORTED, comment=FREE_TEXT)
