@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config import signin
@@ -336,30 +335,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    # Reminders and escalations of highlight reports due (projects/reminders.py); each is
-    # sent once, so running late or twice does no harm.
-    # The monthly reporting run (reports/runs.py): the task checks the day the PMO set.
-    "monthly-reporting-run": {
-        "task": "reports.tasks.monthly_reporting_run",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    # The audit keeps AUDIT_RETENTION_DAYS; the removal records that it ran.
-    "remove-old-audit-events": {
-        "task": "projects.tasks.remove_old_audit_events",
-        "schedule": crontab(hour=2, minute=15),
-    },
-    "send-report-reminders": {
-        "task": "projects.tasks.send_report_reminders",
-        "schedule": crontab(hour=7, minute=30),
-    },
-    # A message lost with its broker (a Redis restart) would leave a document queued
-    # forever; this sweep re-sends such documents and those whose worker died.
-    "requeue-stalled-documents": {
-        "task": "reports.tasks.requeue_stalled_documents",
-        "schedule": 60.0,
-    },
-}
+# CELERY_BEAT_SCHEDULE: config/schedule.py (read in at the end).
 # A document claimed by a worker is its own until this lease runs out; after that
 # another worker may take it over (the first one died).
 DOCUMENT_LEASE_SECONDS = env.int("DOCUMENT_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
@@ -384,6 +360,7 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="highlight-demo")
 
 # The read API (issue 21): REST_FRAMEWORK, SPECTACULAR_SETTINGS and the API's limits.
 from config.api_settings import *  # noqa: E402, F403
+from config.schedule import *  # noqa: E402, F403
 
 LOGGING = {
     "version": 1,

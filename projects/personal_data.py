@@ -22,6 +22,7 @@ ACCOUNT = "sign-in identifiers"
 CONTACT = "contact details"
 JOB = "a person's job"
 FREE_TEXT = "free text, which may name people"
+SYSTEM_TEXT = "text Highlight writes, naming people by name or username"
 ADDRESS = "a network address"
 HASHED = "a secret, kept as a hash or digest and never shown"
 ACTIVITY = "what a person did, and when"
@@ -54,7 +55,7 @@ def mark(label, kept=KEPT_UNTIL_REMOVED, exported=(), **fields):
     """An app's model ("app.Model"): how long it is kept, where it is exported, and for
     each field that is not a plain value or a link, what personal data it holds (None:
     none)."""
-    MARKERS[label] = Marked(label, kept, (*exported, ARCHIVE), fields)
+    MARKERS[label] = Marked(label, kept, tuple(exported), fields)
 
 
 def collect():
@@ -111,7 +112,10 @@ def stale():
 
 
 def people_models():
-    return [m for m in apps.get_models() if holds_people(m) and not is_history(m)]
+    """Models linked to people, and those that name them without a link (sign-in logs)."""
+    marked = collect()
+    return [m for m in apps.get_models()
+            if (holds_people(m) or m._meta.label in marked) and not is_history(m)]  # fmt: skip
 
 
 def is_history(model):
@@ -134,6 +138,8 @@ def data_map():
     rows = []
     for model in sorted(people_models(), key=lambda m: m._meta.label):
         marked = markers.get(model._meta.label) or Marked(model._meta.label, "", ())
+        # The subject-access archive follows the links to a person (subject_access.py).
+        exported = ", ".join([*marked.exported, *([ARCHIVE] if holds_people(model) else [])])
         for model_field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
             if model_field.is_relation:
                 holds = LINK if model_field.related_model is user else None
@@ -141,7 +147,7 @@ def data_map():
                 holds = marked.fields.get(model_field.name)
             if holds:
                 rows.append(Row(model._meta.label, model_field.name, holds, marked.kept,
-                                ", ".join(marked.exported)))  # fmt: skip
+                                exported or "nowhere"))  # fmt: skip
         if hasattr(model, "history"):
             rows.append(Row(model._meta.label, "(its history)", ACTIVITY + ": each change",
                             marked.kept, ARCHIVE))  # fmt: skip
@@ -159,10 +165,17 @@ mark("projects.User", exported=(API, DOCUMENTS, SPREADSHEETS), password=HASHED,
 mark("account.EmailAddress", email=CONTACT)
 mark("socialaccount.SocialAccount", provider=None, uid=ACCOUNT, extra_data=CONTACT)
 mark("mfa.Authenticator", type=None, data=HASHED)
-mark("admin.LogEntry", object_id=None, object_repr=FREE_TEXT, change_message=FREE_TEXT)
+# django-axes' sign-in records name people by what they typed, not by a link.
+AXES = {"kept": "as django-axes keeps them (AXES_COOLOFF_TIME for failures)",
+        "username": ACCOUNT, "ip_address": ADDRESS, "user_agent": None, "http_accept": None,
+        "path_info": None}  # fmt: skip
+mark("axes.AccessLog", **AXES, session_hash=None)
+mark("axes.AccessAttempt", **AXES, get_data=FREE_TEXT, post_data=FREE_TEXT)
+mark("axes.AccessFailureLog", **AXES)
+mark("admin.LogEntry", object_id=None, object_repr=SYSTEM_TEXT, change_message=SYSTEM_TEXT)
 mark("projects.AuditEvent", kept=audit_kept(), exported=(SPREADSHEETS,), kind=None,
-     actor_name=ACCOUNT, object_type=None, object_id=None, object_repr=FREE_TEXT,
-     address=ADDRESS, outcome=None, description=FREE_TEXT)  # fmt: skip
+     actor_name=ACCOUNT, object_type=None, object_id=None, object_repr=SYSTEM_TEXT,
+     address=ADDRESS, outcome=None, description=SYSTEM_TEXT)  # fmt: skip
 mark("projects.ApiToken", name=FREE_TEXT, prefix=None, digest=HASHED, last_used_from=ADDRESS)
 mark("projects.ChannelHook", kind=None, url=None, last_error=None)
 mark("projects.Project", exported=(API, DOCUMENTS, SPREADSHEETS), code=None, name=FREE_TEXT,

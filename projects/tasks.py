@@ -6,7 +6,7 @@ from django.utils import timezone
 
 # Defined beside the code that queues it; imported here so that the worker, which
 # discovers this module, registers it.
-from . import audit
+from . import anonymise, audit
 from .notifications import send_email
 from .onboarding.invitations import send_invitations
 from .passwords import send_password_reset
@@ -29,3 +29,8 @@ def send_report_reminders():
 @shared_task
 def remove_old_audit_events():
     return audit.remove_expired()
+
+
+@shared_task
+def anonymise_leavers():
+    return anonymise.anonymise_leavers()

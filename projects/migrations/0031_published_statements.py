@@ -3,12 +3,21 @@
 from django.db import migrations, models
 
 
+def checks_now(apps, schema_editor):
+    """Rows a data migration wrote in this transaction (a restore runs every migration in
+    one) have their foreign keys checked now: PostgreSQL alters no table with checks
+    pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0030_reminder_channel"),
     ]
 
     operations = [
+        migrations.RunPython(checks_now, migrations.RunPython.noop),
         migrations.AddField(
             model_name="organisation",
             name="accessibility_contact",

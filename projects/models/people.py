@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 
@@ -12,6 +13,10 @@ class User(AbstractUser):
     organisation_unit = models.CharField(max_length=150, blank=True)
     # Raised to end every session of the person at once (projects/sessions.py).
     sessions_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # When the account was switched off (issue 22): a leaver's name, email and job title are
+    # replaced once LEAVER_RETENTION_DAYS have passed since (projects/anonymise.py).
+    left_on = models.DateField(null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
@@ -26,6 +31,10 @@ class User(AbstractUser):
         return f"{self}, {role}" if role else str(self)
 
     def save(self, *args, **kwargs):
+        if self.is_active:
+            self.left_on = None
+        elif self.left_on is None:
+            self.left_on = timezone.localdate()
         # The sessions epoch is only ever raised in the database (projects/sessions.py): a
         # person read before a "sign out everywhere" and saved after must not lower it.
         if not self._state.adding and kwargs.get("update_fields") is None:

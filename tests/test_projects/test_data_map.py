@@ -40,7 +40,7 @@ def test_the_map_says_what_each_field_holds_how_long_and_where_it_goes(db, setti
     assert lines[0] == "model,field,holds,kept,exported in"
     assert "projects.User,email,contact details,until the PMO removes it," in "\n".join(lines)
     text = "\n".join(lines)
-    assert "projects.AuditEvent,address,a network address,\"730 days" in text
+    assert 'projects.AuditEvent,address,a network address,"730 days' in text
     assert "projects.Project,sponsor,names a person (a link to their account)" in text
     assert "risks.Risk,owner_name,a person's name" in text
     # Not personal: not in the map.
