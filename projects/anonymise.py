@@ -34,12 +34,25 @@ def former_name(person):
 def traces(person, holds=personal_data.FREE_TEXT):
     """What is replaced, longest first: the full name and the email; the username too in
     sign-in identifiers only ("mark" in free text may be the word, not the person)."""
-    # "Zelda Quintrell, Head of Libraries", as reports print a person, goes whole.
-    found = {person.name_and_role, person.get_full_name().strip(), person.email.strip()}
+    # "Zelda Quintrell, Head of Libraries", as reports print a person, goes whole; a name
+    # someone else also has stays where it is written, since it may be theirs.
+    found = {person.email.strip()}
+    if not namesakes(person):
+        found |= {person.name_and_role, person.get_full_name().strip()}
     if holds in (personal_data.ACCOUNT, personal_data.SYSTEM_TEXT):
         found.add(person.username)
     found = {t for t in found if len(t) >= SHORTEST_TRACE and t != former_name(person)}
     return sorted(found, key=len, reverse=True)
+
+
+def namesakes(person):
+    """Others with the same full name, not yet anonymised."""
+    first, last = person.first_name.strip(), person.last_name.strip()
+    if not (first or last):
+        return User.objects.none()
+    return User.objects.filter(first_name__iexact=first, last_name__iexact=last).exclude(
+        pk=person.pk
+    )
 
 
 def text_fields():

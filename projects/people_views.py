@@ -56,8 +56,13 @@ def hand_over(request):
     })  # fmt: skip
 
 
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user} ({user.username})"  # two people may share a name
+
+
 class SubjectAccessForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person = PersonChoice(
         queryset=User.objects.all(), label="Whose data", widget=LongSelect,
         help_text="Everyone, switched off or not: a leaver may ask too.",
     )  # fmt: skip

@@ -125,3 +125,15 @@ def test_the_approved_report_page_reads_coherently(zelda, client_for, pam):
     url = reverse("projects:report-detail", args=["LIB", report.period_slug])
     page = client_for(pam).get(url).content.decode()
     assert f"Former member of staff {zelda.pk}" in page and "Quintrell" not in page
+
+
+def test_a_namesake_s_records_keep_their_name(db):
+    """Two Sam Taylors: anonymising the leaver must not rename the other in what people
+    wrote (the text may be about either); the leaver's links still go."""
+    leaver = UserFactory(username="sam.t1", first_name="Sam", last_name="Taylor", is_active=False)
+    UserFactory(username="sam.t2", first_name="Sam", last_name="Taylor")
+    project = ProjectFactory(manager=leaver, objectives="Sam Taylor signs off the design.")
+    anonymise.anonymise(leaver, why="on request")
+    project.refresh_from_db()
+    assert project.objectives == "Sam Taylor signs off the design."
+    assert str(project.manager) == f"Former member of staff {leaver.pk}"
