@@ -15,8 +15,8 @@ import re
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Cast, Replace
+from django.db.models import F, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from . import audit, personal_data
@@ -32,16 +32,19 @@ def former_name(person):
 
 
 def traces(person, holds=personal_data.FREE_TEXT):
-    """What is replaced, longest first: the full name and the email; the username too in
-    sign-in identifiers only ("mark" in free text may be the word, not the person)."""
-    # "Zelda Quintrell, Head of Libraries", as reports print a person, goes whole; a name
-    # someone else also has stays where it is written, since it may be theirs.
+    """What is replaced, longest first: the name (as reports print it with the role, then
+    alone) and the email; the username only in sign-in identifiers and in text Highlight
+    writes ("mark" in what people type may be the word, not the person). A name someone
+    else also has stays where it is written, since it may be theirs."""
     found = {person.email.strip()}
-    if not namesakes(person):
-        found |= {person.name_and_role, person.get_full_name().strip()}
-    if holds in (personal_data.ACCOUNT, personal_data.SYSTEM_TEXT):
+    full = person.get_full_name().strip()
+    if full and not namesakes(person).exists():
+        found |= {full, f"{full}, {person.job_title or person.organisation_unit}".rstrip(", ")}
+    if holds == personal_data.ACCOUNT or (
+        holds == personal_data.SYSTEM_TEXT and len(person.username) >= SHORTEST_TRACE
+    ):
         found.add(person.username)
-    found = {t for t in found if len(t) >= SHORTEST_TRACE and t != former_name(person)}
+    found = {t for t in found if t and t != former_name(person)}
     return sorted(found, key=len, reverse=True)
 
 
@@ -66,22 +69,54 @@ def text_fields():
             if holds in TEXT_KINDS:
                 found += [(m, m._meta.get_field(name), holds) for m in models_here
                           if any(f.name == name for f in m._meta.concrete_fields)]  # fmt: skip
+        if len(models_here) > 1:  # "Re-baselined: …": why a change was made, as written
+            history = models_here[1]
+            found.append((history, history._meta.get_field("history_change_reason"),
+                          personal_data.FREE_TEXT))  # fmt: skip
     return found
 
 
 def matching(model, field, words, exact=False):
-    if exact:  # a sign-in identifier: the whole value is the person's, or none of it is
-        return model._default_manager.filter(**{f"{field.name}__in": words})
+    """The rows whose field holds one of the words (in any case): as the whole value for a
+    sign-in identifier, anywhere in it otherwise (JSON read as its text, both ways it may
+    write an accented letter)."""
+    condition = Q()
+    if exact:
+        for word in words:
+            condition |= Q(**{f"{field.name}__iexact": word})
+        return model._default_manager.filter(condition)
+    name = field.name
+    if isinstance(field, models.JSONField):
+        name = f"{field.name}_text"
+        written = {json.dumps(w)[1:-1] for w in words} | {json.dumps(w, ensure_ascii=False)[1:-1]
+                                                          for w in words}  # fmt: skip
+        words = sorted(written)
+    for word in words:
+        condition |= Q(**{f"{name}__icontains": word})
     if isinstance(field, models.JSONField):
         text = Cast(field.name, models.TextField())
-        condition = Q()
-        for word in words:
-            condition |= Q(**{f"{field.name}_text__contains": json.dumps(word)[1:-1]})
-        return model._default_manager.alias(**{f"{field.name}_text": text}).filter(condition)
-    condition = Q()
-    for word in words:
-        condition |= Q(**{f"{field.name}__contains": word})
+        return model._default_manager.alias(**{name: text}).filter(condition)
     return model._default_manager.filter(condition)
+
+
+def whole_words(words, username):
+    """A function replacing the words, each only where it stands alone ("Ann Lee" is not in
+    "Ann Leeson"): names and emails in any case, the username only as written ("alice"
+    is not "Alice", who may be someone else)."""
+    names = [w for w in words if w != username]
+    patterns = []
+    if names:  # never an empty pattern: it would match between every two letters
+        either = "|".join(map(re.escape, names))
+        patterns.append(re.compile(rf"(?<!\w)(?:{either})(?!\w)", re.IGNORECASE))
+    if username in words:
+        patterns.append(re.compile(rf"(?<!\w){re.escape(username)}(?!\w)"))
+
+    def sub(new, text):
+        for pattern in patterns:
+            text = pattern.sub(new, text)
+        return text
+
+    return sub
 
 
 def preview(person):
@@ -105,33 +140,28 @@ def replace_everywhere(person, new):
         if holds == personal_data.ACCOUNT:
             update(matching(model, field, words, exact=True), **{field.name: new})
             continue
-        rows = matching(model, field, words)
-        if holds == personal_data.SYSTEM_TEXT:
-            # "Made for mark": the username as a whole word only, never inside another.
-            pattern = re.compile("|".join(rf"\b{re.escape(word)}\b" for word in words))
-            for pk, value in rows.values_list("pk", field.name):
-                update(model._default_manager.filter(pk=pk),
-                       **{field.name: pattern.sub(new, value)})  # fmt: skip
-            continue
-        if isinstance(field, models.JSONField):
-            for pk, value in rows.values_list("pk", field.name):
-                text = json.dumps(value)
-                for word in words:
-                    text = text.replace(json.dumps(word)[1:-1], json.dumps(new)[1:-1])
-                model._default_manager.filter(pk=pk).update(**{field.name: json.loads(text)})
-            continue
-        expression = F(field.name)
-        for word in words:
-            expression = Replace(expression, Value(word), Value(new))
-        update(rows, **{field.name: expression})
+        sub = whole_words(words, person.username)
+        is_json = isinstance(field, models.JSONField)
+        for pk, value in matching(model, field, words).values_list("pk", field.name):
+            if is_json:
+                text = sub(new, json.dumps(value, ensure_ascii=False))
+                changed = json.loads(text)
+            else:
+                changed = sub(new, value)
+            if changed != value:
+                update(model._default_manager.filter(pk=pk), **{field.name: changed})
 
 
 @transaction.atomic
-def anonymise(person, *, why, by=None):
-    """Replace the person's name everywhere; returns the former name they now have."""
+def anonymise(person, *, why, by=None, by_name="Highlight", left_by=None):
+    """Replace the person's name everywhere; returns the former name they now have. With
+    `left_by` (the nightly run), only if they are still switched off and left by then:
+    someone switched back on meanwhile is left alone (None)."""
     person = User.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
         return str(person)
+    if left_by and (person.is_active or not person.left_on or person.left_on > left_by):
+        return None
     new = former_name(person)
     with audit.anonymising():
         replace_everywhere(person, new)
@@ -144,9 +174,10 @@ def anonymise(person, *, why, by=None):
     person.job_title = person.organisation_unit = ""
     person.set_unusable_password()
     person.is_active, person.anonymised_at = False, timezone.now()
+    person.is_staff = person.is_superuser = False
     person.save()
     User.objects.filter(pk=person.pk).update(sessions_epoch=F("sessions_epoch") + 1)
-    audit.record(audit.Kind.RIGHTS, actor=by, actor_name="" if by else "Highlight",
+    audit.record(audit.Kind.RIGHTS, actor=by, actor_name="" if by else by_name,
                  obj=person, description=f"Anonymised: {why}.")  # fmt: skip
     return new
 
@@ -162,9 +193,11 @@ def anonymise_leavers(today=None):
     """The daily run: each leaver due, one transaction each. Returns how many."""
     # Accounts switched off by a bulk update (no save) start their time today.
     User.objects.filter(is_active=False, left_on=None).update(left_on=timezone.localdate())
+    today = today or timezone.localdate()
+    cutoff = today - timezone.timedelta(days=settings.LEAVER_RETENTION_DAYS)
     done = 0
     for person in leavers_due(today):
         days = settings.LEAVER_RETENTION_DAYS
-        anonymise(person, why=f"{days} days after they left (LEAVER_RETENTION_DAYS)")
-        done += 1
+        why = f"{days} days after they left (LEAVER_RETENTION_DAYS)"
+        done += anonymise(person, why=why, left_by=cutoff) is not None
     return done

@@ -25,6 +25,7 @@ FREE_TEXT = "free text, which may name people"
 SYSTEM_TEXT = "text Highlight writes, naming people by name or username"
 ADDRESS = "a network address"
 HASHED = "a secret, kept as a hash or digest and never shown"
+CREDENTIAL = "a credential (a webhook address), never shown or exported"
 ACTIVITY = "what a person did, and when"
 
 KEPT_UNTIL_REMOVED = "until the PMO removes it"
@@ -111,11 +112,16 @@ def stale():
     return found
 
 
+OUR_APPS = ("projects", "risks", "businessplan", "reports")
+
+
 def people_models():
-    """Models linked to people, and those that name them without a link (sign-in logs)."""
+    """Every model of Highlight's own (what people type may name anyone), and the
+    libraries' models that are linked to people or name them (sign-in logs)."""
     marked = collect()
     return [m for m in apps.get_models()
-            if (holds_people(m) or m._meta.label in marked) and not is_history(m)]  # fmt: skip
+            if (m._meta.app_label in OUR_APPS or holds_people(m) or m._meta.label in marked)
+            and not is_history(m)]  # fmt: skip
 
 
 def is_history(model):
@@ -177,7 +183,24 @@ mark("projects.AuditEvent", kept=audit_kept(), exported=(SPREADSHEETS,), kind=No
      actor_name=ACCOUNT, object_type=None, object_id=None, object_repr=SYSTEM_TEXT,
      address=ADDRESS, outcome=None, description=SYSTEM_TEXT)  # fmt: skip
 mark("projects.ApiToken", name=FREE_TEXT, prefix=None, digest=HASHED, last_used_from=ADDRESS)
-mark("projects.ChannelHook", kind=None, url=None, last_error=None)
+mark("projects.ChannelHook", kind=None, url=CREDENTIAL, last_error=None)
+mark("projects.Marking", name=None, description=None)
+mark("projects.Organisation", exported=(DOCUMENTS,), name=None, logo=None, risk_appetite=None,
+     privacy_contact=CONTACT, privacy_notice=FREE_TEXT, accessibility_statement=FREE_TEXT,
+     accessibility_contact=CONTACT)  # fmt: skip
+mark("projects.ReportTemplate", name=None, sections=None)
+mark("projects.Workstream", name=None)
+mark("projects.RagDimension", name=None, measures=None)
+mark("projects.RagStatus", name=None, colour=None)
+REPORT_PART = {"exported": (API, DOCUMENTS, SPREADSHEETS)}
+mark("projects.RagRating", **REPORT_PART, comment=FREE_TEXT)
+mark("projects.Concern", **REPORT_PART, concern=FREE_TEXT, countermeasure=FREE_TEXT)
+mark("projects.WorkstreamProgress", **REPORT_PART, planned=FREE_TEXT, achievements=FREE_TEXT,
+     next_steps=FREE_TEXT)  # fmt: skip
+mark("projects.Deliverable", **REPORT_PART, description=FREE_TEXT, status=None)
+mark("projects.FinanceLine", kind=None)
+mark("projects.Milestone", exported=(API, DOCUMENTS), name=FREE_TEXT, status=None)
+mark("projects.ReportReminder", kind=None, recipients=CONTACT)
 mark("projects.Project", exported=(API, DOCUMENTS, SPREADSHEETS), code=None, name=FREE_TEXT,
      kind=None, start_precision=None, end_precision=None, status=None, benefits=FREE_TEXT,
      objectives=FREE_TEXT, approach=FREE_TEXT, distribution=FREE_TEXT, area=None,

@@ -26,6 +26,7 @@ def default_text(which, organisation=None):
         "site_url": settings.SITE_URL.rstrip("/"),
         "audit_days": settings.AUDIT_RETENTION_DAYS,
         "invitation_days": settings.INVITATION_DAYS,
+        "leaver_days": settings.LEAVER_RETENTION_DAYS,
         "channels": ChannelHook.objects.exists(),
     }
     return render_to_string(f"statements/{which}.md", context).strip()

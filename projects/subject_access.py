@@ -19,6 +19,7 @@ import zipfile
 from django.apps import apps
 from django.utils import timezone
 
+from . import personal_data
 from .exports import inert
 from .models import AuditEvent, User
 
@@ -78,9 +79,19 @@ def as_rows(queryset, fields):
     return [{h: readable(getattr(row, f.name)) for h, f in columns} for row in queryset]
 
 
+def secrets(model):
+    """The model's fields never put in an archive: SECRET_FIELDS, and those the data map
+    calls secrets or credentials (a chat channel's webhook address)."""
+    base = getattr(model, "instance_type", model)  # a history's model: its record's marks
+    marked = personal_data.collect().get(base._meta.label)
+    kept_back = {personal_data.HASHED, personal_data.CREDENTIAL}
+    own = {name for name, holds in (marked.fields.items() if marked else ()) if holds in kept_back}
+    return SECRET_FIELDS | own
+
+
 def rows_naming(person, model, field):
     """The rows of `model` whose `field` names the person, as {column: readable value}."""
-    columns = [f for f in model._meta.fields if f.name not in SECRET_FIELDS]
+    columns = [f for f in model._meta.fields if f.name not in secrets(model)]
     related = [f.name for f in columns if f.is_relation and f.many_to_one]
     rows = model._default_manager.filter(**{field.name: person}).select_related(*related)
     return as_rows(rows.order_by("pk").distinct(), columns)

@@ -10,3 +10,7 @@ mark("risks.Risk", exported=EXPORTED, ref=None, title=FREE_TEXT, owner_name=NAME
      portfolio_holder=NAME, treatment=None, consequences=FREE_TEXT, controls=FREE_TEXT,
      assurance=FREE_TEXT, actions=FREE_TEXT, status=None)  # fmt: skip
 mark("risks.RiskReview", exported=EXPORTED, comment=FREE_TEXT)
+mark("risks.RiskMatrix", name=None, probability_labels=None, impact_labels=None)
+mark("risks.RiskBand", name=None, colour=None)
+mark("risks.RiskCategory", name=None, appetite=FREE_TEXT)
+mark("risks.CorporatePriority", name=None)

@@ -22,10 +22,14 @@ class Command(BaseCommand):
             raise CommandError(f"Nobody has the username {username!r}.")
         if person.is_superuser or person.is_staff:
             raise CommandError("Take the administration rights away first.")
+        if person.is_active:
+            raise CommandError(f"{person} is switched on: hand their work over and switch "
+                               "them off first (Settings → Hand over).")  # fmt: skip
         for where, rows in anonymise.preview(person).items():
             self.stdout.write(f"{where}: {rows} row{'s' if rows != 1 else ''}")
         if not yes:
             self.stdout.write(f"Nothing changed: add --yes to anonymise {person}.")
             return
-        new = anonymise.anonymise(person, why=f"on request ({reason.strip()})")
+        new = anonymise.anonymise(person, why=f"on request ({reason.strip()})",
+                                  by_name="manage.py anonymise_person")  # fmt: skip
         self.stdout.write(f"{username} is now {new}.")
