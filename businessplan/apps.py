@@ -8,7 +8,8 @@ class BusinessPlanConfig(AppConfig):
     def ready(self):
         from projects import markings
 
-        from . import handover  # noqa: F401  (its part of a leaver's hand-over)
+        # Their parts of a leaver's hand-over and of the retention schedule.
+        from . import handover, retention  # noqa: F401
         from .models import BusinessPlan
 
         markings.track(BusinessPlan)

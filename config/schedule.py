@@ -28,6 +28,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.anonymise_leavers",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The retention schedule (projects/retention.py): what is due goes, unless held.
+    "apply-retention": {
+        "task": "projects.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "send-report-reminders": {
         "task": "projects.tasks.send_report_reminders",
         "schedule": crontab(hour=7, minute=30),

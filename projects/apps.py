@@ -11,7 +11,8 @@ class ProjectsConfig(AppConfig):
         from django.core.checks import Tags, register
         from django.db.models.signals import pre_save
 
-        from . import audit, audit_receivers, dashboard, markings, sessions, sso
+        # retention_rules: its lines of the retention schedule.
+        from . import audit, audit_receivers, dashboard, markings, retention_rules, sessions, sso  # noqa: F401, E501
         from .models import (
             HighlightReport,
             Organisation,

@@ -43,6 +43,9 @@ HISTORY = {
     "projects.ApiToken.user",
     # Who last set a chat channel's webhook: what they did.
     "projects.ChannelHook.changed_by",
+    # Who changed a retention rule, and who placed or lifted a legal hold: what they did.
+    "projects.RetentionRule.changed_by", "projects.LegalHold.placed_by",
+    "projects.LegalHold.lifted_by",
 }  # fmt: skip
 # (Historical* models' fields are the history itself: never moved.)
 SOURCES = []

@@ -52,6 +52,22 @@ class Marked:
 MARKERS = {}
 
 
+def scheduled(*keys):
+    """How long the retention schedule keeps these records, read when the map is made."""
+
+    def kept():
+        from . import retention
+
+        lines = {kind.key: (kind, rule) for kind, rule in retention.schedule()}
+        return "; ".join(
+            f"{kind.label}: {rule.period} {kind.counted_from}" if rule.active
+            else f"{kind.label}: {KEPT_UNTIL_REMOVED}"
+            for kind, rule in (lines[key] for key in keys)
+        )  # fmt: skip
+
+    return kept
+
+
 def mark(label, kept=KEPT_UNTIL_REMOVED, exported=(), **fields):
     """An app's model ("app.Model"): how long it is kept, where it is exported, and for
     each field that is not a plain value or a link, what personal data it holds (None:
@@ -152,12 +168,16 @@ def data_map():
             else:
                 holds = marked.fields.get(model_field.name)
             if holds:
-                rows.append(Row(model._meta.label, model_field.name, holds, marked.kept,
+                rows.append(Row(model._meta.label, model_field.name, holds, kept_of(marked),
                                 exported or "nowhere"))  # fmt: skip
         if hasattr(model, "history"):
             rows.append(Row(model._meta.label, "(its history)", ACTIVITY + ": each change",
-                            marked.kept, ARCHIVE))  # fmt: skip
+                            kept_of(marked), ARCHIVE))  # fmt: skip
     return rows
+
+
+def kept_of(marked):
+    return marked.kept() if callable(marked.kept) else marked.kept
 
 
 def audit_kept():
@@ -184,6 +204,9 @@ mark("projects.AuditEvent", kept=audit_kept(), exported=(SPREADSHEETS,), kind=No
      address=ADDRESS, outcome=None, description=SYSTEM_TEXT)  # fmt: skip
 mark("projects.ApiToken", name=FREE_TEXT, prefix=None, digest=HASHED, last_used_from=ADDRESS)
 mark("projects.ChannelHook", kind=None, url=CREDENTIAL, last_error=None)
+mark("projects.RetentionRule", records=None, unit=None, reason=None)
+mark("projects.LegalHold", kept="for ever: the record of what was held, why and by whom",
+     target_name=FREE_TEXT, reason=FREE_TEXT, lift_reason=FREE_TEXT)  # fmt: skip
 mark("projects.Marking", name=None, description=None)
 mark("projects.Organisation", exported=(DOCUMENTS,), name=None, logo=None, risk_appetite=None,
      privacy_contact=CONTACT, privacy_notice=FREE_TEXT, accessibility_statement=FREE_TEXT,
@@ -192,7 +215,8 @@ mark("projects.ReportTemplate", name=None, sections=None)
 mark("projects.Workstream", name=None)
 mark("projects.RagDimension", name=None, measures=None)
 mark("projects.RagStatus", name=None, colour=None)
-REPORT_PART = {"exported": (API, DOCUMENTS, SPREADSHEETS)}
+REPORTS_KEPT = scheduled("approved_reports", "unapproved_reports")
+REPORT_PART = {"exported": (API, DOCUMENTS, SPREADSHEETS), "kept": REPORTS_KEPT}
 mark("projects.RagRating", **REPORT_PART, comment=FREE_TEXT)
 mark("projects.Concern", **REPORT_PART, concern=FREE_TEXT, countermeasure=FREE_TEXT)
 mark("projects.WorkstreamProgress", **REPORT_PART, planned=FREE_TEXT, achievements=FREE_TEXT,
@@ -205,15 +229,15 @@ mark("projects.Project", exported=(API, DOCUMENTS, SPREADSHEETS), code=None, nam
      kind=None, start_precision=None, end_precision=None, status=None, benefits=FREE_TEXT,
      objectives=FREE_TEXT, approach=FREE_TEXT, distribution=FREE_TEXT, area=None,
      cost_centre=None, reporting_cadence=None, governance_body=FREE_TEXT)  # fmt: skip
-mark("projects.HighlightReport", exported=(API, DOCUMENTS, SPREADSHEETS), status=None,
+mark("projects.HighlightReport", **REPORT_PART, status=None,
      status_word=None, summary=FREE_TEXT, planned_this_period=FREE_TEXT,
      achievements=FREE_TEXT, next_period=FREE_TEXT, issues=FREE_TEXT,
      risks_narrative=FREE_TEXT, decisions_required=FREE_TEXT, governance=FREE_TEXT,
      communication=FREE_TEXT, deliverables_title=None, sponsor_comment=FREE_TEXT,
      reopen_reason=FREE_TEXT, approved_snapshot=NAME)  # fmt: skip
-mark("projects.ImportJob", importer=None, name=FREE_TEXT, address=ADDRESS, step=None,
-     status=None, progress_step=None, outcome=FREE_TEXT, fingerprint=None,
-     message=FREE_TEXT)  # fmt: skip
+mark("projects.ImportJob", kept=scheduled("imports"), importer=None, name=FREE_TEXT,
+     address=ADDRESS, step=None, status=None, progress_step=None, outcome=FREE_TEXT,
+     fingerprint=None, message=FREE_TEXT)  # fmt: skip
 mark("projects.Deputy")
 mark("projects.Rebaseline", exported=(API, DOCUMENTS), reason=FREE_TEXT)
 mark("projects.RaidItem", exported=(API, DOCUMENTS, SPREADSHEETS), kind=None, title=FREE_TEXT,

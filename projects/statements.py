@@ -5,6 +5,7 @@ Highlight as it is set up here (the audit's retention, the invitations' lapse, c
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from . import retention
 from .models import ChannelHook, Organisation
 from .text import render_markdown
 
@@ -28,6 +29,12 @@ def default_text(which, organisation=None):
         "invitation_days": settings.INVITATION_DAYS,
         "leaver_days": settings.LEAVER_RETENTION_DAYS,
         "channels": ChannelHook.objects.exists(),
+        "schedule": [
+            f"{kind.label}: {rule.period} {kind.counted_from}"
+            if rule.active
+            else f"{kind.label}: until the PMO removes them"
+            for kind, rule in retention.schedule()
+        ],
     }
     return render_to_string(f"statements/{which}.md", context).strip()
 

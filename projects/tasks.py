@@ -6,7 +6,7 @@ from django.utils import timezone
 
 # Defined beside the code that queues it; imported here so that the worker, which
 # discovers this module, registers it.
-from . import anonymise, audit
+from . import anonymise, audit, retention
 from .notifications import send_email
 from .onboarding.invitations import send_invitations
 from .passwords import send_password_reset
@@ -34,3 +34,8 @@ def remove_old_audit_events():
 @shared_task
 def anonymise_leavers():
     return anonymise.anonymise_leavers()
+
+
+@shared_task
+def apply_retention():
+    return retention.apply()

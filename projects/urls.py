@@ -8,6 +8,7 @@ from . import (
     plan_views,
     raid_views,
     report_views,
+    retention_views,
     settings_views,
     statement_views,
     views,
@@ -122,6 +123,18 @@ urlpatterns = [
     *onboarding_urls("finance"),
     path("settings/statements/", statement_views.statements_settings, name="statements"),
     path("settings/data-map/", statement_views.data_map_page, name="data-map"),
+    path("settings/retention/", retention_views.retention_page, name="retention"),
+    path(
+        "settings/retention/rules/<slug:records>/",
+        retention_views.retention_rule,
+        name="retention-rule",
+    ),
+    path("settings/retention/holds/", retention_views.legal_hold_place, name="legal-hold-place"),
+    path(
+        "settings/retention/holds/<int:pk>/lift/",
+        retention_views.legal_hold_lift,
+        name="legal-hold-lift",
+    ),
     path("privacy/", statement_views.statement_page, {"which": "privacy"}, name="privacy"),
     path(
         "accessibility/",

@@ -6,4 +6,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self):
-        from . import handover  # noqa: F401  (its part of a leaver's hand-over)
+        # Their parts of a leaver's hand-over and of the retention schedule.
+        from . import handover, retention  # noqa: F401

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -261,6 +262,8 @@ class Risk(models.Model):
     assurance = models.TextField(blank=True)
     actions = models.TextField("actions and progress", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The retention schedule counts from the day a risk closed (risks/retention.py).
+    closed_on = models.DateField(null=True, blank=True, editable=False)
     next_review_date = models.DateField(null=True, blank=True)
     # The project's RAID actions that treat it (issue 20): the link lives here, since the
     # projects app imports no other.
@@ -279,8 +282,22 @@ class Risk(models.Model):
     def __str__(self):
         return f"{self.ref} {self.title[:60]}"
 
+    def save(self, *args, **kwargs):
+        self.note_closing()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "closed_on"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("risks:risk", args=[self.register.slug, self.ref])
+
+    def note_closing(self):
+        """Bulk imports call this themselves: they go round save()."""
+        if self.status != self.Status.CLOSED:
+            self.closed_on = None
+        elif self.closed_on is None:
+            self.closed_on = timezone.localdate()
 
     @property
     def owner_display(self):

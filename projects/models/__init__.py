@@ -31,6 +31,7 @@ from .plan import Milestone, Rebaseline
 from .projects import Project, Workstream
 from .raid import RaidItem
 from .reminders import ReportReminder
+from .retention import LegalHold, RetentionRule
 
 __all__ = [
     "ApiToken",
@@ -45,6 +46,7 @@ __all__ = [
     "HighlightReport",
     "FinanceLine",
     "ImportJob",
+    "LegalHold",
     "Marking",
     "Milestone",
     "Organisation",
@@ -55,6 +57,7 @@ __all__ = [
     "RaidItem",
     "Rebaseline",
     "ReportReminder",
+    "RetentionRule",
     "ReportTemplate",
     "User",
     "Workstream",

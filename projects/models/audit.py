@@ -33,10 +33,12 @@ class AuditEvent(models.Model):
         INVITATION = "invitation", "Invitation sent or used"
         ADMIN = "admin", "Admin action"
         RESTORE = "restore", "Restored from a backup"
-        RETENTION = "retention", "Old events removed"
+        RETENTION = "retention", "Removed under the retention schedule"
         API = "api", "Read through the API"
         API_TOKEN = "api_token", "API token made or revoked"
         CHANNEL = "channel", "Channel webhook set or removed"
+        LEGAL_HOLD = "legal_hold", "Legal hold placed or lifted"
+        RETENTION_RULE = "retention_rule", "Retention rule changed"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Done"

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .common import DatePrecision, format_partial_date, project_code
@@ -63,6 +64,8 @@ class Project(models.Model):
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # The retention schedule counts from the day a project closed (projects/retention.py).
+    closed_on = models.DateField(null=True, blank=True, editable=False)
     marking = marking_field()
     benefits = models.TextField(blank=True, help_text="Markdown.")
     objectives = models.TextField(blank=True, help_text="Markdown.")
@@ -109,8 +112,21 @@ class Project(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def save(self, *args, **kwargs):
+        self.note_closing()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "closed_on"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("projects:project-detail", args=[self.code])
+
+    def note_closing(self):
+        if self.status != self.Status.CLOSED:
+            self.closed_on = None
+        elif self.closed_on is None:
+            self.closed_on = timezone.localdate()
 
     def clean(self):
         # Every form and the admin call this. The PMO does everything but approve (DESIGN.md),

@@ -194,6 +194,8 @@ class RegisterImporter(Importer):
                 reviews.append(self.new_review(risk, item.review))
         # New risks in bulk (with their history rows): a 5,000-risk register imports
         # in seconds rather than a minute.
+        for risk, _ in new_risks:
+            risk.note_closing()
         created = bulk_create_with_history(
             [risk for risk, _ in new_risks], Risk, batch_size=500, default_user=user
         )

@@ -271,6 +271,11 @@ TABLE = [
     C("projects:subject-access", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:privacy", "-", get=PUBLIC, post=expect(405)),
     C("projects:accessibility", "-", get=PUBLIC, post=expect(405)),
+    C("projects:retention", "-", get=PMO_ONLY, post=expect(405)),
+    C("projects:retention-rule", "imports", get=PMO_ONLY, post=PMO_ONLY),
+    # An empty form is refused for the PMO (400); no hold 999 exists.
+    C("projects:legal-hold-place", "-", get=POST_ONLY, post=expect(403, pmo=400)),
+    C("projects:legal-hold-lift", "999", get=POST_ONLY, post=expect(403, pmo=404)),
     C("projects:channel-list", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:channel-organisation", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:channel-programme", "PROG.1", get=PMO_ONLY, post=PMO_ONLY),
