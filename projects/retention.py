@@ -29,6 +29,8 @@ from .periods import months_later
 logger = logging.getLogger(__name__)
 
 LOOK_AHEAD_DAYS = 30  # what the schedule's page lists as coming
+# A rule new or changed removes nothing for this long: whatever goes was listed first.
+NOTICE_DAYS = LOOK_AHEAD_DAYS
 LISTED = 25  # records named in an audit event; the rest are counted
 
 
@@ -149,8 +151,10 @@ def latest_start(rule, until):
 def due_items(kind, rule, until):
     """What of `kind` is due by `until` (a day), each marked with the live hold covering it."""
     holds = live_holds()
+    notice = rule.in_force_from + datetime.timedelta(days=NOTICE_DAYS)
     items = []
     for item in kind.due(rule, until):
+        item.due_on = max(item.due_on, notice)
         if item.due_on > until:
             continue
         item.held_by = next((holds[key] for key in map(hold_key, item.under) if key in holds), None)

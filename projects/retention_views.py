@@ -35,6 +35,7 @@ def page_context(hold_form=None):
         "any_coming": any(line["going_count"] or line["held_count"] for line in coming),
         "today": timezone.localdate(),
         "days": retention.LOOK_AHEAD_DAYS,
+        "notice_days": retention.NOTICE_DAYS,
         "fixed": retention.fixed_lines(),
         "live_holds": holds.filter(lifted_at__isnull=True),
         "lifted_holds": holds.filter(lifted_at__isnull=False).order_by("-lifted_at")[:10],
@@ -58,6 +59,8 @@ def retention_rule(request, records):
         if request.method == "POST" and form.is_valid():
             rule = form.save(commit=False)
             rule.changed_by, rule.changed_at = request.user, timezone.now()
+            if {"amount", "unit", "active"} & set(form.changed_data):
+                rule.in_force_from = timezone.localdate()  # its notice starts again
             rule.save()
             after = f"{rule.period}{'' if rule.active else ' (not removed)'}"
             audit.record(audit.Kind.RETENTION_RULE, request=request,

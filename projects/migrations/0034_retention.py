@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
@@ -132,6 +133,10 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("changed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "in_force_from",
+                    models.DateField(default=django.utils.timezone.localdate, editable=False),
+                ),
                 (
                     "changed_by",
                     models.ForeignKey(

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class RetentionRule(models.Model):
@@ -33,6 +34,9 @@ class RetentionRule(models.Model):
         related_name="+",
     )  # fmt: skip
     changed_at = models.DateTimeField(null=True, blank=True)
+    # Nothing is removed under a rule until it has been in force this long, so whatever the
+    # nightly run removes was on the schedule's page for that long first (retention.py).
+    in_force_from = models.DateField(default=timezone.localdate, editable=False)
 
     class Meta:
         ordering = ["pk"]

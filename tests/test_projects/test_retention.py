@@ -85,6 +85,13 @@ def history_of(model, pk):
     return model.history.model.objects.filter(id=pk)
 
 
+@pytest.fixture(autouse=True)
+def schedule_in_force():
+    """The schedule has been in force for years: its notice (NOTICE_DAYS) is long past."""
+    retention.schedule()
+    RetentionRule.objects.update(in_force_from=datetime.date(2000, 1, 1))
+
+
 @pytest.fixture
 def capture(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
@@ -305,6 +312,24 @@ def test_a_longer_period_keeps_what_the_default_would_remove(project, capture):
     RetentionRule.objects.filter(records="unapproved_reports").update(amount=3)
     assert run(capture)["unapproved_reports"] == 0
     assert HighlightReport.objects.filter(pk=report.pk).exists()
+
+
+def test_a_new_or_changed_rule_removes_nothing_until_listed_for_30_days(
+    project, pam, client_for, capture
+):
+    report = ReportFactory(project=project, period_start=datetime.date(2020, 1, 1))
+    url = reverse("projects:retention-rule", args=["unapproved_reports"])
+    seen = client_for(pam).get(url).context["form"]["seen"].value()
+    client_for(pam).post(url, {"amount": "6", "unit": "months", "active": "on",
+                               "reason": "Shorter", "seen": seen})  # fmt: skip
+    assert RetentionRule.objects.get(records="unapproved_reports").in_force_from == TODAY
+
+    assert run(capture)["unapproved_reports"] == 0
+    page = client_for(pam).get(reverse("projects:retention")).content.decode()
+    assert f"TEST.1 January 2020</a>: due {TODAY + datetime.timedelta(days=30):%-d %b %Y}" in page
+    assert run(capture, TODAY + datetime.timedelta(days=29))["unapproved_reports"] == 0
+    assert run(capture, TODAY + datetime.timedelta(days=30))["unapproved_reports"] == 1
+    assert not HighlightReport.objects.filter(pk=report.pk).exists()
 
 
 # --- The PMO's page -----------------------------------------------------------------------
