@@ -131,6 +131,16 @@ def preview(person):
     return counts
 
 
+def preview_rows(person):
+    """[(record, field, rows)] as the PMO's page lists what anonymising would change."""
+    rows = []
+    for label, count in preview(person).items():
+        model = apps.get_model(label.rsplit(".", 1)[0])
+        field = model._meta.get_field(label.rsplit(".", 1)[1])
+        rows.append((str(model._meta.verbose_name), str(field.verbose_name), count))
+    return rows
+
+
 def replace_everywhere(person, new):
     for model, field, holds in text_fields():
         words = traces(person, holds)

@@ -1,7 +1,9 @@
-"""The PMO's pages about people: handing a leaver's responsibilities over (issue 19), and
-a subject-access archive of everything Highlight holds about someone (issue 22)."""
+"""The PMO's pages about people: handing a leaver's responsibilities over (issue 19), a
+subject-access archive of everything Highlight holds about someone, and anonymising a
+leaver at once on their request (issue 22)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from . import access, audit, handover, subject_access
+from . import access, anonymise, audit, handover, subject_access
 from .forms import LongSelect
 from .models import Organisation, User
 
@@ -84,3 +86,37 @@ def subject_access_page(request):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     return render(request, "projects/settings/subject_access.html", {"form": form})
+
+
+class AnonymiseForm(forms.Form):
+    person = PersonChoice(
+        queryset=User.objects.filter(is_active=False, anonymised_at__isnull=True, is_staff=False,
+                                     is_superuser=False).order_by("last_name", "first_name"),
+        label="Who asked", widget=LongSelect,
+        help_text="Only people switched off are listed: hand their work over first.",
+    )  # fmt: skip
+    reason = forms.CharField(
+        max_length=500, label="Their request",
+        help_text="e.g. the date and reference of their request, for the audit.",
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def anonymise_page(request):
+    """Choose a leaver who asked to be forgotten; see what would change; then anonymise."""
+    access.require_pmo(request.user)
+    # Posted, not asked in the address: the request's reference may name the person.
+    form = AnonymiseForm(request.POST or None)
+    preview = None
+    if form.is_valid():
+        person, reason = form.cleaned_data["person"], form.cleaned_data["reason"]
+        preview = anonymise.preview_rows(person)
+        if request.POST.get("action") == "anonymise":
+            if request.POST.get("confirm") != "yes":
+                messages.error(request, "Tick the box to say you understand it cannot be undone.")
+            else:
+                new = anonymise.anonymise(person, why=f"on request ({reason})", by=request.user)
+                messages.success(request, f"{person.username} is now {new}, everywhere.")
+                return redirect("projects:anonymise")
+    context = {"form": form, "preview": preview, "leaver_days": settings.LEAVER_RETENTION_DAYS}
+    return render(request, "projects/settings/anonymise.html", context)

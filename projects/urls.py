@@ -123,6 +123,7 @@ urlpatterns = [
     *onboarding_urls("finance"),
     path("settings/statements/", statement_views.statements_settings, name="statements"),
     path("settings/data-map/", statement_views.data_map_page, name="data-map"),
+    path("settings/anonymise/", people_views.anonymise_page, name="anonymise"),
     path("settings/retention/", retention_views.retention_page, name="retention"),
     path(
         "settings/retention/rules/<slug:records>/",

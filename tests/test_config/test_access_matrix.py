@@ -271,6 +271,7 @@ TABLE = [
     C("projects:subject-access", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:privacy", "-", get=PUBLIC, post=expect(405)),
     C("projects:accessibility", "-", get=PUBLIC, post=expect(405)),
+    C("projects:anonymise", "-", get=PMO_ONLY, post=PMO_ONLY),
     C("projects:retention", "-", get=PMO_ONLY, post=expect(405)),
     C("projects:retention-rule", "imports", get=PMO_ONLY, post=PMO_ONLY),
     # An empty form is refused for the PMO (400); no hold 999 exists.

@@ -137,3 +137,42 @@ def test_a_namesake_s_records_keep_their_name(db):
     project.refresh_from_db()
     assert project.objectives == "Sam Taylor signs off the design."
     assert str(project.manager) == f"Former member of staff {leaver.pk}"
+
+
+# --- The PMO's page: at once, on request, with a preview --------------------------------
+
+
+def test_the_pmo_previews_then_anonymises_a_leaver_on_request(zelda, pam, client_for):
+    client = client_for(pam)
+    url = reverse("projects:anonymise")
+    asked = {"person": zelda.pk, "reason": "Erasure request 2026-114 of 3 Nov 2026"}
+    page = client.post(url, {**asked, "action": "preview"}).content.decode()
+    assert "Highlight report</td><td>summary</td><td class=\"text-end\">1</td>" in page
+    assert User.objects.get(pk=zelda.pk).anonymised_at is None  # a preview changes nothing
+
+    unticked = client.post(url, {**asked, "action": "anonymise"}).content.decode()
+    assert "Tick the box to say you understand it cannot be undone." in unticked
+    assert User.objects.get(pk=zelda.pk).anonymised_at is None
+
+    response = client.post(url, {**asked, "action": "anonymise", "confirm": "yes"}, follow=True)
+    zelda.refresh_from_db()
+    assert zelda.anonymised_at is not None
+    assert f"zquintrell is now Former member of staff {zelda.pk}, everywhere." in (
+        response.content.decode()
+    )
+    assert not any(trace in database_text() for trace in TRACES)
+    event = AuditEvent.objects.filter(kind=AuditEvent.Kind.RIGHTS, object_id=str(zelda.pk))
+    assert event.first().description == (
+        "Anonymised: on request (Erasure request 2026-114 of 3 Nov 2026)."
+    )
+    assert event.first().actor == pam
+
+
+def test_the_page_refuses_someone_still_switched_on(alice, pam, client_for):
+    page = client_for(pam).post(
+        reverse("projects:anonymise"),
+        {"person": alice.pk, "reason": "x", "action": "anonymise", "confirm": "yes"},
+    ).content.decode()
+    assert "Select a valid choice" in page
+    alice.refresh_from_db()
+    assert alice.anonymised_at is None and alice.username == "alice"
