@@ -34,7 +34,7 @@ def business_plans(rule, until):
     )
     for end, plan in ended:
         if end <= latest:
-            yield Due(plan, str(plan), expires(rule, end), plan.get_absolute_url(), (plan,))
+            yield Due(plan, str(plan), expires(rule, end), plan.get_absolute_url())
 
 
 retention.holdable("Business plans", lambda: BusinessPlan.objects.order_by("-year"))

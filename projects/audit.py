@@ -167,6 +167,11 @@ def check_guard(app_configs=None, databases=None, **kwargs):
     )]  # fmt: skip
 
 
+# What the retention schedule destroyed, and the legal holds, are the record of destruction:
+# they outlive the audit's own retention.
+KEPT_FOR_GOOD = (Kind.RETENTION, Kind.LEGAL_HOLD, Kind.RETENTION_RULE)
+
+
 def retention_cutoff(now=None):
     return (now or timezone.now()) - timedelta(days=settings.AUDIT_RETENTION_DAYS)
 
@@ -192,14 +197,18 @@ def rewrite(events, **values):
 
 
 def remove_expired(now=None):
-    """Remove events older than AUDIT_RETENTION_DAYS and record that this ran. On PostgreSQL
+    """Remove events older than AUDIT_RETENTION_DAYS (except KEPT_FOR_GOOD) and record that
+    this ran. On PostgreSQL
     the table's trigger refuses any DELETE unless the transaction says it is this task."""
     cutoff = retention_cutoff(now)
     table = AuditEvent._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL highlight.audit_retention = 'on'")
-        cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608 # nosec B608: our table's name
+        cursor.execute(
+            f"DELETE FROM {table} WHERE at < %s AND kind NOT IN %s",  # noqa: S608 # nosec B608: our table's name
+            [cutoff, KEPT_FOR_GOOD],
+        )
         removed = cursor.rowcount
     days = settings.AUDIT_RETENTION_DAYS
     before = f"{timezone.localtime(cutoff):%d/%m/%Y %H:%M}"

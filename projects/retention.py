@@ -13,25 +13,28 @@ printed from it (reports/retention.py says which) and their files once the trans
 commits: a report's approved PDF goes with its report, never before or after it.
 """
 
+import contextlib
 import datetime
 import logging
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import router, transaction
+from django.db import connection, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from . import audit
 from .models import LegalHold, RetentionRule
 from .periods import months_later
+from .retention_removal import delete_files, file_names, forget_history, gathered
 
 logger = logging.getLogger(__name__)
 
 LOOK_AHEAD_DAYS = 30  # what the schedule's page lists as coming
 # A rule new or changed removes nothing for this long: whatever goes was listed first.
 NOTICE_DAYS = LOOK_AHEAD_DAYS
-LISTED = 25  # records named in an audit event; the rest are counted
+LISTED = 200  # records named in one audit event; more make more events
+HOLDS_LOCK = 2202_0001  # the advisory lock that settles legal holds during a removal
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,6 @@ class Due:
     label: str
     due_on: datetime.date
     url: str = ""
-    under: tuple = ()  # the records whose legal hold covers it (its project, register …)
     held_by: LegalHold | None = field(default=None, compare=False)
 
 
@@ -75,6 +77,7 @@ DEPENDANTS = []  # functions(removed: {model: pks}) -> querysets removed with th
 HOLDABLE = []  # (label, function() -> queryset) of what a legal hold may be placed on
 FIXED = []
 FILES = {}  # model: function(pks) -> [Path] of files kept beside its rows, not in a FileField
+PARENTS = {}  # model: function(obj) -> the records it sits under (for legal holds)
 
 
 def records(key, label, *, amount, unit, counted_from, reason, order):
@@ -95,6 +98,17 @@ def removed_with(function):
 
 def files_of(model, function):
     FILES[model] = function
+
+
+def sits_under(model):
+    """Decorator for function(obj) -> the records `obj` sits under: a legal hold on any of
+    them, or on what they sit under in turn, covers it."""
+
+    def register(function):
+        PARENTS[model] = function
+        return function
+
+    return register
 
 
 def holdable(label, queryset):
@@ -150,14 +164,14 @@ def latest_start(rule, until):
 
 def due_items(kind, rule, until):
     """What of `kind` is due by `until` (a day), each marked with the live hold covering it."""
-    holds = live_holds()
+    holding = Holding(live_holds())
     notice = rule.in_force_from + datetime.timedelta(days=NOTICE_DAYS)
     items = []
     for item in kind.due(rule, until):
         item.due_on = max(item.due_on, notice)
         if item.due_on > until:
             continue
-        item.held_by = next((holds[key] for key in map(hold_key, item.under) if key in holds), None)
+        item.held_by = holding.hold_over(item.obj)
         items.append(item)
     return items
 
@@ -174,14 +188,37 @@ def coming(days=LOOK_AHEAD_DAYS, today=None):
 
 
 def hold_key(obj):
-    if isinstance(obj, tuple):
-        return obj  # (content type id, pk) already
     return (ContentType.objects.get_for_model(obj).pk, obj.pk)
 
 
 def live_holds():
     return {(hold.target_type_id, hold.target_id): hold
             for hold in LegalHold.objects.filter(lifted_at__isnull=True)}  # fmt: skip
+
+
+class Holding:
+    """Which live hold, if any, covers a record: one on the record itself or on anything it
+    sits under, transitively (a report's project and programme, a register's project and
+    linked programmes, a board pack's projects). Remembers what it has looked up."""
+
+    def __init__(self, holds):
+        self.holds = holds
+        self.covering = {}
+
+    def hold_over(self, obj):
+        if not self.holds or obj is None:
+            return None
+        key = hold_key(obj)
+        if key not in self.covering:
+            self.covering[key] = None  # a cycle ends here
+            found = self.holds.get(key)
+            parents = PARENTS.get(type(obj)._meta.concrete_model)
+            for parent in parents(obj) if parents and found is None else ():
+                found = self.hold_over(parent)
+                if found:
+                    break
+            self.covering[key] = found
+        return self.covering[key]
 
 
 def hold_of(obj):
@@ -192,56 +229,84 @@ def hold_of(obj):
     ).first()
 
 
+@contextlib.contextmanager
+def holds_settled():
+    """Inside a transaction: no legal hold is placed or lifted until it commits, so the
+    holds a removal read are the holds in force while it removes (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HOLDS_LOCK])
+    yield
+
+
 def place_hold(obj, reason, by, request=None):
-    hold = LegalHold.objects.create(
-        target=obj, target_name=str(obj)[:300], reason=reason, placed_by=by
-    )
-    audit.record(audit.Kind.LEGAL_HOLD, request=request, actor=by, obj=obj,
-                 description=f"Legal hold placed: {reason}"[:2000])  # fmt: skip
+    with transaction.atomic(), holds_settled():
+        hold = LegalHold.objects.create(
+            target=obj, target_name=str(obj)[:300], reason=reason, placed_by=by
+        )
+        audit.record(audit.Kind.LEGAL_HOLD, request=request, actor=by, obj=obj,
+                     description=f"Legal hold placed: {reason}"[:2000])  # fmt: skip
     return hold
 
 
 def lift_hold(hold, reason, by, request=None):
     """Lift a live hold; False when someone lifted it first."""
-    lifted = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(
-        lifted_at=timezone.now(), lifted_by=by, lift_reason=reason
-    )
-    if lifted:
-        audit.record(audit.Kind.LEGAL_HOLD, request=request, actor=by,
-                     object_type=hold.target_type.model_class()._meta.label_lower,
-                     object_id=str(hold.target_id), object_repr=hold.target_name,
-                     description=f"Legal hold lifted: {reason}"[:2000])  # fmt: skip
+    with transaction.atomic(), holds_settled():
+        lifted = LegalHold.objects.filter(pk=hold.pk, lifted_at__isnull=True).update(
+            lifted_at=timezone.now(), lifted_by=by, lift_reason=reason
+        )
+        if lifted:
+            audit.record(audit.Kind.LEGAL_HOLD, request=request, actor=by,
+                         object_type=hold.target_type.model_class()._meta.label_lower,
+                         object_id=str(hold.target_id), object_repr=hold.target_name,
+                         description=f"Legal hold lifted: {reason}"[:2000])  # fmt: skip
     return bool(lifted)
 
 
 # --- Removal ----------------------------------------------------------------------------
 
 
+class RetentionFailed(Exception):
+    """A rule could not be applied; the others were, and the audit says which failed."""
+
+
 def apply(today=None):
     """Remove what is due today under each active rule, unless a legal hold covers it, and
-    record in the audit what went and why. Returns {rule key: number removed}."""
+    record in the audit what went and why. A rule that fails is recorded and the others
+    still run. Returns {rule key: number removed}."""
     today = today or timezone.localdate()
-    removed = {}
+    removed, failed = {}, []
     for kind, rule in schedule():
         removed[kind.key] = 0
         if not rule.active:
             continue
-        items = due_items(kind, rule, today)
-        going = [item for item in items if item.held_by is None]
-        held = len(items) - len(going)
-        if going or held:
-            with transaction.atomic():
-                files = remove([item.obj for item in going])
-            record_removal(kind, rule, going, held, files)
-        removed[kind.key] = len(going)
+        try:
+            with transaction.atomic(), holds_settled():
+                items = due_items(kind, rule, today)
+                going, files = remove([item.obj for item in items if item.held_by is None])
+                gone_pks = {obj.pk for obj in going}
+                gone = [item for item in items if item.obj.pk in gone_pks]
+                record_removal(kind, rule, gone, len(items) - len(gone), len(files))
+            transaction.on_commit(lambda files=files: delete_files(files))
+        except Exception as error:
+            logger.exception("Retention rule %s failed; the others still run", kind.key)
+            record_failure(kind, rule, error)
+            failed.append(kind.label)
+            continue
+        removed[kind.key] = len(gone)
+    if failed:
+        raise RetentionFailed(f"Not applied: {', '.join(failed)} (see the audit).")
     return removed
 
 
 def remove(objects):
-    """Delete `objects`, what cascades from them, what goes with them and all their history;
-    their files go once the transaction commits. Returns the number of files."""
+    """Delete `objects` not held (checked again here, under the holds' lock), what cascades
+    from them, what goes with them and the history of all of it. Returns (the objects
+    removed, the files to delete once the transaction commits)."""
+    holding = Holding(live_holds())
+    objects = [obj for obj in objects if holding.hold_over(obj) is None]
     if not objects:
-        return 0
+        return [], []
     collector = Collector(using=router.db_for_write(type(objects[0])))
     collector.collect(objects)
     for dependants in DEPENDANTS:
@@ -251,57 +316,31 @@ def remove(objects):
     files = [name for model, pks in going.items() for name in file_names(model, pks)]
     files += [path for model, pks in going.items() if model in FILES for path in FILES[model](pks)]
     collector.delete()
-    for model, pks in going.items():
-        history = getattr(model, "history", None)
-        if history is not None and pks:
-            # After the delete: django-simple-history writes a "deleted" entry as it goes.
-            history.model.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).delete()
-    transaction.on_commit(lambda: delete_files(files))
-    return len(files)
+    forget_history(going)
+    return objects, files
 
 
-def gathered(collector):
-    """{model: [pk]} of everything the collector will delete."""
-    going = {}
-    for model, instances in collector.data.items():
-        going.setdefault(model, []).extend(obj.pk for obj in instances)
-    for queryset in collector.fast_deletes:
-        going.setdefault(queryset.model, []).extend(queryset.values_list("pk", flat=True))
-    return going
-
-
-def file_names(model, pks):
-    fields = [
-        f.attname for f in model._meta.concrete_fields if f.get_internal_type() == "FileField"
-    ]
-    names = []
-    for field_name in fields:
-        values = model._base_manager.filter(pk__in=pks).exclude(**{field_name: ""})
-        names += [(model, field_name, name) for name in values.values_list(field_name, flat=True)]
-    return names
-
-
-def delete_files(files):
-    for file in files:
-        try:
-            if isinstance(file, tuple):
-                model, field_name, name = file
-                model._meta.get_field(field_name).storage.delete(name)
-            else:
-                file.unlink(missing_ok=True)
-        except OSError:
-            logger.exception("Could not delete %s; the record it belonged to is gone", name)
-
-
-def record_removal(kind, rule, going, held, files):
-    named = ", ".join(item.label for item in going[:LISTED])
-    more = f" and {len(going) - LISTED} more" if len(going) > LISTED else ""
-    text = (
-        f"{kind.label}, kept {rule.period} {kind.counted_from}: removed {len(going)}"
-        + (f" ({named}{more})" if going else "")
-        + (f", with {files} file(s)" if files else "")
-        + (f"; {held} held by a legal hold and kept" if held else "")
-        + f". Why: {rule.reason}"
-    )
+def record_failure(kind, rule, error):
     audit.record(audit.Kind.RETENTION, object_type="projects.retentionrule",
-                 object_id=str(rule.pk), object_repr=kind.label, description=text)  # fmt: skip
+                 object_id=str(rule.pk), object_repr=kind.label, outcome=audit.Outcome.FAILURE,
+                 description=f"{kind.label}: nothing removed tonight ({error}).")  # fmt: skip
+
+
+def record_removal(kind, rule, gone, held, files):
+    """One audit event per LISTED records removed, naming each: the destruction log."""
+    if not gone and not held:
+        return
+    total = len(gone)
+    chunks = [gone[i : i + LISTED] for i in range(0, total, LISTED)] or [[]]
+    for number, chunk in enumerate(chunks, 1):
+        part = f", part {number} of {len(chunks)}" if len(chunks) > 1 else ""
+        named = ", ".join(item.label for item in chunk)
+        text = (
+            f"{kind.label}, kept {rule.period} {kind.counted_from}: removed {total}{part}"
+            + (f" ({named})" if chunk else "")
+            + (f", with {files} file(s)" if files and number == 1 else "")
+            + (f"; {held} held by a legal hold and kept" if held and number == 1 else "")
+            + f". Why: {rule.reason}"
+        )
+        audit.record(audit.Kind.RETENTION, object_type="projects.retentionrule",
+                     object_id=str(rule.pk), object_repr=kind.label, description=text)  # fmt: skip

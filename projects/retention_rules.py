@@ -1,11 +1,12 @@
 """The projects app's lines of the retention schedule (projects/retention.py): highlight
-reports, imported files, and the lines a setting decides (the audit, leavers, backups)."""
+reports, uploaded spreadsheets, and the lines a setting decides (the audit, leavers,
+backups); and what its records sit under, for legal holds."""
 
 import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import retention, uploads
@@ -17,11 +18,15 @@ SIX_YEARS = (
     "the Local Government Association's retention guidelines keep project records six years "
     "after the project closes."
 )
+Status = HighlightReport.Status
 
 
-def under_project(project):
-    """A legal hold on a project, or on its programme, covers everything of it."""
-    return tuple(p for p in (project, project.parent) if p is not None)
+def ever_approved():
+    """A report approved once (and perhaps reopened since): the record, not a draft."""
+    history = HighlightReport.history.model.objects.filter(
+        id=OuterRef("pk"), status=Status.APPROVED
+    )
+    return Q(status=Status.APPROVED) | Exists(history)
 
 
 @retention.records(
@@ -31,7 +36,7 @@ def under_project(project):
 def approved_reports(rule, until):
     reports = (
         HighlightReport.objects.filter(
-            status=HighlightReport.Status.APPROVED,
+            ever_approved(),
             project__status=Project.Status.CLOSED,
             project__closed_on__lte=latest_start(rule, until),
         )
@@ -40,28 +45,33 @@ def approved_reports(rule, until):
     )
     for report in reports.iterator(chunk_size=500):
         yield Due(report, str(report), expires(rule, report.project.closed_on),
-                  report.get_absolute_url(), under_project(report.project))  # fmt: skip
+                  report.get_absolute_url())  # fmt: skip
 
 
 @retention.records(
     "unapproved_reports", "Highlight reports never approved (drafts and returned reports)",
     amount=1, unit="years", counted_from="after the end of the month they report on",
     reason="A report nobody approved is a working paper, not the record: it is kept a year "
-    "in case it is finished late. A report waiting for its sponsor is never removed.",
+    "in case it is finished late. A report waiting for its sponsor is kept until the project "
+    "closes, then counts from the closing.",
     order=20,
 )  # fmt: skip
 def unapproved_reports(rule, until):
+    latest = latest_start(rule, until)
+    waiting = Q(status=Status.SUBMITTED, project__status=Project.Status.CLOSED,
+                project__closed_on__lte=latest)  # fmt: skip
     reports = (
-        HighlightReport.objects.filter(
-            status__in=(HighlightReport.Status.DRAFT, HighlightReport.Status.RETURNED),
-            period_end__lte=latest_start(rule, until),
-        )
+        HighlightReport.objects.filter(period_end__lte=latest)
+        .filter(Q(status__in=(Status.DRAFT, Status.RETURNED)) | waiting)
+        .exclude(ever_approved())
         .select_related("project__parent")
         .order_by("period_end", "project__code")
     )
     for report in reports.iterator(chunk_size=500):
-        yield Due(report, str(report), expires(rule, report.period_end),
-                  report.get_absolute_url(), under_project(report.project))  # fmt: skip
+        start = report.period_end
+        if report.status == Status.SUBMITTED:
+            start = max(start, report.project.closed_on)
+        yield Due(report, str(report), expires(rule, start), report.get_absolute_url())
 
 
 @retention.records(
@@ -81,8 +91,24 @@ def imports(rule, until):
     )
     for job in jobs:
         uploaded = timezone.localdate(job.created_at)
-        yield Due(job, f"{job.name}, uploaded {uploaded:%-d %b %Y}", expires(rule, uploaded),
-                  under=((job.target_type_id, job.target_id),))  # fmt: skip
+        yield Due(job, f"{job.name}, uploaded {uploaded:%-d %b %Y}", expires(rule, uploaded))
+
+
+@retention.sits_under(Project)
+def project_parents(project):
+    return (project.parent,) if project.parent_id else ()
+
+
+@retention.sits_under(HighlightReport)
+def report_parents(report):
+    return (report.project,)
+
+
+@retention.sits_under(ImportJob)
+def upload_parents(job):
+    model = ContentType.objects.get_for_id(job.target_type_id).model_class()
+    target = model._default_manager.filter(pk=job.target_id).first() if model else None
+    return (target,) if target is not None else ()
 
 
 @retention.removed_with
@@ -105,7 +131,8 @@ retention.fixed(
     lambda: f"{settings.AUDIT_RETENTION_DAYS} days",
     lambda: (
         "Long enough to look into an incident or a complaint; set by "
-        "AUDIT_RETENTION_DAYS and removed each night."
+        "AUDIT_RETENTION_DAYS and removed each night. What the retention schedule removed, and "
+        "legal holds, are kept for good: they are the record of what was destroyed and why."
     ),
 )
 retention.fixed(

@@ -11,11 +11,11 @@ longer than a web request may last (gunicorn kills it at 30 s). So the upload pa
 keeps the file and records an ImportJob; a Celery task (`preview_upload`, then
 `import_upload` once confirmed) does the work, reporting its progress on the job, which
 the job's page shows. The job belongs to whoever uploaded the file: nobody else can see or
-confirm it. The file waits under MEDIA_ROOT/imports/ (shared by web and workers) until the
-import has run; a new upload for the same record replaces its uploader's last one.
+confirm it. The file waits under MEDIA_ROOT/imports/ (shared by web and workers); a new
+upload for the same record replaces its uploader's last one, and the retention schedule
+removes uploads after a week (projects/retention_rules.py).
 """
 
-import datetime
 import hashlib
 import json
 import logging
@@ -55,7 +55,6 @@ STALLED = (
 # A preview page lists this many changes, errors and warnings of each kind, and counts
 # the rest: a page of 49,000 lines helps nobody and takes seconds to send.
 SHOWN = 200
-KEPT_FOR = datetime.timedelta(days=1)  # how long an upload waits to be confirmed
 
 
 class Refused(Exception):
@@ -188,9 +187,8 @@ def discard(jobs, running_too=False):
 
 def start_preview(user, importer, target, name, content):
     """Keep an upload and queue its preview; returns the job. The uploader's earlier uploads
-    for the record, and anyone's left unconfirmed for a day, go."""
+    for the record go; the retention schedule removes the rest in their time."""
     discard(jobs_of(user, importer, target))
-    discard(ImportJob.objects.filter(created_at__lt=timezone.now() - KEPT_FOR), running_too=True)
     job = ImportJob.objects.create(
         owner=user,
         importer=importer_path(importer),

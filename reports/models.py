@@ -76,6 +76,9 @@ class Document(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)
+    # The copy a report's approval issued (reports.services.freeze_approved_report): kept as
+    # long as its report, whatever happens to the letterhead since (reports/retention.py).
+    approved_copy = models.BooleanField(default=False, editable=False)
     # Sections gathered so far for long documents (board packs), for the documents page.
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)

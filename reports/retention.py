@@ -8,30 +8,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from projects import retention
-from projects.models import HighlightReport, Project
+from projects.models import HighlightReport, LegalHold, Project
 from projects.retention import Due, expires, latest_start
-from projects.retention_rules import SIX_YEARS, under_project
+from projects.retention_rules import SIX_YEARS
 from risks.models import RiskRegister
 
-from .kinds import get_kind
 from .models import Document
 
 
-def under(document, sources):
-    """What a legal hold covering the document is placed on: its source and what that sits
-    under (a report's project and programme, a register's project, a pack's programme)."""
-    source = sources.get((document.source_type_id, document.source_id))
-    if isinstance(source, HighlightReport):
-        return under_project(source.project)
-    if isinstance(source, Project):
-        return under_project(source)
-    if isinstance(source, RiskRegister):
-        return (source, *(under_project(source.project) if source.project_id else ()))
-    return (source,) if source is not None else ()
-
-
-def sources_of(documents):
-    """{(content type id, pk): source} for the documents, a query per kind of source."""
+def with_sources(documents):
+    """The documents with their sources attached, a query per kind of source."""
     wanted = defaultdict(set)
     for document in documents:
         if document.source_type_id:
@@ -45,7 +31,11 @@ def sources_of(documents):
             continue
         for source in model.objects.select_related(*related.get(model, ())).filter(pk__in=pks):
             found[(type_id, source.pk)] = source
-    return found
+    for document in documents:
+        source = found.get((document.source_type_id, document.source_id))
+        if source is not None:
+            document.source = source
+    return documents
 
 
 def made_on(document):
@@ -53,12 +43,13 @@ def made_on(document):
 
 
 def documents_due(rule, until, documents):
-    documents = list(
-        documents.filter(requested_at__date__lte=latest_start(rule, until)).order_by(
-            "requested_at", "pk"
-        )
-    )
-    return documents, sources_of(documents)
+    documents = documents.filter(requested_at__date__lte=latest_start(rule, until))
+    return with_sources(list(documents.order_by("requested_at", "pk")))
+
+
+def due(rule, document):
+    return Due(document, f"{document} (made {made_on(document):%-d %b %Y})",
+               expires(rule, made_on(document)), document.get_absolute_url())  # fmt: skip
 
 
 @retention.records(
@@ -68,11 +59,8 @@ def documents_due(rule, until, documents):
     order=30,
 )  # fmt: skip
 def board_packs(rule, until):
-    documents, sources = documents_due(rule, until, Document.objects.filter(kind="board_pack"))
-    for document in documents:
-        yield Due(document, f"{document} (made {made_on(document):%-d %b %Y})",
-                  expires(rule, made_on(document)), document.get_absolute_url(),
-                  under(document, sources))  # fmt: skip
+    for document in documents_due(rule, until, Document.objects.filter(kind="board_pack")):
+        yield due(rule, document)
 
 
 @retention.records(
@@ -83,18 +71,27 @@ def board_packs(rule, until):
     order=60,
 )  # fmt: skip
 def other_documents(rule, until):
-    documents, sources = documents_due(rule, until, Document.objects.exclude(kind="board_pack"))
-    approved = {}
-    for document in documents:
-        source = sources.get((document.source_type_id, document.source_id))
-        if isinstance(source, HighlightReport):
-            if source.pk not in approved:
-                approved[source.pk] = get_kind("highlight_report").approved_fingerprint(source)
-            if document.fingerprint == approved[source.pk]:
-                continue  # the approved copy: it stays as long as its report
-        yield Due(document, f"{document} (made {made_on(document):%-d %b %Y})",
-                  expires(rule, made_on(document)), document.get_absolute_url(),
-                  under(document, sources))  # fmt: skip
+    # The copy a report's approval issued stays as long as its report (even if the report
+    # has been reopened, or the letterhead has changed since): it goes with the report.
+    documents = Document.objects.exclude(kind="board_pack").exclude(approved_copy=True)
+    for document in documents_due(rule, until, documents):
+        yield due(rule, document)
+
+
+@retention.sits_under(Document)
+def document_parents(document):
+    """Its source, and for a board pack every project and register it prints."""
+    source = document.source if document.source_type_id else None
+    if document.kind != "board_pack":
+        return (source,) if source is not None else ()
+    if isinstance(source, Project):
+        return (source, *source.children.all(), *source.linked_risk_registers.all())
+    # The portfolio's pack prints everything: any hold on a project or register keeps it.
+    held = LegalHold.objects.filter(
+        lifted_at__isnull=True,
+        target_type__in=ContentType.objects.get_for_models(Project, RiskRegister).values(),
+    )
+    return tuple(hold.target for hold in held if hold.target is not None)
 
 
 @retention.removed_with

@@ -143,7 +143,10 @@ def freeze_approved_report(report, approver):
     """Keep what an approved report prints as it stands at approval, and queue its PDF,
     rendered once from that. Call inside the approval's transaction."""
     get_kind("highlight_report").freeze(report)
-    return request_document("highlight_report", requested_by=approver, source=report)
+    document = request_document("highlight_report", requested_by=approver, source=report)
+    Document.objects.filter(pk=document.pk).update(approved_copy=True)
+    document.approved_copy = True
+    return document
 
 
 def report_contents(report):

@@ -1,8 +1,9 @@
-"""Closed risks on the retention schedule (projects/retention.py)."""
+"""Closed risks on the retention schedule (projects/retention.py), and what a register sits
+under for legal holds: its project, and the programmes whose board packs print it."""
 
 from projects import retention
 from projects.retention import Due, expires, latest_start
-from projects.retention_rules import SIX_YEARS, under_project
+from projects.retention_rules import SIX_YEARS
 
 from .models import Risk, RiskRegister
 
@@ -16,14 +17,22 @@ from .models import Risk, RiskRegister
 def closed_risks(rule, until):
     risks = (
         Risk.objects.filter(status=Risk.Status.CLOSED, closed_on__lte=latest_start(rule, until))
-        .select_related("register__project__parent")
+        .select_related("register")
         .order_by("closed_on", "register__name", "ref")
     )
     for risk in risks.iterator(chunk_size=500):
-        register = risk.register
-        held = (register, *(under_project(register.project) if register.project_id else ()))
-        yield Due(risk, f"{risk.ref} {risk.title[:60]} ({register.name})",
-                  expires(rule, risk.closed_on), risk.get_absolute_url(), held)  # fmt: skip
+        yield Due(risk, f"{risk.ref} {risk.title[:60]} ({risk.register.name})",
+                  expires(rule, risk.closed_on), risk.get_absolute_url())  # fmt: skip
+
+
+@retention.sits_under(Risk)
+def risk_parents(risk):
+    return (risk.register,)
+
+
+@retention.sits_under(RiskRegister)
+def register_parents(register):
+    return (*((register.project,) if register.project_id else ()), *register.programmes.all())
 
 
 retention.holdable("Risk registers", lambda: RiskRegister.objects.order_by("name"))

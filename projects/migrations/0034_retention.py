@@ -5,6 +5,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.utils.timezone import localtime
 
 
 def closed_since(history_rows, today):
@@ -13,7 +14,7 @@ def closed_since(history_rows, today):
     for status, at in history_rows:  # newest first
         if status != "closed":
             break
-        since = at.date()
+        since = localtime(at).date()  # the council's day, not UTC's
     return since or today
 
 

@@ -147,7 +147,7 @@ def test_the_pmo_previews_then_anonymises_a_leaver_on_request(zelda, pam, client
     url = reverse("projects:anonymise")
     asked = {"person": zelda.pk, "reason": "Erasure request 2026-114 of 3 Nov 2026"}
     page = client.post(url, {**asked, "action": "preview"}).content.decode()
-    assert "Highlight report</td><td>summary</td><td class=\"text-end\">1</td>" in page
+    assert 'Highlight report</td><td>summary</td><td class="text-end">1</td>' in page
     assert User.objects.get(pk=zelda.pk).anonymised_at is None  # a preview changes nothing
 
     unticked = client.post(url, {**asked, "action": "anonymise"}).content.decode()
@@ -169,10 +169,14 @@ def test_the_pmo_previews_then_anonymises_a_leaver_on_request(zelda, pam, client
 
 
 def test_the_page_refuses_someone_still_switched_on(alice, pam, client_for):
-    page = client_for(pam).post(
-        reverse("projects:anonymise"),
-        {"person": alice.pk, "reason": "x", "action": "anonymise", "confirm": "yes"},
-    ).content.decode()
+    page = (
+        client_for(pam)
+        .post(
+            reverse("projects:anonymise"),
+            {"person": alice.pk, "reason": "x", "action": "anonymise", "confirm": "yes"},
+        )
+        .content.decode()
+    )
     assert "Select a valid choice" in page
     alice.refresh_from_db()
     assert alice.anonymised_at is None and alice.username == "alice"

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import uploads
-from projects.models import ImportJob
+from projects import retention, uploads
+from projects.models import ImportJob, RetentionRule
 from risks.importers import RegisterImporter
 from risks.models import CorporatePriority, Risk, RiskMatrix
 from tests.factories import RiskRegisterFactory
@@ -174,13 +174,23 @@ def test_a_job_whose_register_was_deleted_fails_with_a_message(register, alice):
     assert not uploads.file_of(job).exists()
 
 
-def test_uploads_left_for_a_day_go_with_their_files(register, alice, pam, media_root):
-    """Whatever state they were left in (an import whose message was lost stays queued)."""
+def test_uploads_left_for_a_week_go_with_their_files(
+    register, alice, pam, media_root, django_capture_on_commit_callbacks
+):
+    """Whatever state they were left in (an import whose message was lost stays queued):
+    the retention schedule removes them; someone else's upload meanwhile does not."""
     old = queued_job(register, pam, step=ImportJob.Step.IMPORT)
     uploads.file_of(old).parent.mkdir(parents=True, exist_ok=True)
     uploads.file_of(old).write_bytes(b"kept")
-    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - uploads.KEPT_FOR)
+    ImportJob.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=8)
+    )
     upload(client_of(alice), import_url(register), "r.xlsx", SAMPLE.read_bytes())
+    assert ImportJob.objects.filter(pk=old.pk).exists()
+    retention.schedule()
+    RetentionRule.objects.update(in_force_from=datetime.date(2000, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert retention.apply()["imports"] == 1
     assert not ImportJob.objects.filter(pk=old.pk).exists()
     assert [p.name for p in (media_root / "imports").iterdir()] == [
         uploads.file_of(ImportJob.objects.get()).name
