@@ -1,7 +1,8 @@
 """A hostile review of the retention schedule and legal holds (issue 22, point 1).
 
-Sixteen tests (the first fifteen, and the many-to-many history's) were defects the review found (fixed since, each described in its
-docstring as the user met it); the rest are attacks the code resisted."""
+Sixteen tests (the first fifteen, and the many-to-many history's) were defects the review
+found, fixed since; each docstring says how a user met it. The rest are attacks the code
+resisted."""
 
 import dataclasses
 import datetime
