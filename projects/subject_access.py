@@ -7,6 +7,9 @@ later is in the archive without anyone remembering to add it. Secrets are left o
 password's hash, second-factor secrets, API tokens' digests); they are not the person's
 data in any readable form and would only weaken their account if the archive leaked.
 
+Records that name the person without a link (sign-in logs, reminders sent to their address,
+a risk owner's name as typed, free text) are found as anonymising finds them.
+
 The archive is a zip: README.txt, account.json, and for each kind of record naming the
 person one CSV and the same rows in records.json, each titled in words.
 """
@@ -19,7 +22,7 @@ import zipfile
 from django.apps import apps
 from django.utils import timezone
 
-from . import personal_data
+from . import anonymise, personal_data
 from .exports import inert
 from .models import AuditEvent, User
 
@@ -76,7 +79,14 @@ def headed(fields):
 
 def as_rows(queryset, fields):
     columns = headed(fields)
-    return [{h: readable(getattr(row, f.name)) for h, f in columns} for row in queryset]
+    return [{h: readable(value(row, f)) for h, f in columns} for row in queryset]
+
+
+def value(row, field):
+    """A choice as its label ("Overdue", not "overdue"); anything else as it is."""
+    if field.choices and not field.is_relation:
+        return getattr(row, f"get_{field.name}_display")()
+    return getattr(row, field.name)
 
 
 def secrets(model):
@@ -95,6 +105,35 @@ def rows_naming(person, model, field):
     related = [f.name for f in columns if f.is_relation and f.many_to_one]
     rows = model._default_manager.filter(**{field.name: person}).select_related(*related)
     return as_rows(rows.order_by("pk").distinct(), columns)
+
+
+def named_in_text(person):
+    """[(title, file name, rows)] of records naming the person without a link: sign-in
+    logs by username, reminders sent to their address, a risk owner's name as typed, free
+    text naming them. Found as anonymising finds them (projects/anonymise.py), whole words
+    only; a name someone else also has is left out, since it may be theirs."""
+    found = []
+    for model, field, holds in anonymise.text_fields():
+        words = anonymise.traces(person, holds)
+        if not words:
+            continue
+        exact = holds == personal_data.ACCOUNT
+        rows = anonymise.matching(model, field, words, exact).order_by("pk")
+        if not exact:
+            sub = anonymise.whole_words(words, person.username)
+            rows = [row for row in rows if mentions(sub, getattr(row, field.name))]
+        if rows:
+            columns = [f for f in model._meta.fields if f.name not in secrets(model)]
+            plural = str(model._meta.verbose_name_plural)
+            heading = f"{plural[:1].upper()}{plural[1:]} whose {field.verbose_name} names you"
+            name = f"{model._meta.app_label}/{model._meta.model_name}-{field.name}-text.csv"
+            found.append((heading, name, as_rows(rows, columns)))
+    return found
+
+
+def mentions(sub, value):
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+    return bool(text) and sub("\x00", str(text)) != str(text)  # a mark no text holds
 
 
 def audit_about(person):
@@ -125,7 +164,7 @@ def sections(person):
     about = audit_about(person)
     if about:
         found.append(("Audit events about you", "projects/auditevent-about-you.csv", about))
-    return found
+    return found + named_in_text(person)
 
 
 def as_csv(rows):

@@ -244,16 +244,10 @@ def test_the_archive_keeps_the_chat_channel_s_webhook_secret(alice):
     assert "s3cr3tXYZ" not in archive_text(alice)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known gap, for the next session: the archive follows links to the person only, "
-    "not sign-in logs, reminders sent to their email or name fields (issue 22 note).",
-)
 def test_archive_holds_data_held_without_a_link(alice, project):
-    """The archive follows only links to the account. Their sign-in records (django-axes:
-    username, network address, browser), the reminders sent to their address (the privacy
-    notice says Highlight holds these) and records naming them in a name field are left
-    out of a subject-access answer."""
+    """Found in review: the archive followed only links to the account, so their sign-in
+    records (django-axes: username, network address, browser), the reminders sent to their
+    address and records naming them in a name field were left out of the answer."""
     AccessLog.objects.create(user_agent="Firefox/128", ip_address="198.51.100.23",
                              username="alice", http_accept="*/*",
                              path_info="/accounts/login/")  # fmt: skip
@@ -271,6 +265,17 @@ def test_archive_holds_data_held_without_a_link(alice, project):
         if words not in text
     ]
     assert missing == []
+
+
+def test_the_archive_takes_names_as_whole_words_and_leaves_a_namesakes_out(alice, project):
+    """Text naming 'Alice Archerson' is not about Alice Archer; nor is a risk owned by
+    'Alice Archer' when two people have that name (it may be the other's)."""
+    RiskFactory(owner_name="Alice Archerson", title="Damp in the reading room")
+    RiskFactory(owner_name="Alice Archer", title="Library roof leaks")
+    assert "Library roof leaks" in archive_text(alice)
+    assert "Damp in the reading room" not in archive_text(alice)
+    UserFactory(username="alice2", first_name="Alice", last_name="Archer")
+    assert "Library roof leaks" not in archive_text(alice)
 
 
 def test_the_archive_has_no_password_mfa_or_token_secrets(alice):
