@@ -22,8 +22,7 @@ from django.utils import timezone
 from . import audit, personal_data
 from .models import ApiToken, AuditEvent, User
 
-TEXT_KINDS = {personal_data.NAME, personal_data.FREE_TEXT, personal_data.ACCOUNT,
-              personal_data.CONTACT, personal_data.JOB, personal_data.SYSTEM_TEXT}  # fmt: skip
+TEXT_KINDS = personal_data.NAMING
 SHORTEST_TRACE = 4  # a shorter name or username would be replaced inside other words
 
 

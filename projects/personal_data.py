@@ -27,6 +27,8 @@ ADDRESS = "a network address"
 HASHED = "a secret, kept as a hash or digest and never shown"
 CREDENTIAL = "a credential (a webhook address), never shown or exported"
 ACTIVITY = "what a person did, and when"
+# Text that may name someone: anonymising replaces it, a subject-access archive searches it.
+NAMING = {NAME, FREE_TEXT, ACCOUNT, CONTACT, JOB, SYSTEM_TEXT}
 
 KEPT_UNTIL_REMOVED = "until the PMO removes it"
 API, DOCUMENTS, SPREADSHEETS, ARCHIVE = (
@@ -160,8 +162,10 @@ def data_map():
     rows = []
     for model in sorted(people_models(), key=lambda m: m._meta.label):
         marked = markers.get(model._meta.label) or Marked(model._meta.label, "", ())
-        # The subject-access archive follows the links to a person (subject_access.py).
-        exported = ", ".join([*marked.exported, *([ARCHIVE] if holds_people(model) else [])])
+        # The subject-access archive follows the links to a person, and searches text that
+        # may name them (subject_access.py).
+        searched = holds_people(model) or NAMING & set(marked.fields.values())
+        exported = ", ".join([*marked.exported, *([ARCHIVE] if searched else [])])
         for model_field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
             if model_field.is_relation:
                 holds = LINK if model_field.related_model is user else None

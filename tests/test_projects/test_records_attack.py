@@ -278,6 +278,15 @@ def test_the_archive_takes_names_as_whole_words_and_leaves_a_namesakes_out(alice
     assert "Library roof leaks" not in archive_text(alice)
 
 
+def test_the_archive_searches_no_account_but_the_persons_own(alice):
+    """Another account whose email or name mentions theirs is not their data; their own
+    account is account.json, once."""
+    UserFactory(username="alice-archer-fan", first_name="Bert", email="alice@example.org.uk")
+    names = zipfile.ZipFile(io.BytesIO(subject_access.archive(alice))).namelist()
+    assert not [name for name in names if name.startswith("projects/user-")]
+    assert "alice-archer-fan" not in archive_text(alice)
+
+
 def test_the_archive_has_no_password_mfa_or_token_secrets(alice):
     from allauth.mfa.models import Authenticator
 
