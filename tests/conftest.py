@@ -121,3 +121,30 @@ def client_for(client):
         return client
 
     return login
+
+
+# --- Chat channels (issue 21): a local HTTPS server stands in for Teams or Slack ----------
+
+
+@pytest.fixture
+def channel_hook(settings, tmp_path):
+    from tests.channel_server import running_hook
+
+    with running_hook(settings, tmp_path) as hook:
+        yield hook
+
+
+@pytest.fixture
+def retried(monkeypatch):
+    """Tasks run in-process retry as a worker would, but at once (a worker waits): the
+    tests' eager tasks otherwise raise the retry to the caller, and `make run`'s try once."""
+    from projects import channels
+
+    monkeypatch.setitem(channels.post_message.app.conf, "task_eager_propagates", False)
+    monkeypatch.setattr(channels, "may_retry", lambda task: task.request.retries < 5)
+
+
+@pytest.fixture
+def posted(django_capture_on_commit_callbacks):
+    """Run the block's on-commit callbacks: the channel messages are posted then."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -11,30 +11,9 @@ from django.urls import reverse
 from projects import channels, webhooks, workflow
 from projects.models import AuditEvent, ChannelHook
 from projects.reminders import send_reminders
-from tests.channel_server import running_hook
 from tests.factories import ProgrammeFactory, ProjectFactory, ReportFactory
 
 D = datetime.date
-
-
-@pytest.fixture
-def channel_hook(settings, tmp_path):
-    with running_hook(settings, tmp_path) as hook:
-        yield hook
-
-
-@pytest.fixture
-def retried(monkeypatch):
-    """Tasks run in-process retry as a worker would, but at once (a worker waits): the
-    tests' eager tasks otherwise raise the retry to the caller, and `make run`'s try once."""
-    monkeypatch.setitem(channels.post_message.app.conf, "task_eager_propagates", False)
-    monkeypatch.setattr(channels, "may_retry", lambda task: task.request.retries < 5)
-
-
-@pytest.fixture
-def posted(django_capture_on_commit_callbacks):
-    """Run the block's on-commit callbacks: the channel messages are posted then."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -28,30 +28,12 @@ from projects.reminders import send_reminders
 from risks import registers
 from risks.alerts import watching_appetite
 from risks.models import Level, RiskCategory, RiskMatrix
-from tests.channel_server import make_certificate, running_hook
+from tests.channel_server import make_certificate
 from tests.factories import ProgrammeFactory, ReportFactory, RiskFactory, RiskRegisterFactory
 from tests.forms import read_form
 
 D = datetime.date
 MESSAGE = {"text": "OFFICIAL · a test", "url": "https://highlight.example/x", "link": "Open"}
-
-
-@pytest.fixture
-def channel_hook(settings, tmp_path):
-    with running_hook(settings, tmp_path) as hook:
-        yield hook
-
-
-@pytest.fixture
-def retried(monkeypatch):
-    """Retries run at once and the task's own failure stays in the task (as in a worker)."""
-    monkeypatch.setitem(channels.post_message.app.conf, "task_eager_propagates", False)
-    monkeypatch.setattr(channels, "may_retry", lambda task: task.request.retries < 5)
-
-
-@pytest.fixture
-def posted(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -11,23 +11,11 @@ from projects.models import ChannelHook
 from risks import registers
 from risks.importers import import_register
 from risks.models import Level, Risk, RiskCategory
-from tests.channel_server import running_hook
 from tests.factories import ProgrammeFactory, RiskFactory, RiskRegisterFactory
 from tests.forms import read_form
 from tests.test_risks.test_import import HEADER, ROW, workbook
 
 D = datetime.date
-
-
-@pytest.fixture
-def channel_hook(settings, tmp_path):
-    with running_hook(settings, tmp_path) as hook:
-        yield hook
-
-
-@pytest.fixture
-def posted(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture
