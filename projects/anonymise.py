@@ -10,51 +10,22 @@ and the retention schedule removes them in their time. Nor are backups.
 """
 
 import json
-import re
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Cast
+from django.db.models import F
 from django.utils import timezone
 
 from . import audit, personal_data
 from .models import ApiToken, AuditEvent, User
+from .traces import Traces, former_name
 
 TEXT_KINDS = personal_data.NAMING
-SHORTEST_TRACE = 4  # a shorter name or username would be replaced inside other words
 
 
-def former_name(person):
-    return f"Former member of staff {person.pk}"
-
-
-def traces(person, holds=personal_data.FREE_TEXT):
-    """What is replaced, longest first: the name (as reports print it with the role, then
-    alone) and the email; the username only in sign-in identifiers and in text Highlight
-    writes ("mark" in what people type may be the word, not the person). A name someone
-    else also has stays where it is written, since it may be theirs."""
-    found = {person.email.strip()}
-    full = person.get_full_name().strip()
-    if full and not namesakes(person).exists():
-        found |= {full, f"{full}, {person.job_title or person.organisation_unit}".rstrip(", ")}
-    if holds == personal_data.ACCOUNT or (
-        holds == personal_data.SYSTEM_TEXT and len(person.username) >= SHORTEST_TRACE
-    ):
-        found.add(person.username)
-    found = {t for t in found if t and t != former_name(person)}
-    return sorted(found, key=len, reverse=True)
-
-
-def namesakes(person):
-    """Others with the same full name, not yet anonymised."""
-    first, last = person.first_name.strip(), person.last_name.strip()
-    if not (first or last):
-        return User.objects.none()
-    return User.objects.filter(first_name__iexact=first, last_name__iexact=last).exclude(
-        pk=person.pk
-    )
+class StillHere(Exception):
+    """The person is switched on (again), or has administration rights: nothing changed."""
 
 
 def text_fields():
@@ -75,56 +46,13 @@ def text_fields():
     return found
 
 
-def matching(model, field, words, exact=False):
-    """The rows whose field holds one of the words (in any case): as the whole value for a
-    sign-in identifier, anywhere in it otherwise (JSON read as its text, both ways it may
-    write an accented letter)."""
-    condition = Q()
-    if exact:
-        for word in words:
-            condition |= Q(**{f"{field.name}__iexact": word})
-        return model._default_manager.filter(condition)
-    name = field.name
-    if isinstance(field, models.JSONField):
-        name = f"{field.name}_text"
-        written = {json.dumps(w)[1:-1] for w in words} | {json.dumps(w, ensure_ascii=False)[1:-1]
-                                                          for w in words}  # fmt: skip
-        words = sorted(written)
-    for word in words:
-        condition |= Q(**{f"{name}__icontains": word})
-    if isinstance(field, models.JSONField):
-        text = Cast(field.name, models.TextField())
-        return model._default_manager.alias(**{name: text}).filter(condition)
-    return model._default_manager.filter(condition)
-
-
-def whole_words(words, username):
-    """A function replacing the words, each only where it stands alone ("Ann Lee" is not in
-    "Ann Leeson"): names and emails in any case, the username only as written ("alice"
-    is not "Alice", who may be someone else)."""
-    names = [w for w in words if w != username]
-    patterns = []
-    if names:  # never an empty pattern: it would match between every two letters
-        either = "|".join(map(re.escape, names))
-        patterns.append(re.compile(rf"(?<!\w)(?:{either})(?!\w)", re.IGNORECASE))
-    if username in words:
-        patterns.append(re.compile(rf"(?<!\w){re.escape(username)}(?!\w)"))
-
-    def sub(new, text):
-        for pattern in patterns:
-            text = pattern.sub(new, text)
-        return text
-
-    return sub
-
-
 def preview(person):
-    """{"app.Model.field": rows that would change}, for the page before anonymising."""
-    counts = {}
+    """{"app.Model.field": rows that would change}, for the page before anonymising:
+    counted as anonymising finds them, row by row."""
+    counts, traces = {}, Traces(person)
     for model, field, holds in text_fields():
-        words = traces(person, holds)
-        exact = holds == personal_data.ACCOUNT
-        count = matching(model, field, words, exact).count() if words else 0
+        finder = traces.finder(holds)
+        count = len(finder.rows(model, field)) if finder else 0
         if count:
             counts[f"{model._meta.label}.{field.name}"] = count
     return counts
@@ -140,23 +68,20 @@ def preview_rows(person):
     return rows
 
 
-def replace_everywhere(person, new):
+def replace_everywhere(traces, new):
     for model, field, holds in text_fields():
-        words = traces(person, holds)
-        if not words:
+        finder = traces.finder(holds)
+        if not finder:
             continue
         update = audit.rewrite if model is AuditEvent else models.QuerySet.update
-        if holds == personal_data.ACCOUNT:
-            update(matching(model, field, words, exact=True), **{field.name: new})
-            continue
-        sub = whole_words(words, person.username)
         is_json = isinstance(field, models.JSONField)
-        for pk, value in matching(model, field, words).values_list("pk", field.name):
+        own = finder.own_rows(model)
+        for pk, value in finder.candidates(model, field).values_list("pk", field.name):
             if is_json:
-                text = sub(new, json.dumps(value, ensure_ascii=False))
-                changed = json.loads(text)
+                text = json.dumps(value, ensure_ascii=False)
+                changed = json.loads(finder.sub(new, text, pk in own))
             else:
-                changed = sub(new, value)
+                changed = finder.sub(new, value, pk in own)
             if changed != value:
                 update(model._default_manager.filter(pk=pk), **{field.name: changed})
 
@@ -165,15 +90,21 @@ def replace_everywhere(person, new):
 def anonymise(person, *, why, by=None, by_name="Highlight", left_by=None):
     """Replace the person's name everywhere; returns the former name they now have. With
     `left_by` (the nightly run), only if they are still switched off and left by then:
-    someone switched back on meanwhile is left alone (None)."""
+    someone switched back on meanwhile is left alone (None). On request, someone switched
+    on or with administration rights is refused (StillHere), whenever that happened."""
     person = User.objects.select_for_update().get(pk=person.pk)
     if person.anonymised_at:
         return str(person)
     if left_by and (person.is_active or not person.left_on or person.left_on > left_by):
         return None
-    new = former_name(person)
+    if person.is_active or person.is_staff or person.is_superuser:
+        raise StillHere(f"{person} is switched on or has administration rights: nothing "
+                        "was changed.")  # fmt: skip
+    new, traces = former_name(person), Traces(person)
+    # Their request's reference often names them: the audit keeps it without the name.
+    why = traces.finder(personal_data.FREE_TEXT).sub(new, why)
     with audit.anonymising():
-        replace_everywhere(person, new)
+        replace_everywhere(traces, new)
     for relation in ("emailaddress_set", "socialaccount_set", "authenticator_set"):
         if hasattr(person, relation):
             getattr(person, relation).all().delete()

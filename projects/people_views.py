@@ -115,7 +115,12 @@ def anonymise_page(request):
             if request.POST.get("confirm") != "yes":
                 messages.error(request, "Tick the box to say you understand it cannot be undone.")
             else:
-                new = anonymise.anonymise(person, why=f"on request ({reason})", by=request.user)
+                try:
+                    new = anonymise.anonymise(person, why=f"on request ({reason})",
+                                              by=request.user)  # fmt: skip
+                except anonymise.StillHere as refused:
+                    messages.error(request, str(refused))
+                    return redirect("projects:anonymise")
                 messages.success(request, f"{person.username} is now {new}, everywhere.")
                 return redirect("projects:anonymise")
     context = {"form": form, "preview": preview, "leaver_days": settings.LEAVER_RETENTION_DAYS}

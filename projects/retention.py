@@ -18,6 +18,7 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, router, transaction
 from django.db.models.deletion import Collector
@@ -34,6 +35,7 @@ LOOK_AHEAD_DAYS = 30  # what the schedule's page lists as coming
 # A rule new or changed removes nothing for this long: whatever goes was listed first.
 NOTICE_DAYS = LOOK_AHEAD_DAYS
 LISTED = 200  # records named in one audit event; more make more events
+BATCH = 1000  # records removed in one transaction
 HOLDS_LOCK = 2202_0001  # the advisory lock that settles legal holds during a removal
 
 
@@ -281,22 +283,40 @@ def apply(today=None):
         if not rule.active:
             continue
         try:
-            with transaction.atomic(), holds_settled():
-                items = due_items(kind, rule, today)
-                going, files = remove([item.obj for item in items if item.held_by is None])
-                gone_pks = {obj.pk for obj in going}
-                gone = [item for item in items if item.obj.pk in gone_pks]
-                record_removal(kind, rule, gone, len(items) - len(gone), len(files))
-            transaction.on_commit(lambda files=files: delete_files(files))
+            removed[kind.key] = apply_rule(kind, rule, today)
+        except SoftTimeLimitExceeded:
+            raise  # the task's time is up: stop here; what was removed is committed
         except Exception as error:
             logger.exception("Retention rule %s failed; the others still run", kind.key)
             record_failure(kind, rule, error)
             failed.append(kind.label)
-            continue
-        removed[kind.key] = len(gone)
     if failed:
         raise RetentionFailed(f"Not applied: {', '.join(failed)} (see the audit).")
     return removed
+
+
+def apply_rule(kind, rule, today):
+    """Remove what is due under one rule, BATCH records to a transaction: a long backlog
+    (the first night after an upgrade) makes progress even if the task's time runs out,
+    and a hold placed meanwhile waits for one batch only."""
+    items = due_items(kind, rule, today)
+    held = sum(1 for item in items if item.held_by)
+    going = [item for item in items if item.held_by is None]
+    if not going:
+        record_removal(kind, rule, [], held, 0)
+        return 0
+    total = 0
+    for start in range(0, len(going), BATCH):
+        batch = going[start : start + BATCH]
+        with transaction.atomic(), holds_settled():
+            removed, files = remove([item.obj for item in batch])
+            pks = {obj.pk for obj in removed}
+            gone = [item for item in batch if item.obj.pk in pks]
+            kept = len(batch) - len(gone) + (held if start == 0 else 0)
+            record_removal(kind, rule, gone, kept, len(files))
+            transaction.on_commit(lambda files=files: delete_files(files))
+        total += len(gone)
+    return total
 
 
 def remove(objects):

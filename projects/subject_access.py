@@ -25,6 +25,7 @@ from django.utils import timezone
 from . import anonymise, personal_data
 from .exports import inert
 from .models import AuditEvent, User
+from .traces import Traces
 
 # Fields never put in an archive, whatever model they are on.
 SECRET_FIELDS = {"password", "digest", "secret", "data", "session_data", "sessions_epoch"}
@@ -112,16 +113,12 @@ def named_in_text(person):
     logs by username, reminders sent to their address, a risk owner's name as typed, free
     text naming them. Found as anonymising finds them (projects/anonymise.py), whole words
     only; a name someone else also has is left out, since it may be theirs."""
-    found = []
+    found, traces = [], Traces(person)
     for model, field, holds in anonymise.text_fields():
-        words = anonymise.traces(person, holds)
-        if not words or model is User:
+        finder = traces.finder(holds)
+        if not finder or model is User:
             continue  # their own account is account.json; another's is not theirs
-        exact = holds == personal_data.ACCOUNT
-        rows = anonymise.matching(model, field, words, exact).order_by("pk")
-        if not exact:
-            sub = anonymise.whole_words(words, person.username)
-            rows = [row for row in rows if mentions(sub, getattr(row, field.name))]
+        rows = finder.rows(model, field)
         if rows:
             columns = [f for f in model._meta.fields if f.name not in secrets(model)]
             plural = str(model._meta.verbose_name_plural)
@@ -129,11 +126,6 @@ def named_in_text(person):
             name = f"{model._meta.app_label}/{model._meta.model_name}-{field.name}-text.csv"
             found.append((heading, name, as_rows(rows, columns)))
     return found
-
-
-def mentions(sub, value):
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-    return bool(text) and sub("\x00", str(text)) != str(text)  # a mark no text holds
 
 
 def audit_about(person):

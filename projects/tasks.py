@@ -36,6 +36,8 @@ def anonymise_leavers():
     return anonymise.anonymise_leavers()
 
 
-@shared_task
+# Longer than other tasks (the first night after an upgrade may remove years of records),
+# and within the broker's visibility timeout (an hour), so it is never delivered twice.
+@shared_task(soft_time_limit=1500, time_limit=1800)
 def apply_retention():
     return retention.apply()

@@ -52,6 +52,9 @@ def request_document(kind, params=None, requested_by=None, source=None):
         # so the answer is the one a missing source gets.
         raise spec.refusal(source, {**params, **asked})
     fingerprint = spec.fingerprint(spec.printable(source, params))
+    # The approved copy, however it comes to be made (the approval, or a retry after a
+    # failed render), is marked as such: it is kept as long as its report.
+    approved = spec.approved_fingerprint(source) == fingerprint
     live = Document.objects.filter(
         kind=kind,
         params_key=params_key(params),
@@ -60,6 +63,9 @@ def request_document(kind, params=None, requested_by=None, source=None):
     )
     existing = live.first()
     if existing:
+        if approved and not existing.approved_copy:
+            Document.objects.filter(pk=existing.pk).update(approved_copy=True)
+            existing.approved_copy = True
         if requested_by is not None:
             existing.requesters.add(requested_by)  # it shows in their list too
         return existing
@@ -78,6 +84,7 @@ def request_document(kind, params=None, requested_by=None, source=None):
                 source_id=source.pk,
                 fingerprint=fingerprint,
                 requested_by=requested_by,
+                approved_copy=approved,
             )
     except IntegrityError:
         # Someone asked for the same document a moment ago: share theirs, or, if it has
@@ -143,10 +150,7 @@ def freeze_approved_report(report, approver):
     """Keep what an approved report prints as it stands at approval, and queue its PDF,
     rendered once from that. Call inside the approval's transaction."""
     get_kind("highlight_report").freeze(report)
-    document = request_document("highlight_report", requested_by=approver, source=report)
-    Document.objects.filter(pk=document.pk).update(approved_copy=True)
-    document.approved_copy = True
-    return document
+    return request_document("highlight_report", requested_by=approver, source=report)
 
 
 def report_contents(report):

@@ -10,21 +10,58 @@ def checks_now(apps, schema_editor):
         schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+def approvals(History):
+    """{report id: [(approved from, until or None)]} from the reports' history: a report
+    reopened since was approved once, and the copy issued then is still the issued one."""
+    reports = History.objects.filter(status="approved").values("id")
+    rows = (
+        History.objects.filter(id__in=reports)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "status", "history_date")
+    )
+    found, start, current = {}, None, None
+    for report, status, at in rows.iterator():
+        if report != current:
+            if current is not None and start is not None:
+                found.setdefault(current, []).append((start, None))
+            current, start = report, None
+        if status == "approved" and start is None:
+            start = at
+        elif status != "approved" and start is not None:
+            found.setdefault(report, []).append((start, at))
+            start = None
+    if current is not None and start is not None:
+        found.setdefault(current, []).append((start, None))
+    return found
+
+
 def mark_issued_copies(apps, schema_editor):
     """Copies made when their report was approved (requested in the approval's transaction,
-    so at or after approved_at) are the issued ones."""
+    so from a moment before the approval's history entry until the report was reopened)
+    are the issued ones; so are those of a report approved now, from its approved_at."""
+    import datetime
+
     Document = apps.get_model("reports", "Document")
     HighlightReport = apps.get_model("projects", "HighlightReport")
+    History = apps.get_model("projects", "HistoricalHighlightReport")
     ContentType = apps.get_model("contenttypes", "ContentType")
     content_type = ContentType.objects.filter(app_label="projects", model="highlightreport").first()
     if content_type is None:
         return
+    copies = Document.objects.filter(kind="highlight_report", source_type=content_type,
+                                     status="done")  # fmt: skip
+    moment = datetime.timedelta(minutes=1)
+    for report, spans in approvals(History).items():
+        for begin, end in spans:
+            issued = copies.filter(source_id=report, requested_at__gte=begin - moment)
+            if end is not None:
+                issued = issued.filter(requested_at__lt=end)
+            issued.update(approved_copy=True)
     approved = HighlightReport.objects.filter(status="approved", approved_at__isnull=False)
     for pk, approved_at in approved.values_list("pk", "approved_at").iterator():
-        Document.objects.filter(
-            kind="highlight_report", source_type=content_type, source_id=pk,
-            status="done", requested_at__gte=approved_at,
-        ).update(approved_copy=True)  # fmt: skip
+        copies.filter(source_id=pk, requested_at__gte=approved_at - moment).update(
+            approved_copy=True
+        )
 
 
 class Migration(migrations.Migration):

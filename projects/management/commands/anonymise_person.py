@@ -30,6 +30,9 @@ class Command(BaseCommand):
         if not yes:
             self.stdout.write(f"Nothing changed: add --yes to anonymise {person}.")
             return
-        new = anonymise.anonymise(person, why=f"on request ({reason.strip()})",
-                                  by_name="manage.py anonymise_person")  # fmt: skip
+        try:
+            new = anonymise.anonymise(person, why=f"on request ({reason.strip()})",
+                                      by_name="manage.py anonymise_person")  # fmt: skip
+        except anonymise.StillHere as refused:
+            raise CommandError(str(refused)) from None
         self.stdout.write(f"{username} is now {new}.")
