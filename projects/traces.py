@@ -11,7 +11,7 @@ Each is matched only where it is theirs beyond doubt:
 - the username as written, as the whole value of a sign-in identifier, or in text
   Highlight writes in the form it writes it, "Name (username)", or anywhere in the audit's
   own events by or about them ("Made for zquintrell"): never in what others typed ("will"
-  is a word). A username that is an email address is matched as one.
+  is a word). A username that is also their email address is found as the address too.
 """
 
 import json
@@ -68,8 +68,6 @@ class Traces:
             self.role = f"{self.name}, {person.job_title or person.organisation_unit}"
         self.email = person.email.strip()
         self.username = person.username
-        if "@" in self.username and self.username.lower() == self.email.lower():
-            self.username = ""  # the address, found as one
 
     def finder(self, holds):
         return Finder(self, holds)

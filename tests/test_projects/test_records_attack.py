@@ -287,6 +287,14 @@ def test_the_archive_searches_no_account_but_the_persons_own(alice):
     assert "alice-archer-fan" not in archive_text(alice)
 
 
+def test_a_longer_name_written_by_hand_is_not_theirs(alice):
+    """'Alice Archer-Smith' typed into a risk (no account of that name) is someone else."""
+    RiskFactory(owner_name="Alice Archer-Smith", title="Boiler fails")
+    RiskFactory(owner_name="Alice Archer", title="Library roof leaks")
+    text = archive_text(alice)
+    assert "Library roof leaks" in text and "Boiler fails" not in text
+
+
 def test_the_archive_has_no_password_mfa_or_token_secrets(alice):
     from allauth.mfa.models import Authenticator
 
