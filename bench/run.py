@@ -561,7 +561,11 @@ def table(results):
         lines.append(f"{name:<24}{why}")
     lines.append("")
     for name, m in results.get("imports", {}).items():
-        lines.append(f"import {name:<26}{m['rows']:>7} rows {m['rows_per_s']:>8} rows/s")
+        if "rows_per_s" in m:
+            lines.append(f"import {name:<26}{m['rows']:>7} rows {m['rows_per_s']:>8} rows/s")
+            continue
+        for part, run in m.items():  # the PMO's first day, each import timed whole
+            lines.append(f"import {name}: {part:<16}{run['rows']:>7} rows {run['seconds']:>8} s")
     if "api" in results:
         m = results["api"]
         lines.append("")

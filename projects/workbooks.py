@@ -10,6 +10,7 @@ import zlib
 
 from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for a cell
@@ -28,6 +29,16 @@ UNCALCULATED = re.compile(
     rb"<c\b(?P<attributes>[^>]*)>\s*<f\b[^>]*(?:/>|>[^<]{0,8192}</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
 )
 FORMULA_SPAN = 9000  # longer than any cell UNCALCULATED matches
+
+# python-calamine reads a workbook several times faster than openpyxl, but holds each sheet
+# as a grid from A1 to its furthest cell: one stray cell at XFD1048576 would be 17 billion.
+# The furthest cell is found in the raw XML first; a sheet whose grid would be larger than
+# MAX_GRID, or with cells that give no position, is read by openpyxl, which streams.
+CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]{0,512}?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+ROW_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]{0,512}?\sr="([0-9]{1,7})"')
+ENTITY = re.compile(rb"<!(?:ENTITY|DOCTYPE)")
+MAX_GRID = 4_000_000
 
 # openpyxl builds every style a workbook lists before reading a cell: a 12 KB upload listing
 # a million formats took 19 s and 639 MB (found by the hostile review). Excel itself holds
@@ -108,22 +119,89 @@ def _read_xlsx(content, progress=None):
             "was written by a program). Open it in Excel or LibreOffice, save it, and import "
             "it again."
         )
+    if _count_tags(archive, lambda name: name.endswith(".xml"), ENTITY):
+        raise ImportFailed(ENTITIES)  # calamine ignores them; openpyxl refuses them (below)
     try:
+        if _grid_fits(archive):
+            return _calamine_rows(CalamineWorkbook.from_filelike(io.BytesIO(content)), rows,
+                                  progress)  # fmt: skip
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         return _rows_of(book, rows, progress)
     except ImportFailed:
         raise
-    except Exception as exc:  # openpyxl raises many kinds for a bad workbook
+    except Exception as exc:  # openpyxl and calamine raise many kinds for a bad workbook
         if _caused_by(exc, ZIP_READ_ERRORS):
             raise ImportFailed(DAMAGED) from None
         if _caused_by(exc, DefusedXmlException):
             # openpyxl parses through defusedxml when it is installed: entity declarations
             # (a "billion laughs" bomb) are refused rather than expanded.
-            raise ImportFailed(
-                "The workbook cannot be read: it declares XML entities, which no spreadsheet "
-                "needs and which can expand to gigabytes. Save it again from Excel and retry."
-            ) from None
+            raise ImportFailed(ENTITIES) from None
         raise ImportFailed(f"The workbook cannot be read ({type(exc).__name__}).") from None
+
+
+ENTITIES = (
+    "The workbook cannot be read: it declares XML entities, which no spreadsheet needs and "
+    "which can expand to gigabytes. Save it again from Excel and retry."
+)
+
+
+def _grid_fits(archive):
+    """Whether every worksheet's grid, from A1 to its furthest cell, is within MAX_GRID
+    cells, and every cell gives its position (calamine then holds exactly that)."""
+    for info in archive.infolist():
+        if not _is_sheet(info.filename):
+            continue
+        found = _count_tags(archive, lambda name, part=info.filename: name == part, CELL_TAG)
+        placed, far_row, far_column = 0, 0, 0
+        for match in _matches(archive, info.filename, CELL_REF, overlap=600):
+            placed += 1
+            far_column = max(far_column, _column_number(match.group(1)))
+            far_row = max(far_row, int(match.group(2)))
+        for match in _matches(archive, info.filename, ROW_REF, overlap=600):
+            far_row = max(far_row, int(match.group(1)))
+        if placed != found or far_row * far_column > MAX_GRID:
+            return False
+    return True
+
+
+def _column_number(letters):
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _calamine_rows(book, expected, progress=None):
+    """As _rows_of, from python-calamine: blank cells as None, whole numbers as int (as
+    openpyxl gives them), only worksheets, hidden ones included."""
+    sheets, total, cells = [], 0, 0
+    for meta in book.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        rows = []
+        grid = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+        for number, row in enumerate(grid, start=1):
+            values = [_cell(value) for value in row]
+            while values and values[-1] in (None, ""):
+                values.pop()
+            total += 1
+            cells += len(values)
+            if total > MAX_ROWS or cells > MAX_CELLS:
+                raise ImportFailed(TOO_LARGE)
+            refuse_long_cells(meta.name, number, values)
+            rows.append((number, values))
+            if progress and total % PROGRESS_EVERY == 0:
+                progress(READING, total, max(total, expected))
+        sheets.append((meta.name, rows))
+    return sheets
+
+
+def _cell(value):
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
 
 
 def _open_archive(content):
@@ -210,24 +288,25 @@ def _count_rows(archive):
 def _count_tags(archive, wanted, tag_pattern, overlap=64, unless=None):
     """How often `tag_pattern` occurs (and `unless` is false of it) in the parts whose
     names `wanted` accepts, read from the raw XML in chunks."""
+    return sum(
+        1
+        for info in archive.infolist() if wanted(info.filename)
+        for tag in _matches(archive, info.filename, tag_pattern, overlap)
+        if unless is None or not unless(tag)
+    )  # fmt: skip
 
-    def counted(tags):
-        return sum(1 for tag in tags if unless is None or not unless(tag))
 
-    found = 0
-    for info in archive.infolist():
-        if not wanted(info.filename):
-            continue
-        tail = b""
-        with archive.open(info) as part:
-            while chunk := part.read(1 << 20):
-                data = tail + chunk
-                # Tags starting in the last `overlap` bytes may be cut off: count them next.
-                cut = max(0, len(data) - overlap)
-                found += counted(t for t in tag_pattern.finditer(data) if t.start() < cut)
-                tail = data[cut:]
-        found += counted(tag_pattern.finditer(tail))
-    return found
+def _matches(archive, name, tag_pattern, overlap=64):
+    """Each match of `tag_pattern` in the part `name`, read from the raw XML in chunks."""
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(1 << 20):
+            data = tail + chunk
+            # Tags starting in the last `overlap` bytes may be cut off: find them next.
+            cut = max(0, len(data) - overlap)
+            yield from (t for t in tag_pattern.finditer(data) if t.start() < cut)
+            tail = data[cut:]
+    yield from tag_pattern.finditer(tail)
 
 
 def _read_csv(content, filename):
