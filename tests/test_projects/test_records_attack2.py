@@ -17,7 +17,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from projects import anonymise, retention, retention_removal, subject_access, workflow
 from projects.models import (
@@ -31,11 +30,11 @@ from projects.models import (
 from reports import services
 from reports.models import Document
 from tests.factories import ProjectFactory, ReportFactory, RiskFactory, UserFactory
+from tests.retention import TODAY, ago, approved_report, closed, run
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-TODAY = timezone.localdate()
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -55,36 +54,6 @@ def archive_text(person):
     return "\n".join(archive_files(person).values())
 
 
-def ago(days):
-    return timezone.now() - datetime.timedelta(days=days)
-
-
-def closed(project, on):
-    project.status = Project.Status.CLOSED
-    project.save()
-    Project.objects.filter(pk=project.pk).update(closed_on=on)
-    project.refresh_from_db()
-    return project
-
-
-def approved_report(project, month, manager, sponsor, capture):
-    report = ReportFactory(project=project, period_start=month, rated=True)
-    workflow.submit(report, manager)
-    with capture(execute=True):
-        workflow.approve(report, sponsor)
-    report.refresh_from_db()
-    return report
-
-
-def document(kind, source=None, made=None, name="doc.pdf", fingerprint="f" * 64, **params):
-    doc = Document(kind=kind, params=params or {"n": name}, fingerprint=fingerprint,
-                   status=Document.Status.DONE, source=source)  # fmt: skip
-    doc.file.save(name, ContentFile(b"%PDF-1.7 test"), save=False)
-    doc.save()
-    Document.objects.filter(pk=doc.pk).update(requested_at=made or timezone.now())
-    return doc
-
-
 @pytest.fixture
 def capture(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
@@ -95,11 +64,6 @@ def schedule_in_force():
     """The schedule has been in force for years: its notice (NOTICE_DAYS) is long past."""
     retention.schedule()
     RetentionRule.objects.update(in_force_from=D(2000, 1, 1))
-
-
-def run(capture, today=None):
-    with capture(execute=True):
-        return retention.apply(today)
 
 
 ANONYMISE = "projects:anonymise"

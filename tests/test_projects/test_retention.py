@@ -3,11 +3,9 @@ its history, its documents and their files; a legal hold stops it; the run says 
 audit what went and why; the PMO's page shows what goes in the next 30 days."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -36,49 +34,9 @@ from tests.factories import (
     RiskReviewFactory,
     SectionFactory,
 )
+from tests.retention import TODAY, ago, approved_report, closed, document, file_of, run, years_ago
 
 pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
-
-
-def years_ago(years, days=0):
-    return TODAY.replace(year=TODAY.year - years) - datetime.timedelta(days=days)
-
-
-def closed(project, on):
-    project.status = Project.Status.CLOSED
-    project.save()
-    Project.objects.filter(pk=project.pk).update(closed_on=on)
-    project.refresh_from_db()
-    return project
-
-
-def approved_report(project, month, manager, sponsor, capture):
-    report = ReportFactory(project=project, period_start=month, rated=True)
-    workflow.submit(report, manager)
-    with capture(execute=True):
-        workflow.approve(report, sponsor)
-    report.refresh_from_db()
-    return report
-
-
-def document(kind, source=None, made=None, name="doc.pdf", fingerprint="f" * 64, **params):
-    made = made or timezone.now()
-    doc = Document(kind=kind, params=params or {"n": name}, fingerprint=fingerprint,
-                   status=Document.Status.DONE, source=source)  # fmt: skip
-    doc.file.save(name, ContentFile(b"%PDF-1.7 test"), save=False)
-    doc.save()
-    Document.objects.filter(pk=doc.pk).update(requested_at=made)
-    return doc
-
-
-def ago(days):
-    return timezone.now() - datetime.timedelta(days=days)
-
-
-def file_of(doc):
-    return Path(doc.file.path)
 
 
 def history_of(model, pk):
@@ -95,11 +53,6 @@ def schedule_in_force():
 @pytest.fixture
 def capture(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
-
-
-def run(capture, today=None):
-    with capture(execute=True):
-        return retention.apply(today)
 
 
 def test_approved_reports_go_six_years_after_the_project_closed_with_their_pdf(

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -44,48 +43,12 @@ from tests.factories import (
     RiskRegisterFactory,
     RiskReviewFactory,
 )
+from tests.retention import TODAY, ago, approved_report, closed, document, run, years_ago
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 # --- helpers (as tests/test_projects/test_retention.py) -------------------------------------
-
-
-def years_ago(years, days=0):
-    return TODAY.replace(year=TODAY.year - years) - datetime.timedelta(days=days)
-
-
-def ago(days):
-    return timezone.now() - datetime.timedelta(days=days)
-
-
-def closed(project, on):
-    project.status = Project.Status.CLOSED
-    project.save()
-    Project.objects.filter(pk=project.pk).update(closed_on=on)
-    project.refresh_from_db()
-    return project
-
-
-def approved_report(project, month, manager, sponsor, capture):
-    report = ReportFactory(project=project, period_start=month, rated=True)
-    workflow.submit(report, manager)
-    with capture(execute=True):
-        workflow.approve(report, sponsor)
-    report.refresh_from_db()
-    return report
-
-
-def document(kind, source=None, made=None, name="doc.pdf", fingerprint="f" * 64, **params):
-    made = made or timezone.now()
-    doc = Document(kind=kind, params=params or {"n": name}, fingerprint=fingerprint,
-                   status=Document.Status.DONE, source=source)  # fmt: skip
-    doc.file.save(name, ContentFile(b"%PDF-1.7 test"), save=False)
-    doc.save()
-    Document.objects.filter(pk=doc.pk).update(requested_at=made)
-    return doc
 
 
 def upload(owner, target, age_days, name="risks.xlsx", directory=False):
@@ -114,11 +77,6 @@ def schedule_in_force():
 @pytest.fixture
 def capture(django_capture_on_commit_callbacks):
     return django_capture_on_commit_callbacks
-
-
-def run(capture, today=None):
-    with capture(execute=True):
-        return retention.apply(today)
 
 
 def set_rule(key, **values):
