@@ -14,6 +14,11 @@ def sees_every_document(user):
     return is_director(user) or is_pmo(user)
 
 
+def may_run_month(user):
+    """Only the PMO starts a monthly run by hand (it renders every document of the month)."""
+    return is_pmo(user)
+
+
 def can_read(user, document):
     """Readers of a source's drafts may read all its documents; anyone else only the one
     made from what was approved (a PDF printed from a draft stays a draft after approval)."""

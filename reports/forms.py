@@ -1,10 +1,24 @@
 from django import forms
+from django.utils import timezone
 
 from businessplan.activities import owners
 from projects.forms import MARKDOWN_HELP, LongSelect, MonthField
 from projects.models import Project
+from projects.periods import previous_month
 
 from .kinds import choices, get_kind
+
+
+class RunMonthForm(forms.Form):
+    """The PMO starts a month's run by hand: after a late approval, or before the run day."""
+
+    period = MonthField(label="Month")
+
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        if period > previous_month(timezone.localdate()):
+            raise forms.ValidationError("That month has not ended yet: run a month that has.")
+        return period
 
 
 class DocumentRequestForm(forms.Form):

@@ -4,13 +4,14 @@ then the directors are told. Running it again for the same month renders only wh
 (request_document reuses a document whose source data is unchanged)."""
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from projects.models import HighlightReport, Project
 from projects.periods import month_end
 from risks.models import RiskRegister
 
-from .models import MonthlyRun, ReportingRun
+from .models import Document, MonthlyRun, ReportingRun
 from .notices import notify_if_ready
 from .services import request_document
 
@@ -59,3 +60,21 @@ def run_month(period, config=None):
         run.save()  # last_run_at
     transaction.on_commit(lambda: notify_if_ready(run.pk))
     return run
+
+
+def latest_progress():
+    """The newest run and how far its documents have got: {"run", "done", "failed",
+    "waiting", "total"}, or None before the first run."""
+    run = ReportingRun.objects.order_by("-last_run_at").first()
+    if run is None:
+        return None
+    counts = dict(
+        run.documents.order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    done, failed = counts.get(Document.Status.DONE, 0), counts.get(Document.Status.FAILED, 0)
+    total = sum(counts.values())
+    return {"run": run, "done": done, "failed": failed, "waiting": total - done - failed,
+            "total": total}  # fmt: skip

@@ -44,11 +44,13 @@ def requeue_stalled_documents(queued_for_minutes=10):
 
 
 @shared_task
-def monthly_reporting_run(force=False):
-    """Daily: on the configured day of the month, run last month's documents."""
+def monthly_reporting_run(force=False, period=None):
+    """Daily: on the configured day of the month, run last month's documents. The PMO's
+    "Run it now" (the Documents page) forces it, for a month it names (`period`, ISO)."""
     config = MonthlyRun.current()
     today = timezone.localdate()
     if not force and (not config.enabled or today.day != config.day_of_month):
         return "not today"
-    run = run_month(previous_month(today), config)
+    month = datetime.date.fromisoformat(period) if period else previous_month(today)
+    run = run_month(month, config)
     return f"{run.documents.count()} documents for {run.period:%B %Y}"

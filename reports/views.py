@@ -1,19 +1,26 @@
+import logging
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from businessplan.access import visible_plans
 from projects import audit
 from projects.media import open_media
+from projects.periods import previous_month
 from risks.access import readable_registers
 
-from . import access, services
-from .forms import DocumentRequestForm
+from . import access, runs, services
+from .forms import DocumentRequestForm, RunMonthForm
 from .kinds import SourceMissing
 from .models import Document
+from .tasks import monthly_reporting_run
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
@@ -60,9 +67,47 @@ def document_list(request):
         "form": form,
         "polling": any(not d.is_finished for d in page),
         "sees_every_document": access.sees_every_document(request.user),
+        **_monthly_run(request),
     }
     template = "reports/_document_table.html" if request.htmx else "reports/document_list.html"
     return render(request, template, context)
+
+
+def _monthly_run(request, form=None):
+    """The PMO's panel: how the latest run is going, and a form to start one."""
+    if request.htmx or not access.may_run_month(request.user):
+        return {}
+    last_month = previous_month(timezone.localdate())
+    form = form or RunMonthForm(initial={"period": last_month})
+    return {"run_form": form, "run_progress": runs.latest_progress()}
+
+
+@require_POST
+def monthly_run_start(request):
+    """Start a month's run now: the workers ask for its documents, as on the run day."""
+    if not access.may_run_month(request.user):
+        raise PermissionDenied
+    form = RunMonthForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(e for field in form.errors.values() for e in field)
+        messages.error(request, f"No run was started: {errors}")
+        return redirect("reports:document-list")
+    period = form.cleaned_data["period"]
+    try:
+        monthly_reporting_run.apply_async(kwargs={"force": True, "period": period.isoformat()})
+    except Exception:
+        logger.exception("Could not queue the monthly run for %s", period)
+        messages.error(
+            request,
+            "No run was started: the workers' queue did not answer. Try again in a few minutes.",
+        )
+    else:
+        messages.success(
+            request,
+            f"The run for {period:%B %Y} has started: its documents appear below as the workers "
+            "ask for them, and the directors are told when every one is done.",
+        )
+    return redirect("reports:document-list")
 
 
 @require_GET

@@ -361,6 +361,7 @@ TABLE = [
     C("businessplan:activity-update", "draft", get=expect(404, director=403, pmo=OK), post=None),
     # --- documents: downloads follow the document's source ---
     C("reports:document-list", "-", get=EVERYONE, post=EVERYONE),
+    C("reports:monthly-run-start", "-", get=POST_ONLY, post=PMO_ONLY),
     C("reports:document-detail", "draft-report", get=DRAFT_READERS, post=expect(405)),
     C("reports:document-detail", "approved-report", get=EVERYONE, post=expect(405)),
     C("reports:document-detail", "board-pack", get=INTERNAL_READERS, post=expect(405)),

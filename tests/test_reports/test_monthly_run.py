@@ -5,6 +5,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import HighlightReport
 from reports.models import Document, ReportingRun
@@ -142,3 +143,69 @@ def test_a_retried_failure_still_lets_the_directors_be_told(
     run.refresh_from_db()
     assert run.notified_at is not None
     assert len([m for m in mail.outbox if "are ready" in m.subject]) == 1
+
+
+RUN_NOW = "reports:monthly-run-start"
+
+
+def test_the_pmo_runs_a_month_from_the_documents_page(
+    seeded, client_for, django_capture_on_commit_callbacks
+):
+    from projects.models import User
+
+    pmo = client_for(User.objects.get(username="pmo"))
+    page = pmo.get(reverse("reports:document-list")).content.decode()
+    assert "No month has been run yet." in page and "Run it now" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        pmo.post(reverse(RUN_NOW), {"period": "2011-11"})
+    run = ReportingRun.objects.get()
+    assert run.period == datetime.date(2011, 11, 1)
+    kinds = sorted(run.documents.values_list("kind", flat=True))
+    assert kinds.count("board_pack") == 2 and "highlight_report" in kinds
+    page = pmo.get(reverse("reports:document-list")).content.decode()
+    assert "The run for November 2011 has started" in page
+    assert "The latest run is for <strong>November 2011</strong>" in page
+    assert "4 of 4 documents done." in page and "The directors were told on" in page
+    # One still waiting, one failed: said as such.
+    Document.objects.filter(pk=run.documents.first().pk).update(status="failed")
+    Document.objects.filter(pk=run.documents.last().pk).update(status="queued")
+    page = pmo.get(reverse("reports:document-list")).content.decode()
+    assert "2 of 4 documents done" in page and "1 failed" in page
+    assert "1 waiting or rendering" in page
+
+
+def test_only_the_pmo_may_start_a_run(seeded, client_for, diana):
+    director = client_for(diana)
+    assert "Run it now" not in director.get(reverse("reports:document-list")).content.decode()
+    assert director.post(reverse(RUN_NOW), {"period": "2011-11"}).status_code == 403
+    assert not ReportingRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("period", "why"),
+    [("this month", "That month has not ended yet"), ("", "This field is required"),
+     ("November", "Enter a valid date")],
+)  # fmt: skip
+def test_a_month_that_cannot_be_run_starts_nothing(seeded, client_for, period, why):
+    from projects.models import User
+
+    pmo = client_for(User.objects.get(username="pmo"))
+    if period == "this month":
+        period = f"{timezone.localdate():%Y-%m}"
+    documents = Document.objects.count()
+    response = pmo.post(reverse(RUN_NOW), {"period": period}, follow=True)
+    assert f"No run was started: {why}" in response.content.decode()
+    assert not ReportingRun.objects.exists() and Document.objects.count() == documents
+
+
+def test_a_queue_that_does_not_answer_is_said_and_starts_nothing(seeded, client_for, monkeypatch):
+    from projects.models import User
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("reports.views.monthly_reporting_run.apply_async", refuse)
+    pmo = client_for(User.objects.get(username="pmo"))
+    response = pmo.post(reverse(RUN_NOW), {"period": "2011-11"}, follow=True)
+    assert "the workers&#x27; queue did not answer" in response.content.decode()
+    assert not ReportingRun.objects.exists()
