@@ -14,6 +14,9 @@ import datetime
 import random
 import time
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -27,6 +30,8 @@ from businessplan.models import (
     Section,
     StrategicAim,
 )
+from projects import second_factor
+from projects.access import DIRECTORS, PMO
 from projects.dashboard import portfolio_changed
 from projects.models import (
     Concern,
@@ -54,6 +59,18 @@ CONCERN, COUNTERMEASURE = "Supplier capacity is tight", "A second supplier is li
 BULLETS = "\n".join(f"- Milestone {i}: delivered and signed off by the board" for i in range(1, 5))
 
 
+def sign_in(password, totp_secret):
+    """Everyone signs in with `password` (one hash: it is the same for all), and those who
+    must use an authenticator app have one with `totp_secret`."""
+    User.objects.filter(username__startswith="sc.").update(password=make_password(password))
+    if not totp_secret:
+        return
+    for user in User.objects.filter(username__startswith="sc."):
+        if second_factor.required(user):
+            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+            TOTP.activate(user, totp_secret)
+
+
 class Command(SeedingCommand):
     help = __doc__.split("\n\n")[0]
 
@@ -64,19 +81,34 @@ class Command(SeedingCommand):
         parser.add_argument("--activities", type=int, default=500)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--last-month", default="2024-12", help="YYYY-MM, the newest")
+        parser.add_argument(
+            "--month-end",
+            action="store_true",
+            help="The newest month is being reported: half its reports drafts, a quarter "
+            "awaiting their sponsor, a quarter approved, and no documents made of it yet.",
+        )
+        parser.add_argument(
+            "--password", default="", help="Everyone can sign in with it (`make soak`)."
+        )
+        parser.add_argument(
+            "--totp-secret",
+            default="",
+            help="Base32: the authenticator app of everyone MFA_REQUIRED_FOR names.",
+        )
 
     @transaction.atomic
-    def handle(
-        self, *args, projects, months, risks_per_project, activities, seed, last_month, **options
-    ):
+    def handle(self, *args, projects, months, risks_per_project, activities, seed, **options):
         started = time.perf_counter()
         self.random = random.Random(seed)  # noqa: S311 (test data, repeatable by design)  # nosec B311
+        self.month_end = options["month_end"]
         self.clear()
-        last = parse_month(last_month)
+        last = parse_month(options["last_month"])
         people = self.people(projects)
         portfolio = self.portfolio(projects, people)
         reports = self.reports(portfolio, months, last, people)
         self.snapshots(last)
+        if options["password"]:
+            sign_in(options["password"], options["totp_secret"])
         risk_count = self.risks(portfolio, risks_per_project, people)
         activity_count = self.plan(activities, people)
         portfolio_changed()  # bulk writes send no signals
@@ -112,7 +144,13 @@ class Command(SeedingCommand):
             ignore_conflicts=True,
         )
         people = list(User.objects.filter(username__startswith="sc.user").order_by("pk"))
-        Group.objects.get(name="Directors").user_set.add(people[0])
+        Group.objects.get(name=DIRECTORS).user_set.add(people[0])
+        # The PMO runs the month (`make soak`); it manages and sponsors nothing.
+        pmo, _ = User.objects.get_or_create(
+            username="sc.pmo",
+            defaults={"first_name": "Scale", "last_name": "PMO", "email": "sc.pmo@example.org"},
+        )
+        Group.objects.get(name=PMO).user_set.add(pmo)
         return people
 
     def portfolio(self, projects, people):
@@ -157,7 +195,7 @@ class Command(SeedingCommand):
             for m in range(months):
                 start = add_months(first, m)
                 latest = m == months - 1
-                status = "approved" if not latest or self.random.random() < 0.8 else "draft"
+                status = self.status(latest)
                 reports.append(
                     HighlightReport(
                         project=project,
@@ -178,7 +216,7 @@ class Command(SeedingCommand):
                         communication=LOREM,
                         approved_by=project.sponsor if status == "approved" else None,
                         approved_at=timezone.now() if status == "approved" else None,
-                        first_submitted_at=timezone.now() if status == "approved" else None,
+                        first_submitted_at=timezone.now() if status != "draft" else None,
                     )
                 )
         HighlightReport.objects.bulk_create(reports, batch_size=2000)
@@ -188,6 +226,15 @@ class Command(SeedingCommand):
             batch_size=5000,
         )
         return len(reports)
+
+    def status(self, latest):
+        """Every month but the newest is approved; the newest as the month stands."""
+        if not latest:
+            return "approved"  # no roll: the same seed gives the same data as it always has
+        roll = self.random.random()
+        if self.month_end:
+            return "draft" if roll < 0.5 else "submitted" if roll < 0.75 else "approved"
+        return "approved" if roll < 0.8 else "draft"
 
     def ratings(self, reports):
         """As portfolios behave: a project's RAG holds from month to month and moves now and
@@ -223,6 +270,8 @@ class Command(SeedingCommand):
         for report in latest:
             snapshot = spec.gather_live(report)
             HighlightReport.objects.filter(pk=report.pk).update(approved_snapshot=snapshot)
+            if self.month_end:
+                continue  # the month's run has not been yet
             params = spec.params_for(report)
             # The PDFs the monthly run made of them (no files: the documents page lists them).
             documents.append(
