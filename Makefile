@@ -8,7 +8,7 @@ export DEMO_PASSWORD ?= highlight-demo
 # Without a SECRET_KEY (a developer's checkout) commands run as `make run` does, with DEBUG.
 MANAGE = $(if $(SECRET_KEY),,DEBUG=1 )$(BIN)/python manage.py
 
-.PHONY: help install system-deps run test bench worker beat backup restore schema lint audit format migrations lock clean
+.PHONY: help install system-deps run test bench soak worker beat backup restore schema lint audit format migrations lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ test: install ## Run the whole test suite (uses DATABASE_URL and REDIS_URL when 
 
 bench: install ## Time pages, PDFs and imports at scale: bench/results/latest.json (bench/README.md)
 	$(BIN)/python bench/run.py
+
+soak: install ## A month-end under load (Locust, gunicorn, Celery, PostgreSQL, Redis): bench/results/soak.json
+	$(BIN)/python bench/soak.py
 
 worker: install ## Start a Celery worker for every queue (needs REDIS_URL or CELERY_BROKER_URL)
 	$(BIN)/celery -A config worker -Q default,pdf-large --loglevel=INFO --without-mingle --without-gossip
