@@ -17,12 +17,11 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import gevent
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
-from soak_forms import errors, form, totp_code, with_values
+from soak_forms import errors, form, this_machine, totp_code, with_values
 
 PEOPLE = json.loads(Path(os.environ["SOAK_PEOPLE"]).read_text())
 PASSWORD = os.environ["SOAK_PASSWORD"]
@@ -57,9 +56,8 @@ environment = {}
 @events.init.add_listener
 def on_init(environment: object, **kwargs):
     globals()["environment"]["env"] = environment
-    host = urlsplit(environment.host or "").hostname
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit(f"The soak runs against this machine only, not {host!r}.")
+    if not this_machine(environment.host):
+        raise SystemExit(f"The soak runs against this machine only, not {environment.host!r}.")
 
 
 @events.test_start.add_listener

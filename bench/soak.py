@@ -11,8 +11,10 @@ and writes bench/results/soak.json; bench/README.md says how to read it. It exit
 request had a 5xx, a save was lost, or a document failed or is stuck.
 
 SOAK_DB: a database URL, or a name on DATABASE_URL's server (default highlight_soak; it is
-dropped and made again). SOAK_REDIS: a Redis URL of the soak's own (default db 14 of the local
-Redis; it is emptied). SOAK_MAX_REQUESTS (default 200,000) bounds the load too.
+dropped and made again). SOAK_REDIS: a Redis URL of the soak's own (default db 14 of the
+local Redis; it is emptied). SOAK_MAX_REQUESTS (default 200,000) bounds the load too.
+SOAK_POOLER: a PgBouncer on this machine in transaction mode (deploy/pgbouncer.ini), which
+the web and workers then go through (DATABASE_POOLER=pgbouncer).
 """
 
 import datetime
@@ -31,6 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 from run import RESULTS, ROOT, WORK, bench_environment, free_port
+from soak_forms import this_machine
 
 SOAK = WORK / "soak"
 BIN = Path(sys.executable).parent
@@ -59,18 +62,23 @@ def database_url():
 
 
 def local_only(url):
-    host = urlsplit(url).hostname
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise SystemExit(f"The soak empties its database and Redis: {host} is not this machine.")
+    if not this_machine(url):
+        raise SystemExit(f"The soak empties its database and Redis: {url} is not this machine.")
     return url
 
 
 def environment(password):
     """Production settings, as docker-compose runs them, on the soak's database and Redis."""
     base = {k: v for k, v in bench_environment().items() if k != "CELERY_BROKER_URL"}
+    pooler = os.environ.get("SOAK_POOLER", "")  # PgBouncer, transaction mode (README)
+    database = local_only(database_url())
+    if pooler:
+        path = urlsplit(database).path
+        database = urlunsplit(urlsplit(local_only(pooler))._replace(path=path))
     return {
         **base,
-        "DATABASE_URL": local_only(database_url()),
+        "DATABASE_URL": database,
+        "DATABASE_POOLER": "pgbouncer" if pooler else "",
         "REDIS_URL": local_only(os.environ.get("SOAK_REDIS", "redis://127.0.0.1:6379/14")),
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "MEDIA_ROOT": str(SOAK / "media"),
@@ -91,6 +99,8 @@ def fresh_database(url):
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
+        # What settings.py asks for at each connection, which PgBouncer cannot pass on.
+        cursor.execute(f'ALTER DATABASE "{name}" SET jit = off')
     connection.close()
 
 
@@ -99,9 +109,11 @@ def manage(env, *args):
 
 
 def prepare(env, settings, secret):
-    """A new database seeded as a month-end, an empty Redis and documents folder."""
+    """A new database seeded as a month-end, an empty Redis and documents folder (straight
+    to PostgreSQL, not through a pooler)."""
     import redis
 
+    env = {**env, "DATABASE_URL": database_url(), "DATABASE_POOLER": ""}
     fresh_database(env["DATABASE_URL"])
     redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     shutil.rmtree(SOAK, ignore_errors=True)
@@ -285,7 +297,7 @@ def main():
     env = environment(password)
     print(f"Seeding {settings['projects']} projects as a month-end…", flush=True)
     prepare(env, settings, secret)
-    os.environ.update(env)
+    os.environ.update({**env, "DATABASE_URL": database_url(), "DATABASE_POOLER": ""})
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -298,11 +310,11 @@ def main():
     people_file = SOAK / "people.json"
     past = last_month(month)
     people_file.write_text(json.dumps(soak_check.people(month, past, settings["users"])))
-    results = {"machine": machine(), "settings": settings}
+    results = {"machine": machine(), "settings": {**settings, "pooler": env["DATABASE_POOLER"]}}
     connection.close()
     port = free_port()
     processes = start(env, port)
-    watch = Watch(processes, env["DATABASE_URL"])
+    watch = Watch(processes, database_url())
     watch.start()
     load_started = datetime.datetime.now(datetime.UTC)
     print(f"Load: {settings['users']} people for {settings['minutes']} minutes…", flush=True)
@@ -325,6 +337,7 @@ def main():
         "transitions": ledger["transitions"],
         "documents": soak_check.documents(ledger, load_started, drained),
         "monthly_run": soak_check.monthly_run(ledger, month),
+        "renders_by_worker": soak_check.renders_by_worker(SOAK / "logs"),
         "memory_mib": watch.memory,
         "database_connections": watch.connections,
     })  # fmt: skip

@@ -133,6 +133,8 @@ def documents(ledger, load_started, drain_seconds):
         "failed": states.get("failed", 0),
         "failed_examples": failed,
         "stuck": states.get("queued", 0) + states.get("running", 0),
+        # A second claim means a worker died mid-render (or the lease ran out): none expected.
+        "claimed_more_than_once": made.filter(attempts__gt=1).count(),
         "by_kind": dict(Counter(made.values_list("kind", flat=True))),
         "directors_asked": len(asked),
         "directors_downloaded_while_waiting": sum(1 for a in asked if a["downloaded"]),
@@ -168,3 +170,14 @@ def monthly_run(ledger, month):
 
 def month_of(text):
     return parse_month(text)
+
+
+def renders_by_worker(logs):
+    """How many renders each worker finished, from its log: the two on the default queue
+    share the month between them, each document claimed by one of them."""
+    return {
+        log.stem: sum(
+            1 for line in log.open() if "render_document[" in line and " succeeded " in line
+        )
+        for log in sorted(Path(logs).glob("worker-*.log"))
+    }

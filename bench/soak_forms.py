@@ -9,6 +9,7 @@ import re
 import struct
 import time
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 SKIPPED_INPUTS = {"submit", "button", "image", "reset", "file"}
 
@@ -95,3 +96,8 @@ def totp_code(secret, at=None):
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
+
+
+def this_machine(url):
+    """Whether `url` is on this machine: the soak loads nothing else."""
+    return urlsplit(url or "").hostname in ("127.0.0.1", "localhost", "::1")

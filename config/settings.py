@@ -117,9 +117,20 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if "postgresql" in DATABASES["default"]["ENGINE"]:
+# Behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer) each transaction may run
+# in a different server session: no server-side cursors (iterator() keeps one open across
+# transactions) and no startup options, which PgBouncer refuses (README, Scaling out).
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(
+        f"DATABASE_POOLER={DATABASE_POOLER!r}: leave it unset, or set pgbouncer (transaction mode)."
+    )
+if DATABASE_POOLER:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # PostgreSQL's JIT compiles the dashboard's query afresh on every request: 300 ms of
-    # a 500 ms query at 1,400 projects. Short web queries never repay it.
+    # a 500 ms query at 1,400 projects. Short web queries never repay it. (Behind PgBouncer:
+    # ALTER DATABASE … SET jit = off.)
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -191,6 +191,10 @@ class HighlightReport(models.Model):
         ]
     )
 
+    # Whether the report is approved as stored (the dashboard, which shows approved reports
+    # only, changes when one stops being so): set when read and after each save.
+    approved_in_database = False
+
     # What the manager writes in Markdown: a text box each on the form, printed as written.
     NARRATIVE = (
         "summary",
@@ -221,6 +225,14 @@ class HighlightReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:report-detail", args=[self.project.code, self.period_slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        report = super().from_db(db, field_names, values)
+        # Not read (a deferred status): taken as approved, so the dashboard is never stale.
+        status = report.__dict__.get("status", cls.Status.APPROVED)
+        report.approved_in_database = status == cls.Status.APPROVED
+        return report
 
     @property
     def period_slug(self):

@@ -127,3 +127,20 @@ def test_the_sso_providers_origin_may_answer_the_sign_in_form(monkeypatch):
     monkeypatch.delenv("OIDC_ISSUER")
     without = read_settings(monkeypatch, **PRODUCTION)
     assert without["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == ["'self'"]
+
+
+def test_behind_pgbouncer_nothing_is_asked_that_transaction_pooling_breaks(monkeypatch):
+    """PgBouncer in transaction mode refuses the startup option that turns JIT off (checked
+    against PgBouncer 1.18: "unsupported startup parameter: options"), and lends a server
+    session per transaction, which a server-side cursor would outlive."""
+    url = "postgres://highlight@127.0.0.1:6432/highlight"
+    direct = read_settings(monkeypatch, **PRODUCTION, DATABASE_URL=url)["DATABASES"]["default"]
+    assert direct["OPTIONS"] == {"options": "-c jit=off"}
+    assert not direct.get("DISABLE_SERVER_SIDE_CURSORS")
+    pooled = read_settings(
+        monkeypatch, **PRODUCTION, DATABASE_URL=url, DATABASE_POOLER="pgbouncer"
+    )["DATABASES"]["default"]
+    assert "options" not in pooled.get("OPTIONS", {})
+    assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOLER='pgpool'"):
+        read_settings(monkeypatch, **PRODUCTION, DATABASE_URL=url, DATABASE_POOLER="pgpool")

@@ -16,14 +16,16 @@ from projects.models import (
     RagStatus,
 )
 from projects.periods import month_end
-from projects.workflow import reopen
+from projects.workflow import approve, reopen, submit
 from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
     RagDimensionFactory,
     RagRatingFactory,
+    ReportFactory,
     UserFactory,
 )
+from tests.forms import read_form
 
 D = datetime.date
 APPROVED = HighlightReport.Status.APPROVED
@@ -251,3 +253,31 @@ def test_a_first_rating_or_a_hidden_dimension_is_not_an_exception(client_for, di
     RagRatingFactory(report=march, dimension=hidden, status=RagStatus.objects.get(name="Red"))
     html = client_for(diana).get("/dashboard/?month=2024-03").content.decode()
     assert '<tr class="exception">' not in html
+
+
+def test_drafts_saved_all_month_keep_the_cached_dashboard_until_one_is_approved(
+    client_for, diana, alice, bob
+):
+    """Month-end: managers save drafts several times a minute. The dashboard shows approved
+    reports only, so its cache stays for every reader until a report is approved."""
+    project = make_portfolio(1, alice, bob)[0]
+    april = ReportFactory(project=project, period_start=D(2024, 4, 1), rated=True)
+    director, url = client_for(diana), "/dashboard/?month=2024-04"
+    before = projects_table(director.get(url))
+    edit = april.get_absolute_url() + "edit/"
+    manager = client_for(alice)
+    fields = read_form(manager, edit).fields
+    saved = manager.post(edit, {**fields, "summary": "A new summary"})
+    assert saved.status_code == 302 and HighlightReport.objects.get(pk=april.pk).version == 2
+    with CaptureQueriesContext(connection) as queries:
+        cached = director.get(url)
+    assert len(queries) <= 3 and projects_table(cached) == before  # read from the cache
+    april.refresh_from_db()
+    submit(april, alice)
+    with CaptureQueriesContext(connection) as queries:
+        director.get(url)
+    assert len(queries) <= 3  # submitted: still not the portfolio's agreed position
+    approve(april, bob)
+    table = projects_table(director.get(url))
+    assert april.get_absolute_url() in table and "April 2024" in table
+    assert table != before
