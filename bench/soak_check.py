@@ -3,6 +3,7 @@ are, and afterwards what the server said compared with what it kept."""
 
 import csv
 import datetime
+import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -140,7 +141,27 @@ def documents(ledger, load_started, drain_seconds):
         "directors_downloaded_while_waiting": sum(1 for a in asked if a["downloaded"]),
         "directors_problems": ledger["downloads_bad"][:10],
         "drain_seconds": round(drain_seconds),
+        "directors_wait_seconds": directors_wait(made),
     }
+
+
+def directors_wait(made):
+    """From asking to done, for the PDFs directors asked for (each once: a document asked
+    for again is the same one), before the month's run and while it was rendering."""
+    run_started = made.filter(requested_by__isnull=True).aggregate(at=Min("requested_at"))["at"]
+    waits = {"before_the_run": [], "during_the_run": []}
+    for asked, done in made.filter(requested_by__groups__name="Directors").values_list(
+        "requested_at", "finished_at"
+    ):
+        during = run_started is not None and asked >= run_started
+        waits["during_the_run" if during else "before_the_run"].append(
+            (done - asked).total_seconds()
+        )
+    return {
+        when: {"count": len(seconds), "median": round(statistics.median(seconds), 1),
+               "max": round(max(seconds), 1)} if seconds else {"count": 0}
+        for when, seconds in waits.items()
+    }  # fmt: skip
 
 
 def monthly_run(ledger, month):

@@ -98,19 +98,36 @@ def test_the_daily_task_runs_on_the_day_the_pmo_set(seeded):
     assert ReportingRun.objects.get().period == datetime.date(2011, 11, 1)
 
 
-def test_board_packs_go_to_their_own_queue(seeded, monkeypatch):
+def test_board_packs_go_to_their_own_queue_and_the_run_behind_peoples_requests(
+    seeded, monkeypatch, django_capture_on_commit_callbacks, diana
+):
+    """Packs go to "pdf-large"; on each queue the run's documents wait behind what people
+    ask for (priority 9, after 0), and one of them someone asks for goes to the front."""
     from reports import services
 
     sent = []
     monkeypatch.setattr(
         "reports.worker.render_document.apply_async",
-        lambda args, queue: sent.append((args[0], queue)),
+        lambda args, queue, priority: sent.append((args[0], queue, priority)),
     )
-    run = run_month(datetime.date(2011, 11, 1))
-    for document in run.documents.all():
-        services.enqueue(document.pk, document.kind)
-    queues = {Document.objects.get(pk=pk).kind: queue for pk, queue in sent}
-    assert queues["board_pack"] == "pdf-large" and queues["highlight_report"] == "default"
+    with django_capture_on_commit_callbacks(execute=True):
+        run = run_month(datetime.date(2011, 11, 1))
+    kinds = {pk: Document.objects.get(pk=pk).kind for pk, _, _ in sent}
+    queues = {kinds[pk]: queue for pk, queue, _ in sent}
+    assert queues == {"board_pack": "pdf-large", "risk_register": "default"}
+    assert {priority for _, _, priority in sent} == {services.BACKGROUND_PRIORITY}
+    made = run.documents.filter(requested_by__isnull=True)  # the rest were made on approval
+    assert sorted(pk for pk, _, _ in sent) == sorted(made.values_list("pk", flat=True))
+    sent.clear()
+    register = run.documents.get(kind="risk_register")
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = services.request_document(register.kind, register.params, diana)
+    assert asked == register and sent == [(register.pk, "default", services.PEOPLE_PRIORITY)]
+    Document.objects.filter(pk=register.pk).update(status="running")
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # being made: nothing to hurry
+        services.request_document(register.kind, register.params, diana)
+    assert sent == []
 
 
 def test_a_run_on_a_later_day_renders_nothing_new(seeded, django_capture_on_commit_callbacks):
