@@ -73,6 +73,9 @@ class Document(models.Model):
     # Set when the task could not be handed to the broker (Redis down): the document waits,
     # queued, for the sweep (reports.tasks.requeue_stalled_documents) to send it.
     unsent_since = models.DateTimeField(null=True, blank=True)
+    # When its latest message went to the queue: the sweep sends a queued document again only
+    # when this is long past, so a month's run waiting its turn is not sent over and over.
+    sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     render_seconds = models.FloatField(null=True, blank=True)

@@ -119,6 +119,7 @@ def enqueue(document_id, kind, background=False):
     priority = BACKGROUND_PRIORITY if background else PEOPLE_PRIORITY
     try:
         render_document.apply_async(args=[document_id], queue=queue, priority=priority)
+        Document.objects.filter(pk=document_id).update(sent_at=timezone.now())
     except Exception:
         # The document stays queued and says so; the periodic sweep sends it again once
         # the broker is back. The user sees why it waits rather than an error page.

@@ -5,6 +5,7 @@ import datetime
 
 from celery import shared_task
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from projects.periods import previous_month
@@ -21,10 +22,12 @@ def requeue_stalled_documents(queued_for_minutes=10):
     died (running with an expired lease), and fail those that have used up their attempts.
     A duplicate message is harmless: the claim lets only one of them render."""
     now = timezone.now()
-    stalled = Document.objects.filter(
+    # Sent long ago and still queued: its message may be lost, or it may only be waiting its
+    # turn behind a month's run; either way one more message a while is enough.
+    stalled = Document.objects.alias(last_sent=Coalesce("sent_at", "requested_at")).filter(
         Q(
             status=Document.Status.QUEUED,
-            requested_at__lt=now - datetime.timedelta(minutes=queued_for_minutes),
+            last_sent__lt=now - datetime.timedelta(minutes=queued_for_minutes),
         )
         | Q(status=Document.Status.QUEUED, unsent_since__isnull=False)
         | Q(status=Document.Status.RUNNING, lease_expires__lt=now)
@@ -36,8 +39,9 @@ def requeue_stalled_documents(queued_for_minutes=10):
         lease_expires=None,
     )
     sent = []
-    for document_id, kind in stalled.filter(attempts__lt=MAX_ATTEMPTS).values_list("pk", "kind"):
-        if services.enqueue(document_id, kind):
+    waiting = stalled.filter(attempts__lt=MAX_ATTEMPTS)
+    for document_id, kind, by in waiting.values_list("pk", "kind", "requested_by"):
+        if services.enqueue(document_id, kind, background=by is None):
             sent.append(document_id)
     Document.objects.filter(pk__in=sent, unsent_since__isnull=False).update(unsent_since=None)
     return len(sent)

@@ -226,3 +226,35 @@ def test_a_queue_that_does_not_answer_is_said_and_starts_nothing(seeded, client_
     response = pmo.post(reverse(RUN_NOW), {"period": "2011-11"}, follow=True)
     assert "the workers&#x27; queue did not answer" in response.content.decode()
     assert not ReportingRun.objects.exists()
+
+
+def test_the_sweep_sends_a_run_still_waiting_its_turn_again_only_now_and_then(
+    seeded, monkeypatch, django_capture_on_commit_callbacks, diana
+):
+    """A document queued long may have lost its message (a Redis restart), or be waiting
+    behind a month's run: one more message every ten minutes, at the priority it was asked
+    with, not one a minute ahead of what people ask for (the soak's finding)."""
+    from reports import services, tasks
+
+    sent = []
+    monkeypatch.setattr(
+        "reports.worker.render_document.apply_async",
+        lambda args, queue, priority: sent.append((args[0], priority)),
+    )
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = run_month(datetime.date(2011, 11, 1))
+            register = run.documents.get(kind="risk_register")
+            report = services.request_document(
+                "highlight_report", {"project": "SORPv.1", "period": "2011-08"}, diana
+            )
+        waiting = run.documents.filter(status="queued").count()
+        assert len(sent) == waiting + 1
+    for minutes, expected in ((9, 0), (11, waiting + 1), (12, 0), (20, 0), (22, waiting + 1)):
+        sent.clear()
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            assert tasks.requeue_stalled_documents() == expected, minutes
+    priorities = dict(sent)
+    assert priorities[register.pk] == services.BACKGROUND_PRIORITY
+    assert priorities[report.pk] == services.PEOPLE_PRIORITY
