@@ -3,6 +3,7 @@ are, and afterwards what the server said compared with what it kept."""
 
 import csv
 import datetime
+import re
 import statistics
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -194,11 +195,16 @@ def month_of(text):
 
 
 def renders_by_worker(logs):
-    """How many renders each worker finished, from its log: the two on the default queue
-    share the month between them, each document claimed by one of them."""
-    return {
-        log.stem: sum(
-            1 for line in log.open() if "render_document[" in line and " succeeded " in line
+    """What each worker did with its messages, from its log: renders "done", and messages
+    for a document already claimed ("not claimed": a duplicate, harmless but wasted). The
+    two on the default queue share the month between them."""
+    outcomes = {}
+    for log in sorted(Path(logs).glob("worker-*.log")):
+        found = Counter(
+            match.group(1) for match in map(RENDERED.search, log.open()) if match is not None
         )
-        for log in sorted(Path(logs).glob("worker-*.log"))
-    }
+        outcomes[log.stem] = dict(found)
+    return outcomes
+
+
+RENDERED = re.compile(r"render_document\[[-\w]+\] succeeded in [\d.]+s: '([\w ]+)'")
