@@ -38,6 +38,9 @@ from soak_forms import this_machine
 SOAK = WORK / "soak"
 BIN = Path(sys.executable).parent
 LOCAL_DATABASE = "postgres://postgres@127.0.0.1:5432/highlight_soak"
+# Pages, redirects after a post, and conflicts said as such: anything else (a 403 from a
+# form refused, a 404) means the people or the server got something wrong.
+EXPECTED = {"200", "302", "409"}
 
 
 def options():
@@ -273,6 +276,9 @@ def verdict(results):
         failures.append(f"{results['server_errors']} requests answered 5xx")
     if results["connection_errors"]:
         failures.append(f"{results['connection_errors']} requests got no answer")
+    odd = {s: n for s, n in results["statuses"].items() if s not in EXPECTED and s != "0"}
+    if odd:
+        failures.append(f"answers no person should get (status: count): {odd}")
     saves = results["saves"]
     if saves["lost"] or saves["reports_not_holding_their_last_save"]:
         failures.append(f"{saves['lost']} acknowledged saves are not in the database")
