@@ -1,8 +1,13 @@
-"""Removing a previous seed_scale run's data (make bench and the query-count test reseed)."""
+"""Removing a previous seed_scale run's data (make bench and the query-count test reseed), and
+letting its people sign in (make soak)."""
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 
 from businessplan.models import Activity, ActivityUpdate, BusinessPlan, Section, StrategicAim
+from projects import second_factor
 from projects.models import (
     Concern,
     Deliverable,
@@ -14,6 +19,7 @@ from projects.models import (
     RaidItem,
     Rebaseline,
     ReportReminder,
+    User,
     Workstream,
     WorkstreamProgress,
 )
@@ -63,3 +69,15 @@ def clear_scale_data(prefix):
         projects,
     ):
         queryset._raw_delete(queryset.db)
+
+
+def sign_in(password, totp_secret):
+    """Everyone signs in with `password` (one hash: it is the same for all), and those who
+    must use an authenticator app have one with `totp_secret`."""
+    User.objects.filter(username__startswith="sc.").update(password=make_password(password))
+    if not totp_secret:
+        return
+    for user in User.objects.filter(username__startswith="sc."):
+        if second_factor.required(user):
+            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
+            TOTP.activate(user, totp_secret)

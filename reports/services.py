@@ -66,20 +66,7 @@ def request_document(kind, params=None, requested_by=None, source=None):
     )
     existing = live.first()
     if existing:
-        if (
-            requested_by is not None
-            and existing.requested_by_id is None
-            and (existing.status == Document.Status.QUEUED)
-        ):
-            # Waiting behind the month's run: someone wants it now, so it goes to the front
-            # (the claim lets only one of the two messages render it).
-            transaction.on_commit(lambda: enqueue(existing.pk, kind))
-        if approved and not existing.approved_copy:
-            Document.objects.filter(pk=existing.pk).update(approved_copy=True)
-            existing.approved_copy = True
-        if requested_by is not None:
-            existing.requesters.add(requested_by)  # it shows in their list too
-        return existing
+        return _share(existing, requested_by, approved)
     try:
         with transaction.atomic():
             document = Document.objects.create(
@@ -106,6 +93,21 @@ def request_document(kind, params=None, requested_by=None, source=None):
     background = requested_by is None  # the monthly run's
     transaction.on_commit(lambda: enqueue(document.pk, kind, background))
     return document
+
+
+def _share(existing, requested_by, approved):
+    """A live document of the same data, shared with whoever asks for it now."""
+    waiting = existing.status == Document.Status.QUEUED and existing.requested_by_id is None
+    if requested_by is not None and waiting:
+        # Waiting behind the month's run: someone wants it now, so it goes to the front (the
+        # claim lets only one of the two messages render it).
+        transaction.on_commit(lambda: enqueue(existing.pk, existing.kind))
+    if approved and not existing.approved_copy:
+        Document.objects.filter(pk=existing.pk).update(approved_copy=True)
+        existing.approved_copy = True
+    if requested_by is not None:
+        existing.requesters.add(requested_by)  # it shows in their list too
+    return existing
 
 
 def enqueue(document_id, kind, background=False):

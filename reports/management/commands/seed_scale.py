@@ -14,9 +14,6 @@ import datetime
 import random
 import time
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
-from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
@@ -30,7 +27,6 @@ from businessplan.models import (
     Section,
     StrategicAim,
 )
-from projects import second_factor
 from projects.access import DIRECTORS, PMO
 from projects.dashboard import portfolio_changed
 from projects.models import (
@@ -47,7 +43,7 @@ from reports.kinds import fingerprint, get_kind
 from reports.models import Document, params_key
 from risks.models import Risk, RiskCategory, RiskMatrix, RiskRegister, RiskReview
 
-from ...scale_data import clear_scale_data
+from ...scale_data import clear_scale_data, sign_in
 from ..seeding import SeedingCommand
 
 PREFIX = "SC"  # every generated code starts so, to find (and replace) them again
@@ -57,18 +53,6 @@ LOREM = (
 )
 CONCERN, COUNTERMEASURE = "Supplier capacity is tight", "A second supplier is lined up"
 BULLETS = "\n".join(f"- Milestone {i}: delivered and signed off by the board" for i in range(1, 5))
-
-
-def sign_in(password, totp_secret):
-    """Everyone signs in with `password` (one hash: it is the same for all), and those who
-    must use an authenticator app have one with `totp_secret`."""
-    User.objects.filter(username__startswith="sc.").update(password=make_password(password))
-    if not totp_secret:
-        return
-    for user in User.objects.filter(username__startswith="sc."):
-        if second_factor.required(user):
-            Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
-            TOTP.activate(user, totp_secret)
 
 
 class Command(SeedingCommand):
