@@ -42,6 +42,8 @@ ledger = {
     "packs_not_on_first_page": 0,
     "run": None,
     "sign_ins": 0,
+    "signed_out": 0,  # pages answered with the sign-in page: a session ended under load
+    "unsaved": [],  # the text of saves answered 409 or refused: none may be in the database
     "sign_ins_failed": [],
     "statuses": Counter(),
     "statuses_by_kind": defaultdict(Counter),
@@ -104,7 +106,10 @@ class Person(HttpUser):
         ledger["sign_ins"] += 1
 
     def open(self, url, name):
-        return self.client.get(url, name=name)
+        page = self.client.get(url, name=name)
+        if "/accounts/login/" in page.url:
+            ledger["signed_out"] += 1
+        return page
 
     def post_step(self, url, fields, step, done):
         """A transition from the report's page: posted, then the page it lands on read for
@@ -131,6 +136,8 @@ class Manager(Person):
     def edit_and_save(self):
         url, key = self.report()
         opened = self.client.get(url + "edit/", name="report edit: open", allow_redirects=False)
+        if "/accounts/login/" in opened.headers.get("Location", ""):
+            ledger["signed_out"] += 1
         if opened.status_code != 200:
             return  # submitted or approved since: it cannot be edited (the page says so)
         found = form(opened.text, having="version")
@@ -147,10 +154,12 @@ class Manager(Person):
                     ledger["saves_refused"].append({"report": key, "why": "no 'Report saved.'"})
             elif saved.status_code == 409:
                 ledger["conflicts"] += 1
+                ledger["unsaved"].append(marker)
                 if STALE not in saved.text:
                     ledger["conflicts_unexplained"].append(key)
                 saved.success()  # a conflict said as one is the right answer
             elif saved.status_code == 200:
+                ledger["unsaved"].append(marker)
                 ledger["saves_refused"].append({"report": key, "why": errors(saved.text)})
                 saved.failure("the form the page gave was refused")
 

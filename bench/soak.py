@@ -280,11 +280,17 @@ def verdict(results):
     if odd:
         failures.append(f"answers no person should get (status: count): {odd}")
     saves = results["saves"]
+    if saves["refused_but_written"]:
+        failures.append(f"{saves['refused_but_written']} saves answered 409 were written")
     if saves["lost"] or saves["reports_not_holding_their_last_save"]:
         failures.append(f"{saves['lost']} acknowledged saves are not in the database")
     if saves["conflicts_without_their_message"] or saves["refused_otherwise"]:
         failures.append("a save was refused without saying it was a conflict")
     documents = results["documents"]
+    if documents["directors_problems"]:
+        failures.append(f"directors' PDFs went wrong: {documents['directors_problems'][:3]}")
+    if results["signed_out"]:
+        failures.append(f"{results['signed_out']} pages answered with the sign-in page")
     if documents["failed"] or documents["stuck"]:
         failures.append(f"{documents['failed']} documents failed, {documents['stuck']} stuck")
     if not results["monthly_run"].get("started"):
@@ -339,6 +345,7 @@ def main():
         "connection_errors": statuses.get("0", 0),
         "errors": ledger["errors"][:20],
         "sign_ins": {"done": ledger["sign_ins"], "failed": ledger["sign_ins_failed"]},
+        "signed_out": ledger["signed_out"],
         "saves": soak_check.saves(ledger),
         "transitions": ledger["transitions"],
         "documents": soak_check.documents(ledger, load_started, drained),

@@ -94,6 +94,8 @@ def saves(ledger):
     )
     acknowledged = ledger["saves"]
     lost = [s for s in acknowledged if s["marker"] not in kept]
+    # A save answered 409 (or refused) that was written all the same.
+    written_anyway = [m for m in ledger.get("unsaved", []) if m in kept]
     last = {}
     for save in sorted(acknowledged, key=lambda s: s["at"]):
         last[tuple(save["report"])] = save["marker"]
@@ -116,6 +118,7 @@ def saves(ledger):
         "reports_not_holding_their_last_save": len(overwritten),
         "not_holding_examples": overwritten[:10],
         "conflicts_409": ledger["conflicts"],
+        "refused_but_written": len(written_anyway),
         "conflicts_without_their_message": len(ledger["conflicts_unexplained"]),
         "refused_otherwise": len(ledger["saves_refused"]),
         "refused_examples": ledger["saves_refused"][:10],
@@ -151,9 +154,9 @@ def directors_wait(made):
     for again is the same one), before the month's run and while it was rendering."""
     run_started = made.filter(requested_by__isnull=True).aggregate(at=Min("requested_at"))["at"]
     waits = {"before_the_run": [], "during_the_run": []}
-    for asked, done in made.filter(requested_by__groups__name="Directors").values_list(
-        "requested_at", "finished_at"
-    ):
+    for asked, done in made.filter(
+        requested_by__groups__name="Directors", finished_at__isnull=False
+    ).values_list("requested_at", "finished_at"):  # a stuck one is counted under "stuck"
         during = run_started is not None and asked >= run_started
         waits["during_the_run" if during else "before_the_run"].append(
             (done - asked).total_seconds()

@@ -70,7 +70,7 @@ def note_change(sender, instance=None, update_fields=None, **kwargs):
     reader cached the old data in between."""
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # a sign-in changes nothing the dashboard shows
-    shown = changes_what_it_shows(instance)
+    shown = kwargs.get("raw") or changes_what_it_shows(instance)  # raw: loaddata, a restore
     if isinstance(instance, HighlightReport):
         instance.approved_in_database = instance.status == APPROVED and "created" in kwargs
     if shown:

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from businessplan.activities import owners
 from projects.forms import MARKDOWN_HELP, LongSelect, MonthField
-from projects.models import Project
+from projects.models import HighlightReport, Project
 from projects.periods import previous_month
 
 from .kinds import choices, get_kind
@@ -18,6 +18,13 @@ class RunMonthForm(forms.Form):
         period = self.cleaned_data["period"]
         if period > previous_month(timezone.localdate()):
             raise forms.ValidationError("That month has not ended yet: run a month that has.")
+        # A slip of the year would render every register and pack again and tell the board.
+        first = HighlightReport.objects.order_by("period_start").values_list(
+            "period_start", flat=True
+        )[:1]
+        if not first or period < first[0].replace(day=1):
+            since = f" (the first is for {first[0]:%B %Y})" if first else ""
+            raise forms.ValidationError(f"Highlight has no report for that month{since}.")
         return period
 
 

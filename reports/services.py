@@ -87,7 +87,10 @@ def request_document(kind, params=None, requested_by=None, source=None):
     except IntegrityError:
         # Someone asked for the same document a moment ago: share theirs, or, if it has
         # failed meanwhile, start afresh.
-        return live.first() or request_document(kind, params, requested_by, source)
+        existing = live.first()
+        if existing:
+            return _share(existing, requested_by, approved)
+        return request_document(kind, params, requested_by, source)
     if requested_by is not None:
         document.requesters.add(requested_by)
     background = requested_by is None  # the monthly run's
@@ -121,7 +124,6 @@ def enqueue(document_id, kind, background=False):
     priority = BACKGROUND_PRIORITY if background else PEOPLE_PRIORITY
     try:
         render_document.apply_async(args=[document_id], queue=queue, priority=priority)
-        Document.objects.filter(pk=document_id).update(sent_at=timezone.now())
     except Exception:
         # The document stays queued and says so; the periodic sweep sends it again once
         # the broker is back. The user sees why it waits rather than an error page.
@@ -130,6 +132,7 @@ def enqueue(document_id, kind, background=False):
             unsent_since=timezone.now()
         )
         return False
+    Document.objects.filter(pk=document_id).update(sent_at=timezone.now())
     return True
 
 

@@ -4,7 +4,7 @@ reporting run. Rendering itself is `reports.worker.render_document`."""
 import datetime
 
 from celery import shared_task
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -39,9 +39,16 @@ def requeue_stalled_documents(queued_for_minutes=10):
         lease_expires=None,
     )
     sent = []
-    waiting = stalled.filter(attempts__lt=MAX_ATTEMPTS)
-    for document_id, kind, by in waiting.values_list("pk", "kind", "requested_by"):
-        if services.enqueue(document_id, kind, background=by is None):
+    # The run's documents wait behind people's again, unless a person has asked for one.
+    people = Document.requesters.through.objects.filter(document_id=OuterRef("pk"))
+    waiting = (
+        stalled.filter(attempts__lt=MAX_ATTEMPTS)
+        # Its worker died: sent again once after the lease ran out, not every minute.
+        .exclude(status=Document.Status.RUNNING, last_sent__gte=F("lease_expires"))
+        .annotate(wanted=Exists(people))
+    )
+    for document_id, kind, wanted in waiting.values_list("pk", "kind", "wanted"):
+        if services.enqueue(document_id, kind, background=not wanted):
             sent.append(document_id)
     Document.objects.filter(pk__in=sent, unsent_since__isnull=False).update(unsent_since=None)
     return len(sent)

@@ -105,7 +105,7 @@ def monthly_run_start(request):
         messages.success(
             request,
             f"The run for {period:%B %Y} has started: its documents appear below as the workers "
-            "ask for them, and the directors are told when every one is done.",
+            "ask for them. The directors are told once, when the month's are first all done.",
         )
     return redirect("reports:document-list")
 

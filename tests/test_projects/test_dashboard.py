@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -281,3 +282,15 @@ def test_drafts_saved_all_month_keep_the_cached_dashboard_until_one_is_approved(
     table = projects_table(director.get(url))
     assert april.get_absolute_url() in table and "April 2024" in table
     assert table != before
+
+
+def test_a_draft_loaded_raw_by_loaddata_still_empties_the_cache(alice, bob):
+    """loaddata (raw) writes rows whatever they held before: it is not a manager's save."""
+    project = make_portfolio(1, alice, bob)[0]
+    draft = ReportFactory(project=project, period_start=D(2024, 4, 1))
+    version = dashboard.data_version()
+    post_save.send(HighlightReport, instance=draft, created=False, raw=True, update_fields=None)
+    assert dashboard.data_version() != version
+    version = dashboard.data_version()
+    post_save.send(HighlightReport, instance=draft, created=False, raw=False, update_fields=None)
+    assert dashboard.data_version() == version  # a draft saved: nothing shown changed

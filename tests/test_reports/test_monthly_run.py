@@ -201,6 +201,7 @@ def test_only_the_pmo_may_start_a_run(seeded, client_for, diana):
 @pytest.mark.parametrize(
     ("period", "why"),
     [("this month", "That month has not ended yet"), ("", "This field is required"),
+     ("2001-11", "Highlight has no report for that month (the first is for"),
      ("November", "Enter a valid date")],
 )  # fmt: skip
 def test_a_month_that_cannot_be_run_starts_nothing(seeded, client_for, period, why):
@@ -258,3 +259,30 @@ def test_the_sweep_sends_a_run_still_waiting_its_turn_again_only_now_and_then(
     priorities = dict(sent)
     assert priorities[register.pk] == services.BACKGROUND_PRIORITY
     assert priorities[report.pk] == services.PEOPLE_PRIORITY
+
+
+def test_a_dead_workers_document_is_sent_again_once_its_lease_has_run_out(
+    seeded, monkeypatch, django_capture_on_commit_callbacks, diana
+):
+    from reports import services, tasks
+
+    sent = []
+    monkeypatch.setattr(
+        "reports.worker.render_document.apply_async",
+        lambda args, queue, priority: sent.append((args[0], priority)),
+    )
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            document = services.request_document(
+                "highlight_report", {"project": "SORPv.1", "period": "2011-08"}, diana
+            )
+        lease = start + datetime.timedelta(minutes=5)
+        Document.objects.filter(pk=document.pk).update(
+            status="running", attempts=1, lease_expires=lease
+        )
+    sent.clear()
+    for minutes, expected in ((4, 0), (6, 1), (7, 0), (30, 0)):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            assert tasks.requeue_stalled_documents() == expected, minutes
+    assert sent == [(document.pk, services.PEOPLE_PRIORITY)]
