@@ -7,7 +7,8 @@
 saves the final HTML; `floor` gives that HTML to WeasyPrint alone, its relative URLs (the
 stylesheet) resolved against the collected static files. Each first renders a highlight
 report, untimed, as a worker that has been running a while has (templates compiled, fonts
-loaded, a database connection open). Each prints one JSON line: seconds, pages, peak RSS.
+loaded, a database connection open); `ours` also settles its memory as a worker process does
+(reports/worker_memory.py). Each prints one JSON line: seconds, pages, peak RSS.
 """
 
 import json
@@ -36,10 +37,14 @@ def ours(kind, params, html_out, warm):
     django.setup()
     from django.conf import settings
 
-    from reports import kinds, rendering, services
+    from reports import kinds, rendering, services, worker_memory
+    from reports.worker import render_document
 
+    # As a worker process: what it does when it starts, and after its first document.
+    worker_memory.process_started()
     warm_spec = kinds.get_kind("highlight_report")
     services.render_source("highlight_report", warm_spec.resolve(warm), warm)
+    worker_memory.document_done(sender=render_document, retval="done")
     spec = kinds.get_kind(kind)
     started = time.perf_counter()
     source = spec.resolve(params)

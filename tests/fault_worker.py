@@ -8,12 +8,15 @@ for the test to wait on:
     hold-while-rendering  mark "rendering", then hold before WeasyPrint's PDF is written
     hold-after-writing    write the PDF, mark "written", then hold before it is recorded
     database-down         every render meets the database going away (a passing fault)
-    (none)                a plain worker; each render marks "pid-<process id>"
+    (none)                a plain worker; each render marks "pid-<process id>", and adds
+                          to "frozen-<process id>" how many objects the process had frozen
+                          before it (reports/worker_memory.py)
 
 Holding is a long sleep: the test kills the worker (SIGKILL) while it holds. The fault is
 put into this process before Celery forks its pool, so the pool's children have it too.
 """
 
+import gc
 import os
 import sys
 import time
@@ -66,6 +69,8 @@ def database_down(document):
 
 def marking_pid(document):
     mark(f"pid-{os.getpid()}")
+    with open(MARKS / f"frozen-{os.getpid()}", "a") as frozen:
+        frozen.write(f"{gc.get_freeze_count()}\n")
     return build_document(document)
 
 

@@ -3,8 +3,6 @@ formsets for its RAG ratings, concerns, workstream progress and deliverables."""
 
 import datetime
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
@@ -146,23 +144,14 @@ class ReportForm(VersionRequired, BoundedModelForm):
                 self.fields[name].help_text = MARKDOWN_HELP
             else:
                 del self.fields[name]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            "version",
-            Div(
-                Div(Field("report_date"), css_class="col-md-4"),
-                Div(Field("status_word"), css_class="col-md-4"),
-                Div(Field("percent_complete"), css_class="col-md-4"),
-                css_class="row",
-            ),
-            *(
-                Fieldset(title, *[name for name in names if name in self.fields])
-                for title, names in SECTION_GROUPS
-                if any(name in self.fields for name in names)
-            ),
-        )
+        # Rendered field by field in the page's template (projects/_report_main_form.html)
+        # rather than through a crispy layout: crispy renders each field through its own
+        # templates, and this is the page people save most (issue 23).
+        self.sections = [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in SECTION_GROUPS
+            if any(name in self.fields for name in names)
+        ]
 
     def clean_report_date(self):
         value = self.cleaned_data["report_date"]

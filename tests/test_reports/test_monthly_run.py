@@ -21,6 +21,18 @@ def seeded(db, django_capture_on_commit_callbacks):
         call_command("seed_demo", allow_live=True, samples_only=True)
 
 
+@pytest.fixture
+def sent(monkeypatch):
+    """The render messages sent to the broker, as (document pk, queue, priority), instead
+    of sending them."""
+    messages = []
+    monkeypatch.setattr(
+        "reports.worker.render_document.apply_async",
+        lambda args, queue, priority: messages.append((args[0], queue, priority)),
+    )
+    return messages
+
+
 def render_all():
     for document in Document.objects.filter(status=Document.Status.QUEUED):
         render_document.apply(args=[document.pk])
@@ -99,17 +111,12 @@ def test_the_daily_task_runs_on_the_day_the_pmo_set(seeded):
 
 
 def test_board_packs_go_to_their_own_queue_and_the_run_behind_peoples_requests(
-    seeded, monkeypatch, django_capture_on_commit_callbacks, diana
+    seeded, sent, django_capture_on_commit_callbacks, diana
 ):
     """Packs go to "pdf-large"; on each queue the run's documents wait behind what people
     ask for (priority 9, after 0), and one of them someone asks for goes to the front."""
     from reports import services
 
-    sent = []
-    monkeypatch.setattr(
-        "reports.worker.render_document.apply_async",
-        lambda args, queue, priority: sent.append((args[0], queue, priority)),
-    )
     with django_capture_on_commit_callbacks(execute=True):
         run = run_month(datetime.date(2011, 11, 1))
     kinds = {pk: Document.objects.get(pk=pk).kind for pk, _, _ in sent}
@@ -230,18 +237,13 @@ def test_a_queue_that_does_not_answer_is_said_and_starts_nothing(seeded, client_
 
 
 def test_the_sweep_sends_a_run_still_waiting_its_turn_again_only_now_and_then(
-    seeded, monkeypatch, django_capture_on_commit_callbacks, diana
+    seeded, sent, django_capture_on_commit_callbacks, diana
 ):
     """A document queued long may have lost its message (a Redis restart), or be waiting
     behind a month's run: one more message every ten minutes, at the priority it was asked
     with, not one a minute ahead of what people ask for (the soak's finding)."""
     from reports import services, tasks
 
-    sent = []
-    monkeypatch.setattr(
-        "reports.worker.render_document.apply_async",
-        lambda args, queue, priority: sent.append((args[0], priority)),
-    )
     start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
@@ -256,21 +258,16 @@ def test_the_sweep_sends_a_run_still_waiting_its_turn_again_only_now_and_then(
         sent.clear()
         with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
             assert tasks.requeue_stalled_documents() == expected, minutes
-    priorities = dict(sent)
+    priorities = {pk: priority for pk, _, priority in sent}
     assert priorities[register.pk] == services.BACKGROUND_PRIORITY
     assert priorities[report.pk] == services.PEOPLE_PRIORITY
 
 
 def test_a_dead_workers_document_is_sent_again_once_its_lease_has_run_out(
-    seeded, monkeypatch, django_capture_on_commit_callbacks, diana
+    seeded, sent, django_capture_on_commit_callbacks, diana
 ):
     from reports import services, tasks
 
-    sent = []
-    monkeypatch.setattr(
-        "reports.worker.render_document.apply_async",
-        lambda args, queue, priority: sent.append((args[0], priority)),
-    )
     start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
@@ -285,4 +282,4 @@ def test_a_dead_workers_document_is_sent_again_once_its_lease_has_run_out(
     for minutes, expected in ((4, 0), (6, 1), (7, 0), (30, 0)):
         with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
             assert tasks.requeue_stalled_documents() == expected, minutes
-    assert sent == [(document.pk, services.PEOPLE_PRIORITY)]
+    assert sent == [(document.pk, "default", services.PEOPLE_PRIORITY)]

@@ -226,3 +226,8 @@ def test_a_plain_worker_keeps_its_process_between_renders(
 
     assert [first.status, second.status] == ["done", "done"], worker.output()
     assert len(list(tmp_path.glob("pid-*"))) == 1
+    # The process froze what it held when it started, and what its first render loaded for
+    # good (reports/worker_memory.py): the collector no longer walks them on each render.
+    (frozen,) = tmp_path.glob("frozen-*")
+    before_first, before_second = map(int, frozen.read_text().split())
+    assert 0 < before_first < before_second
