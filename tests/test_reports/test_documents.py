@@ -208,3 +208,21 @@ def test_a_document_of_a_kind_no_longer_known_fails_instead_of_waiting(report, a
     document.refresh_from_db()
     assert document.status == Document.Status.FAILED
     assert "cannot print documents of kind 'retired_kind'" in document.error
+
+
+def test_a_document_made_in_process_leaves_the_web_process_memory_alone(
+    report, alice, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Only a worker process freezes what it holds (reports/worker_memory.py): tasks run
+    in-process (make run) are in a web process, whose memory is its own business."""
+    import gc
+
+    from reports import worker_memory
+
+    monkeypatch.setattr(worker_memory, "_state", {"in_worker": False, "settled": False})
+    frozen = gc.get_freeze_count()
+    with django_capture_on_commit_callbacks(execute=True):
+        document = request_document("highlight_report", params(report), alice)
+    document.refresh_from_db()
+    assert document.status == Document.Status.DONE
+    assert gc.get_freeze_count() == frozen
