@@ -3,6 +3,8 @@ register, and a board pack per programme and for the portfolio, rendered by the 
 then the directors are told. Running it again for the same month renders only what changed
 (request_document reuses a document whose source data is unchanged)."""
 
+import datetime
+
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -59,6 +61,32 @@ def run_month(period, config=None):
         run.documents.set([request_document(kind, params, None) for kind, params in requests])
         run.save()  # last_run_at
     transaction.on_commit(lambda: notify_if_ready(run.pk))
+    return run
+
+
+# A month's run started by hand is not started again this soon: two PMOs pressing Run it now
+# together would each have every document asked for (23 s of a worker at 1,000 projects).
+RESTART_AFTER = datetime.timedelta(minutes=5)
+
+
+class StartedMoments(Exception):
+    def __init__(self, again_at):
+        super().__init__(again_at)
+        self.again_at = again_at
+
+
+def start_by_hand(period, send):
+    """Start `period`'s run with `send()` (which queues it); returns its ReportingRun. Raises
+    StartedMoments if the run asked for its documents, or was started, within RESTART_AFTER,
+    and nothing is sent. The row is locked while deciding, so of two at once one waits and
+    is refused; if `send` raises, nothing is recorded."""
+    now = timezone.now()
+    with transaction.atomic():
+        run, created = ReportingRun.objects.select_for_update().get_or_create(period=period)
+        if not created and run.last_run_at > now - RESTART_AFTER:
+            raise StartedMoments(run.last_run_at + RESTART_AFTER)
+        run.save()  # last_run_at: started now
+        send()
     return run
 
 

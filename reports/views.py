@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
 
 
+class QueueDidNotAnswer(Exception):
+    pass
+
+
 def _request_form(request, data=None):
     return DocumentRequestForm(
         data,
@@ -93,15 +97,31 @@ def monthly_run_start(request):
         messages.error(request, f"No run was started: {errors}")
         return redirect("reports:document-list")
     period = form.cleaned_data["period"]
+
+    def send():
+        try:
+            monthly_reporting_run.apply_async(kwargs={"force": True, "period": period.isoformat()})
+        except Exception as exc:  # the broker's errors vary with the transport
+            raise QueueDidNotAnswer from exc
+
     try:
-        monthly_reporting_run.apply_async(kwargs={"force": True, "period": period.isoformat()})
-    except Exception:
+        run = runs.start_by_hand(period, send)
+    except runs.StartedMoments as started:
+        again = timezone.localtime(started.again_at)
+        messages.error(
+            request,
+            f"The run for {period:%B %Y} was started moments ago: its documents appear below "
+            f"as the workers ask for them. It can be started again from {again:%H:%M}.",
+        )
+    except QueueDidNotAnswer:
         logger.exception("Could not queue the monthly run for %s", period)
         messages.error(
             request,
             "No run was started: the workers' queue did not answer. Try again in a few minutes.",
         )
     else:
+        audit.record(audit.Kind.MONTHLY_RUN, request=request, obj=run,
+                     description=f"Started by hand (Run it now) for {period:%B %Y}.")  # fmt: skip
         messages.success(
             request,
             f"The run for {period:%B %Y} has started: its documents appear below as the workers "

@@ -39,6 +39,7 @@ class AuditEvent(models.Model):
         CHANNEL = "channel", "Channel webhook set or removed"
         LEGAL_HOLD = "legal_hold", "Legal hold placed or lifted"
         RETENTION_RULE = "retention_rule", "Retention rule changed"
+        MONTHLY_RUN = "monthly_run", "Monthly run started by hand"
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", "Done"

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import HighlightReport
+from projects.models import AuditEvent, HighlightReport
 from reports.models import Document, ReportingRun
 from reports.runs import run_month
 from reports.tasks import monthly_reporting_run
@@ -234,6 +234,37 @@ def test_a_queue_that_does_not_answer_is_said_and_starts_nothing(seeded, client_
     response = pmo.post(reverse(RUN_NOW), {"period": "2011-11"}, follow=True)
     assert "the workers&#x27; queue did not answer" in response.content.decode()
     assert not ReportingRun.objects.exists()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.MONTHLY_RUN).exists()
+
+
+def test_a_run_started_moments_ago_is_not_started_again_and_each_start_is_audited(
+    seeded, client_for, monkeypatch
+):
+    """Two PMOs pressing Run it now together would each have every document asked for: the
+    second is told it has started, and nothing more is queued, until five minutes pass."""
+    from projects.models import User
+
+    queued = []
+    monkeypatch.setattr(
+        "reports.views.monthly_reporting_run.apply_async",
+        lambda kwargs: queued.append(kwargs["period"]),
+    )
+    pmo = client_for(User.objects.get(username="pmo"))
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    for minutes, started in ((0, True), (1, False), (4, False), (6, True)):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            page = pmo.post(reverse(RUN_NOW), {"period": "2011-11"}, follow=True)
+        page = page.content.decode()
+        assert ("The run for November 2011 has started" in page) == started, minutes
+        if not started:
+            assert "The run for November 2011 was started moments ago" in page
+            assert "It can be started again from 09:05" in page  # London is on GMT
+    assert queued == ["2011-11-01", "2011-11-01"]
+    events = AuditEvent.objects.filter(kind=AuditEvent.Kind.MONTHLY_RUN).order_by("at")
+    assert [(e.actor_name, e.description) for e in events] == [
+        ("pmo", "Started by hand (Run it now) for November 2011."),
+    ] * 2
+    assert events[0].object_repr == "Reporting run for November 2011"
 
 
 def test_the_sweep_sends_a_run_still_waiting_its_turn_again_only_now_and_then(
