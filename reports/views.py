@@ -108,7 +108,7 @@ def monthly_run_start(request):
         run = runs.start_by_hand(period, send)
     except runs.StartedMoments as started:
         again = timezone.localtime(started.again_at)
-        messages.error(
+        messages.warning(
             request,
             f"The run for {period:%B %Y} was started moments ago: its documents appear below "
             f"as the workers ask for them. It can be started again from {again:%H:%M}.",
