@@ -127,6 +127,11 @@ if DATABASE_POOLER not in ("", "pgbouncer"):
     )
 if DATABASE_POOLER:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif "sqlite" in DATABASES["default"]["ENGINE"]:
+    # make run's database, with tasks run in-process (a month's run writes for 20 s or more):
+    # a transaction takes the write lock when it begins, and waits for it, rather than
+    # failing with "database is locked" half-way (Django's advice for SQLite).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=30)
 elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # PostgreSQL's JIT compiles the dashboard's query afresh on every request: 300 ms of
     # a 500 ms query at 1,400 projects. Short web queries never repay it. (Behind PgBouncer:

@@ -75,18 +75,31 @@ class StartedMoments(Exception):
         self.again_at = again_at
 
 
-def start_by_hand(period, send):
-    """Start `period`'s run with `send()` (which queues it); returns its ReportingRun. Raises
-    StartedMoments if the run asked for its documents, or was started, within RESTART_AFTER,
-    and nothing is sent. The row is locked while deciding, so of two at once one waits and
-    is refused; if `send` raises, nothing is recorded."""
+def start_by_hand(period, send, started):
+    """Start `period`'s run with `send()` (which queues it; in-process it runs the whole
+    month); returns its ReportingRun. Raises StartedMoments, and sends nothing, if the run
+    was started, or asked for its documents, within RESTART_AFTER.
+
+    The month is claimed in a short transaction, the row locked while deciding, so of two
+    PMOs at once one is refused; `started(run)` (the audit) is written in it. The message is
+    sent after the commit, so a broker that hangs holds no lock; if it fails, the claim is
+    undone and the exception goes on."""
     now = timezone.now()
     with transaction.atomic():
         run, created = ReportingRun.objects.select_for_update().get_or_create(period=period)
-        if not created and run.last_run_at > now - RESTART_AFTER:
-            raise StartedMoments(run.last_run_at + RESTART_AFTER)
+        before = None if created else run.last_run_at
+        if before and before > now - RESTART_AFTER:
+            raise StartedMoments(before + RESTART_AFTER)
         run.save()  # last_run_at: started now
+        started(run)
+    try:
         send()
+    except Exception:
+        if created:
+            ReportingRun.objects.filter(pk=run.pk, documents__isnull=True).delete()
+        else:
+            ReportingRun.objects.filter(pk=run.pk).update(last_run_at=before)
+        raise
     return run
 
 

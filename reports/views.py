@@ -1,3 +1,4 @@
+import datetime
 import logging
 
 from django.contrib import messages
@@ -27,6 +28,13 @@ PAGE_SIZE = 50
 
 class QueueDidNotAnswer(Exception):
     pass
+
+
+def whole_minute_after(moment):
+    """The local time, rounded up to the minute: "from 10:05" must not be past already."""
+    moment = timezone.localtime(moment)
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + datetime.timedelta(minutes=1)
 
 
 def _request_form(request, data=None):
@@ -104,24 +112,29 @@ def monthly_run_start(request):
         except Exception as exc:  # the broker's errors vary with the transport
             raise QueueDidNotAnswer from exc
 
+    def started(run):
+        audit.record(audit.Kind.MONTHLY_RUN, request=request, obj=run,
+                     description=f"Run it now for {period:%B %Y}.")  # fmt: skip
+
     try:
-        run = runs.start_by_hand(period, send)
-    except runs.StartedMoments as started:
-        again = timezone.localtime(started.again_at)
+        runs.start_by_hand(period, send, started)
+    except runs.StartedMoments as moments:
         messages.warning(
             request,
             f"The run for {period:%B %Y} was started moments ago: its documents appear below "
-            f"as the workers ask for them. It can be started again from {again:%H:%M}.",
+            f"as the workers ask for them. It can be started again from "
+            f"{whole_minute_after(moments.again_at):%H:%M}.",
         )
     except QueueDidNotAnswer:
         logger.exception("Could not queue the monthly run for %s", period)
+        audit.record(audit.Kind.MONTHLY_RUN, request=request, outcome=audit.Outcome.FAILURE,
+                     description=f"Run it now for {period:%B %Y}: the workers' queue did not "
+                     "answer, so it did not start.")  # fmt: skip
         messages.error(
             request,
             "No run was started: the workers' queue did not answer. Try again in a few minutes.",
         )
     else:
-        audit.record(audit.Kind.MONTHLY_RUN, request=request, obj=run,
-                     description=f"Started by hand (Run it now) for {period:%B %Y}.")  # fmt: skip
         messages.success(
             request,
             f"The run for {period:%B %Y} has started: its documents appear below as the workers "

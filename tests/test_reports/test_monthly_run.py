@@ -234,7 +234,45 @@ def test_a_queue_that_does_not_answer_is_said_and_starts_nothing(seeded, client_
     response = pmo.post(reverse(RUN_NOW), {"period": "2011-11"}, follow=True)
     assert "the workers&#x27; queue did not answer" in response.content.decode()
     assert not ReportingRun.objects.exists()
-    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.MONTHLY_RUN).exists()
+    # The press is in the audit, and that it failed.
+    (event,) = AuditEvent.objects.filter(kind=AuditEvent.Kind.MONTHLY_RUN).order_by("at")[1:]
+    assert event.outcome == AuditEvent.Outcome.FAILURE
+    assert "did not answer, so it did not start" in event.description
+
+
+def test_a_queue_that_failed_does_not_hold_up_the_next_try(seeded, client_for, monkeypatch):
+    """The month is claimed before the queue is asked: a failure gives the claim back."""
+    from projects.models import User
+
+    answers = []
+
+    def queue(kwargs):
+        if not answers.pop(0):
+            raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr("reports.views.monthly_reporting_run.apply_async", queue)
+    pmo = client_for(User.objects.get(username="pmo"))
+    start = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    for minutes, works, said in ((0, True, "has started"), (6, False, "did not answer"),
+                                 (7, True, "has started")):  # fmt: skip
+        answers.append(works)
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes), tick=False):
+            page = pmo.post(reverse(RUN_NOW), {"period": "2011-11"}, follow=True)
+        assert said in page.content.decode(), minutes
+    assert ReportingRun.objects.get().last_run_at == start + datetime.timedelta(minutes=7)
+
+
+def test_the_time_it_can_start_again_is_never_already_past(seeded, client_for, monkeypatch):
+    from projects.models import User
+
+    monkeypatch.setattr("reports.views.monthly_reporting_run.apply_async", lambda kwargs: None)
+    pmo = client_for(User.objects.get(username="pmo"))
+    start = datetime.datetime(2026, 7, 1, 9, 0, 40, tzinfo=datetime.UTC)  # 10:00:40 in London
+    with time_machine.travel(start, tick=False):
+        pmo.post(reverse(RUN_NOW), {"period": "2011-11"})
+    with time_machine.travel(start + datetime.timedelta(minutes=4, seconds=50), tick=False):
+        page = pmo.post(reverse(RUN_NOW), {"period": "2011-11"}, follow=True).content.decode()
+    assert "It can be started again from 10:06." in page
 
 
 def test_a_run_started_moments_ago_is_not_started_again_and_each_start_is_audited(
@@ -262,7 +300,7 @@ def test_a_run_started_moments_ago_is_not_started_again_and_each_start_is_audite
     assert queued == ["2011-11-01", "2011-11-01"]
     events = AuditEvent.objects.filter(kind=AuditEvent.Kind.MONTHLY_RUN).order_by("at")
     assert [(e.actor_name, e.description) for e in events] == [
-        ("pmo", "Started by hand (Run it now) for November 2011."),
+        ("pmo", "Run it now for November 2011."),
     ] * 2
     assert events[0].object_repr == "Reporting run for November 2011"
 
