@@ -144,3 +144,12 @@ def test_behind_pgbouncer_nothing_is_asked_that_transaction_pooling_breaks(monke
     assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
     with pytest.raises(ImproperlyConfigured, match="DATABASE_POOLER='pgpool'"):
         read_settings(monkeypatch, **PRODUCTION, DATABASE_URL=url, DATABASE_POOLER="pgpool")
+
+
+def test_sqlite_takes_its_write_lock_when_a_transaction_begins(monkeypatch, tmp_path):
+    """make run's SQLite, tasks in-process: a month's run writes for 20 s or more. Deferred
+    transactions that meet it fail at their first write with "database is locked" (the
+    second PMO pressing Run it now got a 500); immediate ones wait for the lock."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    database = read_settings(monkeypatch, DEBUG="1", DATABASE_URL=url)["DATABASES"]["default"]
+    assert database["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 30}
