@@ -11,7 +11,9 @@ process does it when it starts (everything imported) and once more after its fir
 document (fonts, stylesheets and templates then loaded). What is frozen is what the process
 keeps anyway; whatever else it holds at those two moments is never collected, a bounded
 cost once per process, and CELERY_WORKER_MAX_MEMORY_PER_CHILD and --max-tasks-per-child
-replace a process in any case. A web process, and tasks run in-process, are left alone.
+replace a process in any case. A web process, and tasks run in-process, are left alone,
+and so are the threads and gevent pools, which send no worker_process_init (Highlight's
+workers use prefork; the tests' real workers, solo).
 """
 
 import gc
