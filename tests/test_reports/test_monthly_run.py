@@ -298,6 +298,9 @@ def test_a_run_started_moments_ago_is_not_started_again_and_each_start_is_audite
             assert "The run for November 2011 was started moments ago" in page
             assert "It can be started again from 09:05" in page  # London is on GMT
     assert queued == ["2011-11-01", "2011-11-01"]
+    # Started, not yet asked for by the workers: said so, not "0 of 0 documents done".
+    page = pmo.get(reverse("reports:document-list")).content.decode()
+    assert "the workers are asking for its documents." in page and "0 of 0" not in page
     events = AuditEvent.objects.filter(kind=AuditEvent.Kind.MONTHLY_RUN).order_by("at")
     assert [(e.actor_name, e.description) for e in events] == [
         ("pmo", "Run it now for November 2011."),
